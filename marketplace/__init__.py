@@ -1,0 +1,44 @@
+"""Marketplace of a federation of French business clusters."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import db
+from .config import PROJECT_ROOT, load_config
+
+
+def create_app(overrides: dict[str, object] | None = None) -> Flask:
+    """Build the application: configuration, database, extensions, blueprints, error handlers."""
+    config = load_config()
+    if overrides:
+        config.update(overrides)
+    app = Flask(
+        __name__,
+        instance_path=str(config["INSTANCE_PATH"]),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(config)
+
+    db.init_app(app)
+
+    from .web import errors, extensions, guards, i18n
+
+    extensions.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    guards.init_app(app)
+
+    from .auth.views import bp as auth_bp
+    from .clusters.views import bp as clusters_bp
+    from .admin.views import bp as admin_bp
+    from .web.views import bp as site_bp
+
+    for blueprint in (site_bp, auth_bp, clusters_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

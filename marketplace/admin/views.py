@@ -1,0 +1,236 @@
+"""The inter-cluster admin console: each staff member sees and changes only their own clusters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from ..auth.services import make_reset_token
+from ..clusters.forms import ClusterForm, MembershipStatusForm, NewMemberForm, PartnershipForm, StaffForm, TierForm
+from ..clusters.models import Cluster, Membership
+from ..clusters.services import (
+    add_staff,
+    add_tier,
+    change_membership_status,
+    fee_grid,
+    get_cluster,
+    list_clusters_with_counts,
+    members_of,
+    partnerships_of,
+    percent_to_bps,
+    register_member,
+    save_cluster,
+    save_partnership,
+    staff_of,
+)
+from ..core.errors import DomainError, NotFound
+from ..db import get_db
+from ..mail.services import queue_email
+from ..web.guards import (
+    can_administer_cluster,
+    can_view_cluster_console,
+    is_platform_admin,
+    platform_admin_required,
+    require,
+    staff_required,
+    staff_roles,
+)
+from ..web.htmx import render
+
+bp = Blueprint("admin", __name__, url_prefix="/console")
+
+
+def _cluster_for_staff(slug: str, *, admin: bool = False) -> Cluster:
+    """The cluster named in the URL, if the current user may see it (or administer it)."""
+    cluster = get_cluster(get_db(), slug)
+    require(can_administer_cluster(cluster.id) if admin else can_view_cluster_console(cluster.id))
+    return cluster
+
+
+def _form_error(form, exc: DomainError) -> None:
+    """Show a domain refusal next to its field, or above the form."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    clusters = list_clusters_with_counts(get_db(), year=date.today().year)
+    if not is_platform_admin():
+        mine = staff_roles()
+        clusters = [row for row in clusters if row.cluster.id in mine]
+    return render("admin/dashboard.html", clusters=clusters)
+
+
+@bp.route("/clusters/new", methods=["GET", "POST"])
+@platform_admin_required
+def new_cluster():
+    form = ClusterForm()
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            cluster = save_cluster(db, Cluster(), form)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Cluster créé."), "success")
+            return redirect(url_for("admin.cluster_home", slug=cluster.slug), code=303)
+    return render("admin/cluster_form.html", status=422 if form.errors or form.form_errors else 200,
+                  form=form, cluster=None)
+
+
+@bp.get("/clusters/<slug>/")
+@staff_required
+def cluster_home(slug: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    year = date.today().year
+    rows = members_of(db, cluster.id, year)
+    return render("admin/cluster_home.html", cluster=cluster, year=year,
+                  active=sum(1 for m, _o, _t in rows if m.status == "active"),
+                  pending=sum(1 for m, _o, _t in rows if m.status == "pending"),
+                  fees_cents=sum(m.fee_cents for m, _o, _t in rows if m.status == "active"),
+                  tiers=fee_grid(db, cluster.id), partners=partnerships_of(db, cluster.id))
+
+
+@bp.route("/clusters/<slug>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_cluster(slug: str):
+    cluster = _cluster_for_staff(slug, admin=True)
+    form = ClusterForm(obj=cluster)
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            save_cluster(db, cluster, form)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Profil du cluster enregistré."), "success")
+            return redirect(url_for("admin.cluster_home", slug=cluster.slug), code=303)
+    return render("admin/cluster_form.html", status=422 if form.errors or form.form_errors else 200,
+                  form=form, cluster=cluster)
+
+
+def _new_member_form(cluster: Cluster) -> NewMemberForm:
+    form = NewMemberForm()
+    form.tier_id.choices = [(t.id, f"{t.name_fr}") for t in fee_grid(get_db(), cluster.id)]
+    if form.year.data is None:
+        form.year.data = date.today().year
+    return form
+
+
+@bp.route("/clusters/<slug>/members", methods=["GET", "POST"])
+@staff_required
+def members(slug: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    form = _new_member_form(cluster)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            membership = register_member(db, cluster, form)
+        except DomainError as exc:
+            db.rollback()
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Adhésion enregistrée (n° %(id)d).", id=membership.id), "success")
+            return redirect(url_for("admin.members", slug=slug), code=303)
+    year = request.args.get("year", type=int)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("admin/members.html", "admin/_members_table.html", status=status, cluster=cluster, form=form,
+                  rows=members_of(db, cluster.id, year), year=year, status_form=MembershipStatusForm())
+
+
+@bp.post("/clusters/<slug>/memberships/<int:membership_id>/status")
+@staff_required
+def membership_status(slug: str, membership_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    membership = db.get(Membership, membership_id)
+    if membership is None or membership.cluster_id != cluster.id:
+        raise NotFound(_("Adhésion introuvable."))
+    form = MembershipStatusForm()
+    if not form.validate_on_submit():
+        flash(_("Statut inconnu."), "error")
+        return redirect(url_for("admin.members", slug=slug), code=303)
+    change_membership_status(db, membership, form.status.data)
+    db.commit()
+    flash(_("Statut de l'adhésion mis à jour."), "success")
+    return redirect(url_for("admin.members", slug=slug), code=303)
+
+
+@bp.route("/clusters/<slug>/tiers", methods=["GET", "POST"])
+@staff_required
+def tiers(slug: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    form = TierForm()
+    if request.method == "POST":
+        require(can_administer_cluster(cluster.id))
+        if form.validate_on_submit():
+            try:
+                add_tier(db, cluster, form)
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                db.commit()
+                flash(_("Formule ajoutée à la grille."), "success")
+                return redirect(url_for("admin.tiers", slug=slug), code=303)
+    return render("admin/tiers.html", status=422 if form.errors or form.form_errors else 200,
+                  cluster=cluster, form=form, tiers=fee_grid(db, cluster.id))
+
+
+@bp.route("/clusters/<slug>/partnerships", methods=["GET", "POST"])
+@staff_required
+def partnerships(slug: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    form = PartnershipForm()
+    form.partner_id.choices = [(c.id, c.name) for c in db.exec(
+        select(Cluster).where(Cluster.id != cluster.id).order_by(Cluster.name)).all()]
+    if request.method == "POST":
+        require(can_administer_cluster(cluster.id))
+        if form.validate_on_submit():
+            try:
+                save_partnership(db, cluster, form.partner_id.data, percent_to_bps(form.reciprocity_percent.data),
+                                 percent_to_bps(form.own_share_percent.data), form.note.data or "")
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                db.commit()
+                flash(_("Partenariat enregistré."), "success")
+                return redirect(url_for("admin.partnerships", slug=slug), code=303)
+    return render("admin/partnerships.html", status=422 if form.errors or form.form_errors else 200,
+                  cluster=cluster, form=form, partners=partnerships_of(db, cluster.id))
+
+
+@bp.route("/clusters/<slug>/staff", methods=["GET", "POST"])
+@staff_required
+def staff(slug: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    form = StaffForm()
+    if request.method == "POST":
+        require(can_administer_cluster(cluster.id))
+        if form.validate_on_submit():
+            user, created = add_staff(db, cluster, form.email.data, form.full_name.data or "", form.role.data)
+            if created:
+                link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+                    "auth.reset_password_form", token=make_reset_token(user))
+                queue_email(db, user.email, _("Votre accès à la console de %(cluster)s", cluster=cluster.name),
+                            _("Bonjour,\n\nVous faites désormais partie de l'équipe de %(cluster)s. "
+                              "Choisissez votre mot de passe ici :\n%(link)s\n", cluster=cluster.name, link=link))
+            db.commit()
+            flash(_("%(email)s fait partie de l'équipe.", email=user.email), "success")
+            return redirect(url_for("admin.staff", slug=slug), code=303)
+    return render("admin/staff.html", status=422 if form.errors else 200, cluster=cluster, form=form,
+                  members=staff_of(db, cluster.id))

@@ -1,0 +1,35 @@
+"""Sign-in, password and profile forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from .services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Adresse email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("Nouveau mot de passe"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(_l("Confirmez le mot de passe"),
+                            validators=[DataRequired(), EqualTo("password", _l("Les deux mots de passe diffèrent."))])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired()])
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Nom complet"), validators=[Length(max=120)])
+    language = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])

@@ -1,0 +1,55 @@
+"""Users and their roles: platform admin, cluster staff, members acting for an organization."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..core.timeutil import utcnow
+
+STAFF_ROLES = ("admin", "manager")
+LANGUAGES = ("fr", "en")
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("language IN ('fr', 'en')", name="ck_user_language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=200)
+    full_name: str = Field(default="", max_length=120)
+    language: str = Field(default="fr", max_length=2)
+    is_platform_admin: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """Session id: changes with the password, so a password change signs out other sessions."""
+        return f"{self.id}.{self.password_hash[-12:]}"
+
+
+class StaffRole(SQLModel, table=True):
+    """A user's role in the staff of one cluster."""
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "cluster_id", name="uq_staff_user_cluster"),
+        CheckConstraint("role IN ('admin', 'manager')", name="ck_staff_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    role: str = Field(default="manager", max_length=20)

@@ -1,0 +1,131 @@
+"""Clusters, their partnerships, fee grids, member organizations and memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..core.timeutil import utcnow
+
+VAT_REGIMES = ("liable", "franchise", "exempt")
+ORGANIZATION_KINDS = ("company", "individual", "public_body", "service_provider")
+TIER_CATEGORIES = ("classic", "discovery", "partner", "premium", "basic", "sector")
+MEMBERSHIP_STATUSES = ("pending", "active", "expired", "excluded")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Cluster(SQLModel, table=True):
+    __table_args__ = (CheckConstraint(_in("vat_regime", VAT_REGIMES), name="ck_cluster_vat_regime"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=120)
+    legal_name: str = Field(max_length=200)
+    siret: str = Field(max_length=14)
+    vat_number: str | None = Field(default=None, max_length=20)
+    vat_regime: str = Field(default="liable", max_length=20)
+    vat_exempt_mention: str | None = Field(default=None, max_length=200)
+    region: str = Field(max_length=80)
+    sector: str = Field(max_length=120)
+    city: str = Field(default="", max_length=80)
+    website: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    description_fr: str = Field(default="")
+    description_en: str = Field(default="")
+    staff_fte: int = Field(default=0, ge=0)
+    iban: str | None = Field(default=None, max_length=34)
+    bic: str | None = Field(default=None, max_length=11)
+    stripe_account_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class Partnership(SQLModel, table=True):
+    """An agreement between two clusters: reciprocity price for members, default revenue shares."""
+
+    __table_args__ = (
+        UniqueConstraint("cluster_a_id", "cluster_b_id", name="uq_partnership_pair"),
+        CheckConstraint("cluster_a_id < cluster_b_id", name="ck_partnership_order"),
+        CheckConstraint("reciprocity_discount_bps BETWEEN 0 AND 10000", name="ck_partnership_discount"),
+        CheckConstraint("share_a_bps >= 0 AND share_b_bps >= 0 AND share_a_bps + share_b_bps = 10000",
+                        name="ck_partnership_shares"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_a_id: int = Field(foreign_key="cluster.id", index=True)
+    cluster_b_id: int = Field(foreign_key="cluster.id", index=True)
+    reciprocity_discount_bps: int = Field(default=0)
+    share_a_bps: int = Field(default=5000)
+    share_b_bps: int = Field(default=5000)
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class MembershipTier(SQLModel, table=True):
+    """One row of a cluster's fee grid: a category and a headcount band with its yearly fee."""
+
+    __table_args__ = (
+        UniqueConstraint("cluster_id", "code", name="uq_tier_code"),
+        CheckConstraint(_in("category", TIER_CATEGORIES), name="ck_tier_category"),
+        CheckConstraint("fee_cents >= 0", name="ck_tier_fee"),
+        CheckConstraint("min_headcount >= 0 AND (max_headcount IS NULL OR max_headcount >= min_headcount)",
+                        name="ck_tier_band"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    code: str = Field(max_length=40)
+    category: str = Field(default="classic", max_length=20)
+    name_fr: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+    min_headcount: int = Field(default=0)
+    max_headcount: int | None = Field(default=None)
+    fee_cents: int
+    max_years: int | None = Field(default=None, description="discovery: one year at most")
+    description_fr: str = Field(default="")
+    description_en: str = Field(default="")
+    position: int = Field(default=0)
+
+
+class Organization(SQLModel, table=True):
+    """A member company, person, public body or service provider."""
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", ORGANIZATION_KINDS), name="ck_organization_kind"),
+        CheckConstraint("headcount >= 0", name="ck_organization_headcount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(default="company", max_length=20)
+    siret: str | None = Field(default=None, max_length=14, index=True)
+    vat_number: str | None = Field(default=None, max_length=20)
+    headcount: int = Field(default=0)
+    email: str | None = Field(default=None, max_length=254)
+    address: str = Field(default="", max_length=300)
+    postal_code: str = Field(default="", max_length=10)
+    city: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class Membership(SQLModel, table=True):
+    """An organization's membership of one cluster for one calendar year."""
+
+    __table_args__ = (
+        UniqueConstraint("organization_id", "cluster_id", "year", name="uq_membership_year"),
+        CheckConstraint(_in("status", MEMBERSHIP_STATUSES), name="ck_membership_status"),
+        CheckConstraint("fee_cents >= 0", name="ck_membership_fee"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    tier_id: int = Field(foreign_key="membershiptier.id")
+    year: int
+    status: str = Field(default="pending", max_length=20)
+    fee_cents: int = Field(description="frozen from the tier when the membership is created")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

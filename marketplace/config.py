@@ -1,0 +1,93 @@
+"""Settings from MARKETPLACE_* environment variables, with safe defaults.
+
+Every variable is documented in README.md ("Configuration"); `SETTINGS` below is the
+single list both the code and the documentation test read.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("MARKETPLACE_DATABASE_URL", "DATABASE_URL", None,
+            "SQLAlchemy URL of the database; default: SQLite file instance/marketplace.sqlite3"),
+    Setting("MARKETPLACE_SECRET_KEY", "SECRET_KEY", None,
+            "key signing sessions, CSRF and reset tokens; default: generated once into instance/secret_key"),
+    Setting("MARKETPLACE_INSTANCE_PATH", "INSTANCE_PATH", None,
+            "folder for the SQLite file, the secret key and the demo mail; default: ./instance"),
+    Setting("MARKETPLACE_LOCALE", "BABEL_DEFAULT_LOCALE", "fr", "default interface language (fr or en)"),
+    Setting("MARKETPLACE_TIMEZONE", "BABEL_DEFAULT_TIMEZONE", "Europe/Paris", "time zone of displayed dates"),
+    Setting("MARKETPLACE_CURRENCY", "CURRENCY", "EUR", "ISO 4217 currency of every amount"),
+    Setting("MARKETPLACE_BASE_URL", "BASE_URL", "http://127.0.0.1:5000",
+            "public address, used in links sent by email"),
+    Setting("MARKETPLACE_SECURE_COOKIES", "SESSION_COOKIE_SECURE", "0",
+            "1 behind HTTPS: cookies are sent over HTTPS only"),
+    Setting("MARKETPLACE_RESET_TOKEN_MAX_AGE", "RESET_TOKEN_MAX_AGE", "3600",
+            "seconds a password reset link stays valid"),
+    Setting("MARKETPLACE_MAIL_FROM", "MAIL_FROM", "Fédération des clusters <no-reply@clusters.example.fr>",
+            "sender of outgoing emails"),
+    Setting("MARKETPLACE_SMTP_HOST", "SMTP_HOST", "",
+            "SMTP server; empty: emails are written as .eml files under instance/mail"),
+    Setting("MARKETPLACE_SMTP_PORT", "SMTP_PORT", "25", "SMTP port"),
+    Setting("MARKETPLACE_SMTP_USER", "SMTP_USER", "", "SMTP user name (empty: no authentication)"),
+    Setting("MARKETPLACE_SMTP_PASSWORD", "SMTP_PASSWORD", "", "SMTP password"),
+    Setting("MARKETPLACE_SMTP_STARTTLS", "SMTP_STARTTLS", "0", "1 to upgrade the SMTP connection with STARTTLS"),
+)
+
+_BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
+_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the instance secret key, creating it once (mode 600) when absent."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Build the Flask configuration from the environment; never returns an unset secret."""
+    env = os.environ if environ is None else environ
+    config: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.env, setting.default)
+        if setting.key in _BOOLEAN_KEYS:
+            config[setting.key] = str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        elif setting.key in _INTEGER_KEYS:
+            config[setting.key] = int(raw)
+        else:
+            config[setting.key] = raw
+    instance_path = Path(str(config["INSTANCE_PATH"] or PROJECT_ROOT / "instance")).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    config["INSTANCE_PATH"] = str(instance_path)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'marketplace.sqlite3'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(instance_path)
+    config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=config["SESSION_COOKIE_SECURE"],
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        WTF_CSRF_TIME_LIMIT=None,
+        MAIL_DIR=str(instance_path / "mail"),
+    )
+    return config

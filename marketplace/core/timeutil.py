@@ -1,0 +1,9 @@
+"""Clock helpers: every stored moment is timezone-aware UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

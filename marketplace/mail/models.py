@@ -1,0 +1,21 @@
+"""The transactional outbox: emails written in the same transaction as the change they tell of."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Text
+from sqlmodel import Field, SQLModel
+
+from ..core.timeutil import utcnow
+
+
+class OutboxEmail(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=250)
+    body_text: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=500)

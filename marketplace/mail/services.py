@@ -1,0 +1,107 @@
+"""Queue emails in the outbox and deliver them (SMTP, or .eml files for the demo)."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from sqlmodel import Session, select
+
+from ..core.timeutil import utcnow
+from .models import OutboxEmail
+
+MAX_ATTEMPTS = 8
+
+
+def queue_email(db: Session, to_address: str, subject: str, body_text: str) -> OutboxEmail:
+    """Write an email to the outbox; it is sent only if the surrounding transaction commits."""
+    email = OutboxEmail(to_address=to_address, subject=subject, body_text=body_text)
+    db.add(email)
+    db.flush()
+    return email
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class SmtpTransport:
+    def __init__(self, host: str, port: int, user: str = "", password: str = "", starttls: bool = False):
+        self.host, self.port, self.user, self.password, self.starttls = host, port, user, password, starttls
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password)
+            smtp.send_message(message)
+
+
+class FileTransport:
+    """Writes each message as an .eml file: the demo's mailbox."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = message["Message-ID"].strip("<>").split("@")[0]
+        (self.directory / f"{name}.eml").write_bytes(bytes(message))
+
+
+def transport_from_config(config) -> Transport:
+    if config.get("SMTP_HOST"):
+        return SmtpTransport(config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_USER"],
+                             config["SMTP_PASSWORD"], config["SMTP_STARTTLS"])
+    return FileTransport(config["MAIL_DIR"])
+
+
+def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    # A stable Message-ID lets a receiving server drop a duplicate after a crash between send and commit.
+    message["Message-ID"] = f"<outbox-{email.id}-{email.created_at:%Y%m%d%H%M%S}@clusters.marketplace>"
+    message.set_content(email.body_text)
+    return message
+
+
+def deliver_pending(db: Session, transport: Transport, sender: str, limit: int = 100) -> tuple[int, int]:
+    """Send unsent emails one by one, committing each outcome; returns (sent, failed).
+
+    Each email is locked while it is sent (SKIP LOCKED), so two workers never send it twice.
+    """
+    sent = failed = 0
+    tried: set[int] = set()
+    for _ in range(limit):
+        query = (
+            select(OutboxEmail)
+            .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS)
+            .order_by(OutboxEmail.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if tried:
+            query = query.where(OutboxEmail.id.not_in(tried))
+        email = db.exec(query).first()
+        if email is None:
+            break
+        tried.add(email.id)
+        try:
+            transport.send(build_message(email, sender))
+        except (OSError, smtplib.SMTPException) as exc:
+            email.attempts += 1
+            email.last_error = str(exc)[:500]
+            failed += 1
+        else:
+            email.attempts += 1
+            email.sent_at = utcnow()
+            email.last_error = None
+            sent += 1
+        db.add(email)
+        db.commit()
+    return sent, failed

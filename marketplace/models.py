@@ -1,0 +1,12 @@
+"""Every table of the product, imported in one place so SQLModel.metadata is complete."""
+
+from sqlmodel import SQLModel
+
+from .auth.models import StaffRole, User
+from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+from .mail.models import OutboxEmail
+
+metadata = SQLModel.metadata
+
+__all__ = ["Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
+           "StaffRole", "User", "metadata"]

@@ -1,0 +1,52 @@
+"""Interface language (French first, English second) and French money formatting."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, format_currency, format_percent, get_locale
+from flask_login import current_user
+
+LANGUAGES = ("fr", "en")
+
+
+def select_locale() -> str:
+    """The user's saved language, else the session's choice, else the browser's, else French."""
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def money(cents: int | None, currency: str | None = None) -> str:
+    """Format integer cents the locale's way: 1 234,56 € in French, €1,234.56 in English."""
+    if cents is None:
+        return ""
+    from decimal import Decimal
+
+    return format_currency(Decimal(cents) / 100, currency or current_app.config["CURRENCY"])
+
+
+def bps(value: int | None) -> str:
+    """Basis points as a locale-formatted percentage: 1500 -> "15 %"."""
+    if value is None:
+        return ""
+    from decimal import Decimal
+
+    return format_percent(Decimal(value) / 10000, "#,##0.##%")
+
+
+def localized(obj, field: str) -> str:
+    """Pick `field_fr` or `field_en` of a record by the current language, falling back to French."""
+    lang = str(get_locale() or "fr")[:2]
+    value = getattr(obj, f"{field}_{lang}", None)
+    return value or getattr(obj, f"{field}_fr", "")
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["bps"] = bps
+    app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "fr")[:2]

@@ -1,0 +1,45 @@
+"""Site-wide pages: home, language switch, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..clusters.services import list_clusters_with_counts
+from ..db import get_db
+from .htmx import render
+from .i18n import LANGUAGES
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def home():
+    return render("site/home.html", clusters=list_clusters_with_counts(get_db()))
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language; saved on the account of a signed-in user."""
+    if code in LANGUAGES:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            db = get_db()
+            user = db.merge(current_user._get_current_object())
+            user.language = code
+            db.commit()
+    target = request.form.get("next") or url_for("site.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("site.home")
+    return redirect(target, code=303)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        get_db().connection().execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
