@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -18,7 +18,10 @@ _lock = threading.Lock()
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, WAL, a busy timeout, and BEGIN IMMEDIATE so writers serialise."""
+    """Foreign keys on, WAL, a busy timeout, and BEGIN IMMEDIATE so writers serialise.
+
+    Read-only work (GET requests) binds with `sqlite_begin="DEFERRED"` and never takes the write lock.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
@@ -31,7 +34,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover - exercised by every test
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def get_engine(url: str) -> Engine:
@@ -56,10 +60,17 @@ def dispose_engine(url: str) -> None:
         engine.dispose()
 
 
+def reader_engine(url: str) -> Engine:
+    """The engine for read-only work: on SQLite its transactions do not take the write lock."""
+    return get_engine(url).execution_options(sqlite_begin="DEFERRED")
+
+
 def get_db() -> Session:
-    """The request's session, opened on first use."""
+    """The request's session, opened on first use; safe methods (GET, HEAD) only read."""
     if "db" not in g:
-        g.db = Session(get_engine(current_app.config["DATABASE_URL"]), expire_on_commit=False)
+        url = current_app.config["DATABASE_URL"]
+        engine = reader_engine(url) if request.method in ("GET", "HEAD", "OPTIONS") else get_engine(url)
+        g.db = Session(engine, expire_on_commit=False)
     return g.db
 
 

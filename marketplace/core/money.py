@@ -1,0 +1,54 @@
+"""Money arithmetic on integer cents and basis points (2000 bps = 20 %): no floats anywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+BPS_SCALE = 10_000
+
+
+def round_div(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half away from zero, so round_div(-n, d) == -round_div(n, d)."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
+
+
+def vat_cents(excl_cents: int, rate_bps: int) -> int:
+    """VAT on an amount excl. VAT, rounded half-up once (half away from zero for credit notes)."""
+    if rate_bps < 0:
+        raise ValueError("a VAT rate cannot be negative")
+    return round_div(excl_cents * rate_bps, BPS_SCALE)
+
+
+def split_inclusive(incl_cents: int, rate_bps: int) -> tuple[int, int]:
+    """Split a VAT-included amount into (excl, vat) with excl rounded half-up and excl + vat == incl."""
+    if rate_bps < 0:
+        raise ValueError("a VAT rate cannot be negative")
+    excl = round_div(incl_cents * BPS_SCALE, BPS_SCALE + rate_bps)
+    return excl, incl_cents - excl
+
+
+def apply_bps(amount_cents: int, bps: int) -> int:
+    """amount × bps / 10 000 rounded half-up (half away from zero, symmetric for negatives)."""
+    return round_div(amount_cents * bps, BPS_SCALE)
+
+
+def allocate(amount_cents: int, weights: Sequence[int]) -> list[int]:
+    """Largest-remainder split: parts sum to amount exactly, each within one cent of its share."""
+    if any(weight < 0 for weight in weights) or sum(weights) <= 0:
+        raise ValueError("weights must be non-negative with a positive sum")
+    if amount_cents < 0:
+        return [-part for part in allocate(-amount_cents, weights)]
+    total = sum(weights)
+    floors_and_remainders = [divmod(amount_cents * weight, total) for weight in weights]
+    parts = [floor for floor, _ in floors_and_remainders]
+    missing = amount_cents - sum(parts)
+    # Earlier index first among equal remainders: the tie-break is deterministic.
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-floors_and_remainders[i][1], i))
+    for index in by_remainder[:missing]:
+        parts[index] += 1
+    return parts

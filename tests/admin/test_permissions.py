@@ -1,0 +1,129 @@
+"""Permission matrix: every staff URL × every role. Refused requests change nothing in the database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.models import metadata
+from tests.conftest import csrf_token, login
+from tests.factories import PASSWORD, make_siret
+
+ROLES = ["anonymous", "member", "staff_b", "manager_a", "staff_a", "platform_admin"]
+ALLOW_ALL_STAFF_OF_A = {"staff_a", "manager_a", "platform_admin"}
+ALLOW_ADMINS_OF_A = {"staff_a", "platform_admin"}
+
+
+def _valid_forms(world) -> dict[str, dict]:
+    return {
+        "edit": dict(slug="cluster-a", name="Cluster A renommé", legal_name="Association A", siret=make_siret(901),
+                     vat_regime="liable", region="Bretagne", sector="Mer", staff_fte="3"),
+        "members": dict(name="Nouvelle Entreprise", kind="company", siret=make_siret(902), headcount="10",
+                        tier_id=str(world["tier_a"].id), year="2026", status="active"),
+        "status": dict(status="expired"),
+        "tiers": dict(code="premium", category="premium", name_fr="Premium", name_en="Premium",
+                      min_headcount="0", fee="990"),
+        "partnerships": dict(partner_id=str(world["b"].id), reciprocity_percent="12.5", own_share_percent="60"),
+        "staff": dict(email="nouveau@cluster-a.fr", full_name="Nouveau", role="manager"),
+        "new": dict(slug="cluster-z", name="Cluster Z", legal_name="Association Z", siret=make_siret(903),
+                    vat_regime="liable", region="Corse", sector="Tourisme", staff_fte="1"),
+    }
+
+
+# (name, method, path template, who may, form key)
+MATRIX = [
+    ("home", "GET", "/console/clusters/{a}/", ALLOW_ALL_STAFF_OF_A, None),
+    ("edit-page", "GET", "/console/clusters/{a}/edit", ALLOW_ADMINS_OF_A, None),
+    ("edit", "POST", "/console/clusters/{a}/edit", ALLOW_ADMINS_OF_A, "edit"),
+    ("members-page", "GET", "/console/clusters/{a}/members", ALLOW_ALL_STAFF_OF_A, None),
+    ("members", "POST", "/console/clusters/{a}/members", ALLOW_ALL_STAFF_OF_A, "members"),
+    ("status", "POST", "/console/clusters/{a}/memberships/{membership}/status", ALLOW_ALL_STAFF_OF_A, "status"),
+    ("tiers-page", "GET", "/console/clusters/{a}/tiers", ALLOW_ALL_STAFF_OF_A, None),
+    ("tiers", "POST", "/console/clusters/{a}/tiers", ALLOW_ADMINS_OF_A, "tiers"),
+    ("partnerships-page", "GET", "/console/clusters/{a}/partnerships", ALLOW_ALL_STAFF_OF_A, None),
+    ("partnerships", "POST", "/console/clusters/{a}/partnerships", ALLOW_ADMINS_OF_A, "partnerships"),
+    ("staff-page", "GET", "/console/clusters/{a}/staff", ALLOW_ALL_STAFF_OF_A, None),
+    ("staff", "POST", "/console/clusters/{a}/staff", ALLOW_ADMINS_OF_A, "staff"),
+    ("new-cluster-page", "GET", "/console/clusters/new", {"platform_admin"}, None),
+    ("new-cluster", "POST", "/console/clusters/new", {"platform_admin"}, "new"),
+]
+
+
+@pytest.fixture
+def world(factories):
+    a = factories.make_cluster(slug="cluster-a", name="Cluster A")
+    b = factories.make_cluster(slug="cluster-b", name="Cluster B")
+    tier_a = factories.make_tier(a, code="classic", max_headcount=None)
+    organization = factories.make_organization(name="Membre de A", headcount=12)
+    membership = factories.make_membership(organization, a, tier_a, year=2026, status="active")
+    users = {
+        "member": factories.make_user("membre@exemple.fr", organization_id=organization.id),
+        "staff_a": factories.make_staff(a, "admin", email="admin@cluster-a.fr"),
+        "manager_a": factories.make_staff(a, "manager", email="gestion@cluster-a.fr"),
+        "staff_b": factories.make_staff(b, "admin", email="admin@cluster-b.fr"),
+        "platform_admin": factories.make_user("plateforme@federation.fr", is_platform_admin=True),
+    }
+    return dict(a=a, b=b, tier_a=tier_a, membership=membership, users=users)
+
+
+def snapshot(db) -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order, read on a fresh connection."""
+    with db.get_bind().connect() as conn:
+        return {table.name: [tuple(row) for row in conn.execute(
+            select(table).order_by(*table.primary_key.columns)).all()] for table in metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name,method,path,allowed,form_key", MATRIX, ids=[row[0] for row in MATRIX])
+def test_permission_matrix(client, db, world, role, name, method, path, allowed, form_key):
+    if role != "anonymous":
+        assert login(client, world["users"][role].email, PASSWORD).status_code == 303
+    url = path.format(a=world["a"].slug, membership=world["membership"].id)
+    before = snapshot(db)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        data = {**_valid_forms(world)[form_key], "csrf_token": csrf_token(client, "/")}
+        response = client.post(url, data=data)
+
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code == (200 if method == "GET" else 303), response.get_data(as_text=True)[:2000]
+    else:
+        assert response.status_code == 403
+    if method == "GET" or role not in allowed:
+        assert snapshot(db) == before, "a refused or read-only request changed the database"
+    else:
+        assert snapshot(db) != before, "an allowed write changed nothing"
+
+
+def test_dashboard_lists_only_own_clusters(client, world):
+    login(client, world["users"]["staff_b"].email, PASSWORD)
+    html = client.get("/console/").get_data(as_text=True)
+    assert "Cluster B" in html and "Cluster A" not in html
+
+
+def test_platform_admin_dashboard_lists_every_cluster(client, world):
+    login(client, world["users"]["platform_admin"].email, PASSWORD)
+    html = client.get("/console/").get_data(as_text=True)
+    assert "Cluster A" in html and "Cluster B" in html
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member"])
+def test_console_dashboard_refused_to_non_staff(client, world, role):
+    if role != "anonymous":
+        login(client, world["users"][role].email, PASSWORD)
+    response = client.get("/console/")
+    assert response.status_code == (302 if role == "anonymous" else 403)
+
+
+def test_status_of_another_clusters_membership_is_not_found(client, db, world, factories):
+    """Staff of B cannot reach A's membership through B's URL either."""
+    login(client, world["users"]["staff_b"].email, PASSWORD)
+    before = snapshot(db)
+    response = client.post(f"/console/clusters/{world['b'].slug}/memberships/{world['membership'].id}/status",
+                           data={"status": "excluded", "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 404
+    assert snapshot(db) == before

@@ -1,0 +1,114 @@
+"""Test fixtures: a fresh database per run (SQLite, or PostgreSQL when MARKETPLACE_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from marketplace import create_app
+from marketplace.db import dispose_engine, get_engine, reader_engine
+from marketplace.models import metadata
+
+PG_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
+
+
+def _admin_engine(url: str):
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def create_pg_database(base_url: str, prefix: str = "mkt_test") -> str:
+    """Create a uniquely named PostgreSQL database on the server of `base_url`; return its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = _admin_engine(base_url)
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(url: str) -> None:
+    dispose_engine(url)
+    name = make_url(url).database
+    engine = _admin_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """One database for the whole run, with the current schema."""
+    if PG_URL:
+        url = create_pg_database(PG_URL)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    metadata.create_all(get_engine(url))
+    yield url
+    if PG_URL:
+        drop_pg_database(url)
+    else:
+        dispose_engine(url)
+
+
+def _empty_all_tables(url: str) -> None:
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path),
+        "MAIL_DIR": str(tmp_path / "mail"),
+        "SECRET_KEY": "test-secret-key",
+        "TESTING": True,
+    })
+    yield app
+    _empty_all_tables(database_url)
+
+
+@pytest.fixture
+def db(app):
+    with Session(reader_engine(app.config["DATABASE_URL"]), expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page like a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_META.search(html)
+    assert match, f"no CSRF meta tag on {path}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str):
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def factories(db):
+    from tests import factories
+
+    return factories.Factories(db)

@@ -1,0 +1,81 @@
+"""Factories: make_cluster, make_user, make_organization... with valid defaults and unique keys."""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+from sqlmodel import Session
+
+from marketplace.auth.models import StaffRole, User
+from marketplace.auth.services import hash_password
+from marketplace.clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def luhn_complete(digits: str) -> str:
+    """Append the Luhn check digit (SIREN and SIRET use it)."""
+    from stdnum import luhn
+
+    return digits + luhn.calc_check_digit(digits)
+
+
+def make_siret(n: int) -> str:
+    siren = luhn_complete(f"{50000000 + n:08d}")
+    return luhn_complete(siren + "0001")
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+class Factories:
+    def __init__(self, db: Session):
+        self.db = db
+
+    def _save(self, record):
+        self.db.add(record)
+        self.db.commit()
+        return record
+
+    def make_cluster(self, **values) -> Cluster:
+        n = next(_counter)
+        defaults = dict(slug=f"cluster-{n}", name=f"Cluster {n}", legal_name=f"Association Cluster {n}",
+                        siret=make_siret(n), region="Bretagne", sector="Agroalimentaire", city="Rennes")
+        return self._save(Cluster(**{**defaults, **values}))
+
+    def make_tier(self, cluster: Cluster, **values) -> MembershipTier:
+        n = next(_counter)
+        defaults = dict(cluster_id=cluster.id, code=f"tier-{n}", name_fr=f"Formule {n}", name_en=f"Tier {n}",
+                        min_headcount=0, max_headcount=None, fee_cents=50000, category="classic")
+        return self._save(MembershipTier(**{**defaults, **values}))
+
+    def make_organization(self, **values) -> Organization:
+        n = next(_counter)
+        defaults = dict(name=f"Entreprise {n}", kind="company", siret=make_siret(1000 + n), headcount=12)
+        return self._save(Organization(**{**defaults, **values}))
+
+    def make_membership(self, organization: Organization, cluster: Cluster, tier: MembershipTier | None = None,
+                        **values) -> Membership:
+        tier = tier or self.make_tier(cluster)
+        defaults = dict(organization_id=organization.id, cluster_id=cluster.id, tier_id=tier.id, year=2026,
+                        status="active", fee_cents=tier.fee_cents)
+        return self._save(Membership(**{**defaults, **values}))
+
+    def make_user(self, email: str | None = None, **values) -> User:
+        n = next(_counter)
+        defaults = dict(email=email or f"user{n}@exemple.fr", password_hash=_password_hash())
+        return self._save(User(**{**defaults, **values}))
+
+    def make_staff(self, cluster: Cluster, role: str = "admin", **values) -> User:
+        user = self.make_user(**values)
+        self._save(StaffRole(user_id=user.id, cluster_id=cluster.id, role=role))
+        return user
+
+    def make_partnership(self, a: Cluster, b: Cluster, reciprocity_bps: int = 1000) -> Partnership:
+        first, second = sorted((a, b), key=lambda c: c.id)
+        return self._save(Partnership(cluster_a_id=first.id, cluster_b_id=second.id,
+                                      reciprocity_discount_bps=reciprocity_bps))
