@@ -30,9 +30,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     errors.init_app(app)
     guards.init_app(app)
 
+    from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .clusters.views import bp as clusters_bp
-    from .admin.views import bp as admin_bp
     from .web.views import bp as site_bp
 
     for blueprint in (site_bp, auth_bp, clusters_bp, admin_bp):

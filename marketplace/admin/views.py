@@ -9,7 +9,14 @@ from flask_babel import gettext as _
 from sqlmodel import select
 
 from ..auth.services import make_reset_token
-from ..clusters.forms import ClusterForm, MembershipStatusForm, NewMemberForm, PartnershipForm, StaffForm, TierForm
+from ..clusters.forms import (
+    ClusterForm,
+    MembershipStatusForm,
+    NewMemberForm,
+    PartnershipForm,
+    StaffForm,
+    TierForm,
+)
 from ..clusters.models import Cluster, Membership
 from ..clusters.services import (
     add_staff,

@@ -7,16 +7,17 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..web.validators import strip
 from .services import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Adresse email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Adresse email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Adresse email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Adresse email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
 
 
 class NewPasswordForm(FlaskForm):
@@ -31,5 +32,5 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Nom complet"), validators=[Length(max=120)])
+    full_name = StringField(_l("Nom complet"), filters=[strip], validators=[Length(max=120)])
     language = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])

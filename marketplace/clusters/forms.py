@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..web.validators import Bic, Iban, Siret, VatNumber
+from ..web.validators import Bic, Iban, Siret, VatNumber, strip
 
 
 def vat_regime_choices():
@@ -32,27 +32,27 @@ def membership_status_choices():
 
 
 class ClusterForm(FlaskForm):
-    slug = StringField(_l("Identifiant d'adresse"), validators=[
+    slug = StringField(_l("Identifiant d'adresse"), filters=[strip], validators=[
         DataRequired(), Length(max=60),
         Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Minuscules, chiffres et tirets seulement."))])
-    name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=120)])
-    legal_name = StringField(_l("Raison sociale"), validators=[DataRequired(), Length(max=200)])
-    siret = StringField(_l("SIRET"), validators=[DataRequired(), Siret])
-    vat_number = StringField(_l("N° de TVA intracommunautaire"), validators=[Optional(), VatNumber])
+    name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    legal_name = StringField(_l("Raison sociale"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    siret = StringField(_l("SIRET"), filters=[strip], validators=[DataRequired(), Siret])
+    vat_number = StringField(_l("N° de TVA intracommunautaire"), filters=[strip], validators=[Optional(), VatNumber])
     vat_regime = SelectField(_l("Régime de TVA"), choices=vat_regime_choices)
-    vat_exempt_mention = StringField(_l("Mention d'exonération"), validators=[Optional(), Length(max=200)])
-    region = StringField(_l("Région"), validators=[DataRequired(), Length(max=80)])
-    sector = StringField(_l("Filière"), validators=[DataRequired(), Length(max=120)])
-    city = StringField(_l("Ville"), validators=[Optional(), Length(max=80)])
-    website = URLField(_l("Site web"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("Email de contact"), validators=[Optional(), Email(), Length(max=254)])
+    vat_exempt_mention = StringField(_l("Mention d'exonération"), filters=[strip], validators=[Length(max=200)])
+    region = StringField(_l("Région"), filters=[strip], validators=[DataRequired(), Length(max=80)])
+    sector = StringField(_l("Filière"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    city = StringField(_l("Ville"), filters=[strip], validators=[Optional(), Length(max=80)])
+    website = URLField(_l("Site web"), filters=[strip], validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Email de contact"), filters=[strip], validators=[Optional(), Email(), Length(max=254)])
     staff_fte = IntegerField(_l("Équipe (ETP)"), default=0,
                              validators=[InputRequired(), NumberRange(min=0, max=500)])
     description_fr = TextAreaField(_l("Présentation (français)"), validators=[Optional(), Length(max=5000)])
     description_en = TextAreaField(_l("Présentation (anglais)"), validators=[Optional(), Length(max=5000)])
-    iban = StringField(_l("IBAN"), validators=[Optional(), Iban])
-    bic = StringField(_l("BIC"), validators=[Optional(), Bic])
-    stripe_account_id = StringField(_l("Compte Stripe connecté"), validators=[
+    iban = StringField(_l("IBAN"), filters=[strip], validators=[Optional(), Iban])
+    bic = StringField(_l("BIC"), filters=[strip], validators=[Optional(), Bic])
+    stripe_account_id = StringField(_l("Compte Stripe connecté"), filters=[strip], validators=[
         Optional(), Regexp(r"^acct_[A-Za-z0-9]+$", message=_l("Un identifiant Stripe commence par acct_."))])
 
     def validate_vat_exempt_mention(self, field):
@@ -63,18 +63,18 @@ class ClusterForm(FlaskForm):
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Nom de l'organisation"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Nom de l'organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Type"), choices=organization_kind_choices)
-    siret = StringField(_l("SIRET"), validators=[Optional(), Siret])
-    vat_number = StringField(_l("N° de TVA intracommunautaire"), validators=[Optional(), VatNumber])
+    siret = StringField(_l("SIRET"), filters=[strip], validators=[Siret])
+    vat_number = StringField(_l("N° de TVA intracommunautaire"), filters=[strip], validators=[Optional(), VatNumber])
     headcount = IntegerField(_l("Effectif (salariés)"), default=0, validators=[
         InputRequired(message=_l("Indiquez l'effectif (0 pour un particulier).")),
         NumberRange(min=0, max=1_000_000, message=_l("L'effectif doit être un nombre positif ou nul."))])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
-    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300)])
-    postal_code = StringField(_l("Code postal"), validators=[
+    email = EmailField(_l("Email"), filters=[strip], validators=[Optional(), Email(), Length(max=254)])
+    address = StringField(_l("Adresse"), filters=[strip], validators=[Optional(), Length(max=300)])
+    postal_code = StringField(_l("Code postal"), filters=[strip], validators=[
         Optional(), Regexp(r"^\d{5}$", message=_l("Code postal à 5 chiffres."))])
-    city = StringField(_l("Ville"), validators=[Optional(), Length(max=80)])
+    city = StringField(_l("Ville"), filters=[strip], validators=[Optional(), Length(max=80)])
 
     def validate_siret(self, field):
         if self.kind.data in ("company", "service_provider") and not field.data:
@@ -98,12 +98,12 @@ class MembershipStatusForm(FlaskForm):
 
 
 class TierForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[
+    code = StringField(_l("Code"), filters=[strip], validators=[
         DataRequired(), Length(max=40),
         Regexp(r"^[a-z0-9_-]+$", message=_l("Minuscules, chiffres, tirets et soulignés seulement."))])
     category = SelectField(_l("Catégorie"), choices=tier_category_choices)
-    name_fr = StringField(_l("Nom (français)"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Nom (anglais)"), validators=[DataRequired(), Length(max=120)])
+    name_fr = StringField(_l("Nom (français)"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Nom (anglais)"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     min_headcount = IntegerField(_l("Effectif minimum"), default=0, validators=[
         InputRequired(), NumberRange(min=0, message=_l("L'effectif doit être un nombre positif ou nul."))])
     max_headcount = IntegerField(_l("Effectif maximum (vide : sans limite)"), validators=[
@@ -122,14 +122,14 @@ class TierForm(FlaskForm):
 class PartnershipForm(FlaskForm):
     partner_id = SelectField(_l("Cluster partenaire"), coerce=int, validate_choice=True)
     reciprocity_percent = DecimalField(_l("Remise de réciprocité (%)"), places=2, validators=[
-        InputRequired(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %."))])
+        InputRequired(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])
     own_share_percent = DecimalField(_l("Part par défaut de votre cluster sur les ventes communes (%)"),
                                      places=2, default=50, validators=[
-                                         InputRequired(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %."))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+                                         InputRequired(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])
+    note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
 
 
 class StaffForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    full_name = StringField(_l("Nom complet"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(_l("Nom complet"), filters=[strip], validators=[Optional(), Length(max=120)])
     role = SelectField(_l("Rôle"), choices=[("manager", _l("Gestionnaire")), ("admin", _l("Administrateur"))])

@@ -55,3 +55,8 @@ Siret = _field_validator(clean_siret, _l("SIRET invalide : 14 chiffres dont la c
 VatNumber = _field_validator(clean_vat_number, _l("Numéro de TVA intracommunautaire invalide (ex. FR40303265045)."))
 Iban = _field_validator(clean_iban, _l("IBAN invalide : vérifiez le code pays, la longueur et la clé."))
 Bic = _field_validator(clean_bic, _l("BIC invalide (8 ou 11 caractères, ex. BNPAFRPP)."))
+
+
+def strip(value):
+    """Form filter: surrounding spaces, as pasted from an email or a spreadsheet, are dropped."""
+    return value.strip() if isinstance(value, str) else value
