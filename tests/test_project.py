@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from marketplace.config import SETTINGS
@@ -34,4 +36,7 @@ def test_every_interface_string_has_an_english_translation(tmp_path):
         all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy}
     missing = sorted(source_ids - translated)
     assert missing == [], f"{len(missing)} strings without English translation, e.g. {missing[:5]}"
-    assert (ROOT / "marketplace/translations/en/LC_MESSAGES/messages.mo").exists()
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    mo_file = ROOT / "marketplace/translations/en/LC_MESSAGES/messages.mo"
+    assert mo_file.read_bytes() == compiled.getvalue(), "messages.mo is stale: run pybabel compile"
