@@ -264,6 +264,9 @@ def load_demo(db: Session, today: date | None = None) -> dict[str, int]:
         if not db.exec(select(StaffRole).where(StaffRole.user_id == user.id,
                                                StaffRole.cluster_id == clusters[slug].id)).first():
             grant_staff_role(db, user, clusters[slug].id, role)
+    from .demo_offers import load_demo_offers
+
+    load_demo_offers(db, clusters, year)
     db.flush()
     return {"clusters": len(clusters), "organizations": len(organizations), "admin": admin.id}
 

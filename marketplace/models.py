@@ -3,10 +3,11 @@
 from sqlmodel import SQLModel
 
 from .auth.models import StaffRole, User
+from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant, RoomRate
 from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
 from .mail.models import OutboxEmail
 
 metadata = SQLModel.metadata
 
-__all__ = ["Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
+__all__ = ["Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
            "StaffRole", "User", "metadata"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
+from ..dbtypes import UTCDateTime
 
 STAFF_ROLES = ("admin", "manager")
 LANGUAGES = ("fr", "en")
@@ -24,8 +25,8 @@ class User(SQLModel, table=True):
     is_platform_admin: bool = Field(default=False)
     is_active: bool = Field(default=True)
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
-    last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     # Flask-Login protocol
     @property

@@ -30,7 +30,7 @@ def _safe_next(target: str | None) -> str:
     """Only local paths are followed after sign-in (no open redirect)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("site.home")
+    return url_for("shop.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté."), "info")
-    return redirect(url_for("site.home"), code=303)
+    return redirect(url_for("shop.home"), code=303)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

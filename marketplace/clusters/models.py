@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
+from ..dbtypes import UTCDateTime
 
 VAT_REGIMES = ("liable", "franchise", "exempt")
 ORGANIZATION_KINDS = ("company", "individual", "public_body", "service_provider")
@@ -41,7 +42,7 @@ class Cluster(SQLModel, table=True):
     iban: str | None = Field(default=None, max_length=34)
     bic: str | None = Field(default=None, max_length=11)
     stripe_account_id: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Partnership(SQLModel, table=True):
@@ -62,7 +63,7 @@ class Partnership(SQLModel, table=True):
     share_a_bps: int = Field(default=5000)
     share_b_bps: int = Field(default=5000)
     note: str = Field(default="", max_length=500)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class MembershipTier(SQLModel, table=True):
@@ -109,7 +110,7 @@ class Organization(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     postal_code: str = Field(default="", max_length=10)
     city: str = Field(default="", max_length=80)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Membership(SQLModel, table=True):
@@ -128,4 +129,4 @@ class Membership(SQLModel, table=True):
     year: int
     status: str = Field(default="pending", max_length=20)
     fee_cents: int = Field(description="frozen from the tier when the membership is created")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

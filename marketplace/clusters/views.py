@@ -11,17 +11,9 @@ from ..db import get_db
 from ..web.htmx import render
 from .forms import OrganizationForm
 from .models import Organization
-from .services import fee_grid, get_cluster, memberships_of, partnerships_of, update_organization
+from .services import memberships_of, update_organization
 
 bp = Blueprint("clusters", __name__)
-
-
-@bp.get("/clusters/<slug>")
-def cluster_page(slug: str):
-    db = get_db()
-    cluster = get_cluster(db, slug)
-    return render("clusters/page.html", cluster=cluster, tiers=fee_grid(db, cluster.id),
-                  partners=partnerships_of(db, cluster.id))
 
 
 @bp.route("/account/organization", methods=["GET", "POST"])

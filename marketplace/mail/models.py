@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
+from ..dbtypes import UTCDateTime
 
 
 class OutboxEmail(SQLModel, table=True):
@@ -15,7 +16,7 @@ class OutboxEmail(SQLModel, table=True):
     to_address: str = Field(max_length=254)
     subject: str = Field(max_length=250)
     body_text: str = Field(sa_type=Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), index=True)
-    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)

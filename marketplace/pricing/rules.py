@@ -30,7 +30,7 @@ from typing import Any
 from ..core.errors import Invalid
 from ..core.money import apply_bps, split_inclusive, vat_cents
 
-OFFER_KINDS = frozenset({"service", "collective_action", "event_ticket", "stand", "sponsorship", "room",
+OFFER_KINDS = frozenset({"service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
                          "coworking", "shared_function", "membership"})
 BUYER_KINDS = frozenset({"company", "individual", "public_body", "service_provider"})
 TIER_CATEGORIES = frozenset({"classic", "discovery", "partner", "premium", "basic", "sector"})

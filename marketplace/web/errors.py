@@ -60,4 +60,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def internal_error(exc):
         return _error_response(500, _titles()[500],
-                               _("Une erreur inattendue est survenue. L'équipe technique a été prévenue."))
+                               _("Une erreur inattendue est survenue ; elle a été enregistrée dans le journal du serveur. Réessayez dans un instant."))

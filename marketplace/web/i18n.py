@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_currency, format_percent, get_locale
+from flask_babel import Babel, format_currency, get_locale
 from flask_login import current_user
 
 LANGUAGES = ("fr", "en")
@@ -34,7 +35,7 @@ def bps(value: int | None) -> str:
         return ""
     from decimal import Decimal
 
-    return format_percent(Decimal(value) / 10000, "#,##0.##%")
+    return babel_format_percent(Decimal(value) / 10000, locale=get_locale(), decimal_quantization=False)
 
 
 def localized(obj, field: str) -> str:

@@ -7,17 +7,10 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..clusters.services import list_clusters_with_counts
 from ..db import get_db
-from .htmx import render
 from .i18n import LANGUAGES
 
 bp = Blueprint("site", __name__)
-
-
-@bp.get("/")
-def home():
-    return render("site/home.html", clusters=list_clusters_with_counts(get_db()))
 
 
 @bp.post("/lang/<code>")
@@ -30,9 +23,9 @@ def set_language(code: str):
             user = db.merge(current_user._get_current_object())
             user.language = code
             db.commit()
-    target = request.form.get("next") or url_for("site.home")
+    target = request.form.get("next") or url_for("shop.home")
     if not target.startswith("/") or target.startswith("//"):
-        target = url_for("site.home")
+        target = url_for("shop.home")
     return redirect(target, code=303)
 
 

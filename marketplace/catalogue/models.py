@@ -1,0 +1,113 @@
+"""The catalogue: one Offer model for everything a cluster sells, with its variants, rates and co-owners."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..core.timeutil import utcnow
+from ..dbtypes import UTCDateTime
+
+OFFER_KINDS = ("service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
+               "coworking", "shared_function", "membership")
+VISIBILITIES = ("public", "members", "partners")
+VAT_RATES_BPS = (2000, 1000, 550, 210)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Offer(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("kind", OFFER_KINDS), name="ck_offer_kind"),
+        CheckConstraint(_in("visibility", VISIBILITIES), name="ck_offer_visibility"),
+        CheckConstraint("list_price_cents >= 0", name="ck_offer_price"),
+        CheckConstraint("member_price_cents IS NULL OR member_discount_bps IS NULL", name="ck_offer_member_rule"),
+        CheckConstraint("vat_rate_bps IS NOT NULL OR vat_exempt_mention IS NOT NULL", name="ck_offer_vat_mention"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="ck_offer_capacity"),
+        UniqueConstraint("cluster_id", "slug", name="uq_offer_slug"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    kind: str = Field(max_length=30, index=True)
+    slug: str = Field(max_length=80)
+    title_fr: str = Field(max_length=200)
+    title_en: str = Field(max_length=200)
+    summary_fr: str = Field(default="", max_length=300)
+    summary_en: str = Field(default="", max_length=300)
+    description_fr: str = Field(default="", sa_type=Text)
+    description_en: str = Field(default="", sa_type=Text)
+    includes_fr: str = Field(default="", max_length=1000, description="what the price includes")
+    includes_en: str = Field(default="", max_length=1000)
+    visibility: str = Field(default="public", max_length=20)
+    is_published: bool = Field(default=True, index=True)
+    sale_starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sale_ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    location: str = Field(default="", max_length=200)
+    capacity: int | None = Field(default=None)
+    list_price_cents: int = Field(default=0, index=True)
+    prices_include_vat: bool = Field(default=False)
+    vat_rate_bps: int | None = Field(default=2000)
+    vat_exempt_mention: str | None = Field(default=None, max_length=200)
+    member_price_cents: int | None = Field(default=None)
+    member_discount_bps: int | None = Field(default=None)
+    members_only: bool = Field(default=False)
+    discovery_scope: bool = Field(default=True)
+    included_in_tiers: str = Field(default="", max_length=200, description="comma-separated tier codes")
+    early_bird_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    early_bird_discount_bps: int | None = Field(default=None)
+    room_quote_above: int | None = Field(default=None)
+    room_quote_minimum_cents: int | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OfferTheme(SQLModel, table=True):
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
+    theme: str = Field(max_length=40, primary_key=True, index=True)
+
+
+class OfferVariant(SQLModel, table=True):
+    """A priced pack of an offer (a book of 10 coworking tickets consumes 10 units)."""
+
+    __table_args__ = (UniqueConstraint("offer_id", "code", name="uq_variant_code"),
+                      CheckConstraint("units >= 1 AND list_price_cents >= 0", name="ck_variant"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    code: str = Field(max_length=40)
+    label_fr: str = Field(max_length=120)
+    label_en: str = Field(max_length=120)
+    list_price_cents: int
+    member_price_cents: int | None = Field(default=None)
+    units: int = Field(default=1)
+    position: int = Field(default=0)
+
+
+class RoomRate(SQLModel, table=True):
+    """A room price by day type, slot and people band (bounds inclusive)."""
+
+    __table_args__ = (CheckConstraint("min_people >= 1 AND max_people >= min_people", name="ck_room_band"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    day_type: str = Field(max_length=10)
+    slot: str = Field(max_length=20)
+    min_people: int
+    max_people: int
+    list_price_cents: int
+
+
+class OfferCoOwner(SQLModel, table=True):
+    """A partner cluster that co-produces an offer and receives `share_bps` of its revenue excl. VAT."""
+
+    __table_args__ = (CheckConstraint("share_bps > 0 AND share_bps < 10000", name="ck_coowner_share"),)
+
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
+    share_bps: int

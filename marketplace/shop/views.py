@@ -1,0 +1,137 @@
+"""The shop window: home, catalogue with live search, offer pages with a live quote, events calendar."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+
+from flask import Blueprint, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlmodel import select
+
+from ..catalogue.models import OFFER_KINDS, Offer, OfferVariant, RoomRate
+from ..catalogue.services import Filters, all_themes, get_visible_offer, search_offers, themes_of, viewer_for
+from ..clusters.models import Cluster
+from ..clusters.services import fee_grid, get_cluster, list_clusters_with_counts, partnerships_of
+from ..core.timeutil import utcnow
+from ..db import get_db
+from ..pricing.rules import ROOM_SLOTS, PricingError
+from ..pricing.services import display_prices, price_offer
+from ..web.guards import is_platform_admin
+from ..web.htmx import render
+
+bp = Blueprint("shop", __name__)
+
+
+def _viewer():
+    organization_id = current_user.organization_id if current_user.is_authenticated else None
+    return viewer_for(get_db(), organization_id, utcnow().year, sees_everything=is_platform_admin())
+
+
+def _lang() -> str:
+    return str(get_locale() or "fr")[:2]
+
+
+def _catalogue_context(filters: Filters) -> dict:
+    db = get_db()
+    viewer = _viewer()
+    result = search_offers(db, filters, viewer)
+    return dict(filters=filters, result=result, kinds=OFFER_KINDS, themes=all_themes(db),
+                clusters=db.exec(select(Cluster).order_by(Cluster.name)).all(),
+                prices=display_prices(db, result.offers, viewer.organization_id),
+                offer_themes=themes_of(db, [o.id for o, _c in result.offers]))
+
+
+@bp.get("/")
+def home():
+    filters = Filters.from_args(request.args)
+    return render("shop/home.html", "shop/_results.html", clusters_summary=list_clusters_with_counts(get_db()),
+                  **_catalogue_context(filters))
+
+
+@bp.get("/catalogue")
+def catalogue():
+    filters = Filters.from_args(request.args)
+    status = 422 if filters.errors else 200
+    return render("shop/catalogue.html", "shop/_results.html", status=status, **_catalogue_context(filters))
+
+
+def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
+    """Quantity and options from the query string; errors by field, nothing guessed."""
+    errors: dict[str, str] = {}
+    try:
+        quantity = int(args.get("quantity") or 1)
+    except ValueError:
+        quantity, errors["quantity"] = 1, "quantity"
+    options: dict = {}
+    for key in ("variant", "slot", "category"):
+        if args.get(key):
+            options[key] = args[key]
+    if args.get("people"):
+        try:
+            options["people"] = int(args["people"])
+        except ValueError:
+            errors["people"] = "people"
+    if args.get("date"):
+        try:
+            options["date"] = date.fromisoformat(args["date"])
+        except ValueError:
+            errors["date"] = "date"
+    return quantity, options, errors
+
+
+def _quote_context(offer: Offer, cluster: Cluster) -> dict:
+    db = get_db()
+    quantity, options, errors = _quote_options(offer, request.args)
+    organization_id = current_user.organization_id if current_user.is_authenticated else None
+    quote, error = None, None
+    if not errors and (offer.kind != "room" or {"date", "slot", "people"} <= options.keys()):
+        try:
+            quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=_lang())
+        except PricingError as exc:
+            error = exc.message_en if _lang() == "en" else exc.message_fr
+    return dict(quote=quote, quote_error=error, input_errors=errors, quantity=quantity, options=options)
+
+
+@bp.get("/offers/<int:offer_id>")
+def offer_page(offer_id: int):
+    db = get_db()
+    offer, cluster = get_visible_offer(db, offer_id, _viewer())
+    variants = db.exec(select(OfferVariant).where(OfferVariant.offer_id == offer.id)
+                       .order_by(OfferVariant.position)).all()
+    rates = db.exec(select(RoomRate).where(RoomRate.offer_id == offer.id)
+                    .order_by(RoomRate.slot, RoomRate.min_people, RoomRate.day_type)).all()
+    return render("shop/offer.html", offer=offer, cluster=cluster, variants=variants, rates=rates,
+                  slots=ROOM_SLOTS, tiers=fee_grid(db, cluster.id) if offer.kind == "membership" else [],
+                  themes=themes_of(db, [offer.id])[offer.id], **_quote_context(offer, cluster))
+
+
+@bp.get("/offers/<int:offer_id>/quote")
+def offer_quote(offer_id: int):
+    """The quote widget alone (htmx); without JavaScript the offer page computes the same quote."""
+    db = get_db()
+    offer, cluster = get_visible_offer(db, offer_id, _viewer())
+    return render("shop/_quote.html", offer=offer, cluster=cluster, **_quote_context(offer, cluster))
+
+
+@bp.get("/events")
+def events():
+    """Upcoming dated offers (events, trade shows, trainings, collective actions), month by month."""
+    filters = Filters(sort="date", date_from=date.today())
+    db = get_db()
+    result = search_offers(db, filters, _viewer())
+    months: OrderedDict[tuple[int, int], list] = OrderedDict()
+    for offer, cluster in result.offers:
+        months.setdefault((offer.starts_at.year, offer.starts_at.month), []).append((offer, cluster))
+    return render("shop/events.html", months=months)
+
+
+@bp.get("/clusters/<slug>")
+def cluster_page(slug: str):
+    db = get_db()
+    cluster = get_cluster(db, slug)
+    filters = Filters(cluster=slug)
+    context = _catalogue_context(filters)
+    return render("clusters/page.html", cluster=cluster, tiers=fee_grid(db, cluster.id),
+                  partners=partnerships_of(db, cluster.id), **context)
