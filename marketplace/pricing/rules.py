@@ -148,6 +148,7 @@ class OfferTerms:
     room_quote_above: int | None = None
     room_quote_minimum_cents: int | None = None
     fee_bands: tuple[FeeBand, ...] = ()
+    language: str = "fr"  # of the line descriptions: "fr" or "en"
 
     def __post_init__(self) -> None:
         _require(self.kind in OFFER_KINDS, f"unknown offer kind {self.kind!r}")
@@ -411,7 +412,10 @@ def _room_item(offer: OfferTerms, options: Mapping[str, Any]) -> _Item:
         raise PricingError("no_rate", f"Pas de tarif pour {ROOM_SLOTS[slot][0].lower()} le {day:%d/%m/%Y} "
                            f"à {people} personnes.", f"No rate for {ROOM_SLOTS[slot][1].lower()} on "
                            f"{day:%Y-%m-%d} for {people} people.", "slot")
-    description = f"{offer.title} — {ROOM_SLOTS[slot][0]}, {day:%d/%m/%Y}, {people} pers."
+    if offer.language == "en":
+        description = f"{offer.title} — {ROOM_SLOTS[slot][1]}, {day:%Y-%m-%d}, {people} people"
+    else:
+        description = f"{offer.title} — {ROOM_SLOTS[slot][0]}, {day:%d/%m/%Y}, {people} pers."
     member = _member_unit(offer, rate.list_price_cents, None)
     return _Item(description, rate.list_price_cents, member, 1, False)
 

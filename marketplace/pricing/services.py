@@ -49,7 +49,7 @@ def offer_terms(db: Session, offer: Offer, cluster: Cluster, lang: str = "fr",
         variants=tuple(rules.Variant(v.code, v.label_en if lang == "en" else v.label_fr, v.list_price_cents,
                                      v.member_price_cents, v.units) for v in variants),
         early_bird=early_bird, room_rates=rates, room_quote_above=offer.room_quote_above,
-        room_quote_minimum_cents=offer.room_quote_minimum_cents, fee_bands=bands)
+        room_quote_minimum_cents=offer.room_quote_minimum_cents, fee_bands=bands, language=lang)
 
 
 def buyer_context(db: Session, organization_id: int | None) -> rules.BuyerContext:

@@ -1,0 +1,172 @@
+"""JSON API for cluster websites and CRMs: clusters, offers, quotes, and the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from pydantic import BaseModel, ValidationError
+from sqlmodel import col, select
+
+from ..catalogue.models import Offer, OfferCoOwner, OfferVariant, RoomRate
+from ..catalogue.services import Filters, Viewer, get_visible_offer, search_offers, themes_of, viewer_for
+from ..clusters.models import Cluster
+from ..clusters.services import fee_grid, list_clusters_with_counts
+from ..core.errors import Forbidden
+from ..core.timeutil import utcnow
+from ..db import get_db
+from ..pricing.rules import PricingError
+from ..pricing.services import price_offer
+from ..web.extensions import csrf
+from ..web.guards import is_platform_admin, is_staff
+from . import schemas as s
+from .openapi import Param, build_document, documented
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+# The API reads, and its only POST (a quote) changes nothing: no cookie-borne write to protect.
+csrf.exempt(bp)
+
+FILTER_PARAMS = (
+    Param("q", "text searched in titles, summaries and cluster names"),
+    Param("cluster", "cluster slug"),
+    Param("kind", "offer kind", {"type": "string", "enum": list(s.OfferKind.__args__)}),
+    Param("theme", "theme"),
+    Param("date_from", "events starting on or after this day", {"type": "string", "format": "date"}),
+    Param("date_to", "events starting on or before this day", {"type": "string", "format": "date"}),
+    Param("price_min", "minimum list price, euros", {"type": "number", "minimum": 0}),
+    Param("price_max", "maximum list price, euros", {"type": "number", "minimum": 0}),
+    Param("sort", "order", {"type": "string", "enum": ["relevance", "price_asc", "price_desc", "date", "title"]}),
+    Param("page", "page number, from 1", {"type": "integer", "minimum": 1}),
+)
+
+
+def _json(model: BaseModel, status: int = 200):
+    return current_app.response_class(model.model_dump_json(), status=status, mimetype="application/json")
+
+
+def error(status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None):
+    body = s.ErrorOut(error=s.ErrorBody(status=status, message=message, code=code, fields=fields or {}))
+    return _json(body, status)
+
+
+def _viewer() -> Viewer:
+    organization_id = current_user.organization_id if current_user.is_authenticated else None
+    return viewer_for(get_db(), organization_id, utcnow().year, sees_everything=is_platform_admin())
+
+
+def _offer_out(offer: Offer, cluster: Cluster, themes: list[str]) -> dict:
+    return dict(id=offer.id, cluster_slug=cluster.slug, cluster_name=cluster.name, kind=offer.kind,
+                title_fr=offer.title_fr, title_en=offer.title_en, summary_fr=offer.summary_fr,
+                summary_en=offer.summary_en, visibility=offer.visibility, themes=themes, starts_at=offer.starts_at,
+                ends_at=offer.ends_at, location=offer.location, list_price_cents=offer.list_price_cents,
+                prices_include_vat=offer.prices_include_vat, vat_rate_bps=offer.vat_rate_bps,
+                vat_exempt_mention=offer.vat_exempt_mention, member_price_cents=offer.member_price_cents,
+                member_discount_bps=offer.member_discount_bps, members_only=offer.members_only,
+                url=url_for("shop.offer_page", offer_id=offer.id, _external=True))
+
+
+@bp.get("/v1/clusters")
+@documented("/api/v1/clusters", "GET", "The clusters of the federation with their membership fee grids",
+            responses={200: (s.ClusterList, "every cluster, by name")})
+def clusters():
+    db = get_db()
+    return _json(s.ClusterList(clusters=[
+        s.ClusterOut(id=row.cluster.id, slug=row.cluster.slug, name=row.cluster.name,
+                     legal_name=row.cluster.legal_name, region=row.cluster.region, sector=row.cluster.sector,
+                     city=row.cluster.city, website=row.cluster.website, description_fr=row.cluster.description_fr,
+                     description_en=row.cluster.description_en, active_members=row.active_members,
+                     url=url_for("shop.cluster_page", slug=row.cluster.slug, _external=True),
+                     fee_grid=[s.FeeTierOut(code=t.code, category=t.category, name_fr=t.name_fr, name_en=t.name_en,
+                                            min_headcount=t.min_headcount, max_headcount=t.max_headcount,
+                                            fee_cents=t.fee_cents, max_years=t.max_years)
+                               for t in fee_grid(db, row.cluster.id)])
+        for row in list_clusters_with_counts(db)]))
+
+
+@bp.get("/v1/offers")
+@documented("/api/v1/offers", "GET", "Offers visible to the caller, with the catalogue's filters",
+            params=FILTER_PARAMS,
+            responses={200: (s.OfferList, "one page of offers"), 400: (None, "a filter is invalid")})
+def offers():
+    filters = Filters.from_args(request.args)
+    if filters.errors:
+        return error(400, "Invalid filter.", {k: str(v) for k, v in filters.errors.items()}, "bad_filter")
+    db = get_db()
+    result = search_offers(db, filters, _viewer())
+    themes = themes_of(db, [offer.id for offer, _ in result.offers])
+    return _json(s.OfferList(offers=[s.OfferOut(**_offer_out(o, c, themes[o.id])) for o, c in result.offers],
+                             total=result.total, page=result.page, pages=result.pages))
+
+
+@bp.get("/v1/offers/<int:offer_id>")
+@documented("/api/v1/offers/<int:offer_id>", "GET", "One offer with its variants, room rates and co-owners",
+            responses={200: (s.OfferDetail, "the offer"), 404: (None, "no such offer visible to the caller")})
+def offer(offer_id: int):
+    db = get_db()
+    offer, cluster = get_visible_offer(db, offer_id, _viewer())
+    variants = db.exec(select(OfferVariant).where(OfferVariant.offer_id == offer.id)
+                       .order_by(OfferVariant.position)).all()
+    rates = db.exec(select(RoomRate).where(RoomRate.offer_id == offer.id).order_by(RoomRate.id)).all()
+    owners = db.exec(select(OfferCoOwner, Cluster).join(Cluster, col(Cluster.id) == OfferCoOwner.cluster_id)
+                     .where(OfferCoOwner.offer_id == offer.id).order_by(Cluster.slug)).all()
+    return _json(s.OfferDetail(
+        **_offer_out(offer, cluster, themes_of(db, [offer.id])[offer.id]),
+        description_fr=offer.description_fr, description_en=offer.description_en, includes_fr=offer.includes_fr,
+        includes_en=offer.includes_en, capacity=offer.capacity,
+        variants=[s.VariantOut(code=v.code, label_fr=v.label_fr, label_en=v.label_en,
+                               list_price_cents=v.list_price_cents, member_price_cents=v.member_price_cents,
+                               units=v.units) for v in variants],
+        room_rates=[s.RoomRateOut(day_type=r.day_type, slot=r.slot, min_people=r.min_people,
+                                  max_people=r.max_people, list_price_cents=r.list_price_cents) for r in rates],
+        co_owners=[s.CoOwnerOut(cluster_slug=c.slug, share_bps=o.share_bps) for o, c in owners]))
+
+
+def _may_price_for(organization_id: int) -> bool:
+    """Members price for their own organization; staff and platform admins for any."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.organization_id == organization_id or is_staff()
+
+
+@bp.post("/v1/quotes")
+@documented("/api/v1/quotes", "POST", "Price an offer for a quantity, options and optionally an organization",
+            body=s.QuoteRequest,
+            responses={200: (s.QuoteOut, "the priced lines, every discount explained"),
+                       400: (None, "the body is not JSON"), 403: (None, "not allowed to price for that organization"),
+                       404: (None, "no such offer visible to the caller"),
+                       422: (None, "a field is invalid or the offer cannot be sold so")})
+def quotes():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return error(400, "The body must be a JSON object.", code="bad_json")
+    try:
+        wanted = s.QuoteRequest.model_validate(payload)
+    except ValidationError as exc:
+        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
+        return error(422, "Invalid quote request.", fields, "invalid")
+    if wanted.organization_id is not None and not _may_price_for(wanted.organization_id):
+        raise Forbidden("You may only price for your own organization.")
+    db = get_db()
+    offer, cluster = get_visible_offer(db, wanted.offer_id, _viewer())
+    options = wanted.options.model_dump(exclude_none=True)
+    try:
+        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options, lang="en")
+    except PricingError as exc:
+        return error(422, exc.message_en, {exc.field or "offer_id": exc.message_en}, exc.code)
+    return _json(s.QuoteOut(
+        currency=current_app.config["CURRENCY"], total_excl_cents=quote.total_excl_cents,
+        total_vat_cents=quote.total_vat_cents, total_incl_cents=quote.total_incl_cents,
+        lines=[s.QuoteLineOut(
+            description=line.description, quantity=line.quantity, units=line.units,
+            unit_list_cents=line.unit_list_cents, unit_price_cents=line.unit_price_cents,
+            excl_cents=line.excl_cents, vat_rate_bps=line.vat_rate_bps, vat_cents=line.vat_cents,
+            incl_cents=line.incl_cents, real_value_cents=line.real_value_cents,
+            prices_include_vat=line.prices_include_vat, vat_exempt_mention=line.vat_exempt_mention,
+            adjustments=[s.AdjustmentOut(code=a.code, label_fr=a.label_fr, label_en=a.label_en,
+                                         amount_cents=a.amount_cents) for a in line.adjustments])
+            for line in quote.lines]))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return build_document(request.host_url.rstrip("/"))
+
