@@ -10,7 +10,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlmodel import select
 
-from ..catalogue.models import OFFER_KINDS, Offer, OfferVariant, RoomRate
+from ..catalogue.models import Offer, OfferVariant, RoomRate
+from ..catalogue.registry import all_kinds, get_kind
 from ..catalogue.services import Filters, all_themes, get_visible_offer, search_offers, themes_of, viewer_for
 from ..clusters.models import Cluster
 from ..clusters.services import fee_grid, get_cluster, list_clusters_with_counts, partnerships_of
@@ -22,6 +23,11 @@ from ..web.guards import is_platform_admin
 from ..web.htmx import render
 
 bp = Blueprint("shop", __name__)
+
+
+@bp.app_template_global()
+def kind_label(code: str) -> str:
+    return str(get_kind(code).label)
 
 
 def _viewer():
@@ -37,7 +43,7 @@ def _catalogue_context(filters: Filters) -> dict:
     db = get_db()
     viewer = _viewer()
     result = search_offers(db, filters, viewer)
-    return dict(filters=filters, result=result, kinds=OFFER_KINDS, themes=all_themes(db),
+    return dict(filters=filters, result=result, kinds=all_kinds(), themes=all_themes(db),
                 clusters=db.exec(select(Cluster).order_by(Cluster.name)).all(),
                 prices=display_prices(db, result.offers, viewer.organization_id),
                 offer_themes=themes_of(db, [o.id for o, _c in result.offers]))
@@ -86,7 +92,8 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
     quantity, options, errors = _quote_options(offer, request.args)
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     quote, error = None, None
-    if not errors and (offer.kind != "room" or {"date", "slot", "people"} <= options.keys()):
+    needs_booking = get_kind(offer.kind).quote_input == "room"
+    if not errors and (not needs_booking or {"date", "slot", "people"} <= options.keys()):
         try:
             quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=_lang())
         except PricingError as exc:
@@ -102,7 +109,8 @@ def offer_page(offer_id: int):
                        .order_by(OfferVariant.position)).all()
     rates = db.exec(select(RoomRate).where(RoomRate.offer_id == offer.id)
                     .order_by(RoomRate.slot, RoomRate.min_people, RoomRate.day_type)).all()
-    return render("shop/offer.html", offer=offer, cluster=cluster, variants=variants, rates=rates,
+    return render("shop/offer.html", offer=offer, cluster=cluster, kind=get_kind(offer.kind),
+                  variants=variants, rates=rates,
                   slots=ROOM_SLOTS, tiers=fee_grid(db, cluster.id) if offer.kind == "membership" else [],
                   themes=themes_of(db, [offer.id])[offer.id], **_quote_context(offer, cluster))
 
@@ -112,7 +120,8 @@ def offer_quote(offer_id: int):
     """The quote widget alone (htmx); without JavaScript the offer page computes the same quote."""
     db = get_db()
     offer, cluster = get_visible_offer(db, offer_id, _viewer())
-    return render("shop/_quote.html", offer=offer, cluster=cluster, **_quote_context(offer, cluster))
+    return render("shop/_quote.html", offer=offer, cluster=cluster, kind=get_kind(offer.kind),
+                  **_quote_context(offer, cluster))
 
 
 @bp.get("/events")
