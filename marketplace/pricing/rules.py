@@ -383,9 +383,11 @@ def _catalogue_item(offer: OfferTerms, options: Mapping[str, Any]) -> _Item:
     if not offer.variants and code is None:
         return _Item(offer.title, offer.list_price_cents, _member_unit(offer, offer.list_price_cents,
                      offer.member_price_cents), 1, True)
+    choices = ", ".join(v.code for v in offer.variants) or "—"
+    if code is None:
+        raise _missing("variant", f"Choisissez une formule ({choices}).", f"Choose an option ({choices}).")
     variant = next((v for v in offer.variants if v.code == code), None)
     if variant is None:
-        choices = ", ".join(v.code for v in offer.variants) or "—"
         raise PricingError("unknown_variant", f"Formule inconnue « {code} » (choix : {choices}).",
                            f"Unknown option “{code}” (choices: {choices}).", "variant")
     member = _member_unit(offer, variant.list_price_cents, variant.member_price_cents)

@@ -90,6 +90,11 @@ def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
 def _quote_context(offer: Offer, cluster: Cluster) -> dict:
     db = get_db()
     quantity, options, errors = _quote_options(offer, request.args)
+    if "variant" not in options:
+        first = db.exec(select(OfferVariant.code).where(OfferVariant.offer_id == offer.id)
+                        .order_by(OfferVariant.position, OfferVariant.id)).first()
+        if first is not None:
+            options["variant"] = first
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     quote, error = None, None
     needs_booking = get_kind(offer.kind).quote_input == "room"

@@ -152,3 +152,9 @@ def test_rule_refusals_are_422_with_a_code(client, demo, spec):  # noqa: F811
 def test_unknown_offer_quote_is_404(client, demo, spec):  # noqa: F811
     response, _ = quote(client, spec, offer_id=987654)
     assert response.status_code == 404
+
+
+def test_quote_without_variant_on_an_offer_that_has_some_asks_for_one(client, demo, spec):  # noqa: F811
+    response, body = quote(client, spec, offer_id=demo["coworking"].id)
+    assert response.status_code == 422 and body["error"]["code"] == "missing_option"
+    assert "variant" in body["error"]["fields"] and "book10_day" in body["error"]["message"]

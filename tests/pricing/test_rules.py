@@ -226,9 +226,13 @@ def test_variant_label_is_in_the_description():
     assert line.description == "Coworking La Cantine — Carnet de 10 journées"
 
 
-@pytest.mark.parametrize("options", [{}, {"variant": "week"}, None])
-def test_variant_must_exist(options):
-    assert refusal("unknown_variant", COWORKING, ANONYMOUS, 1, options, AT).field == "variant"
+@pytest.mark.parametrize("options", [{}, None])
+def test_variant_must_be_chosen(options):
+    assert refusal("missing_option", COWORKING, ANONYMOUS, 1, options, AT).field == "variant"
+
+
+def test_variant_must_exist():
+    assert refusal("unknown_variant", COWORKING, ANONYMOUS, 1, {"variant": "week"}, AT).field == "variant"
 
 
 def test_variant_on_an_offer_without_variants_is_refused():

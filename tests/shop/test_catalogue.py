@@ -149,3 +149,7 @@ def test_english_catalogue(client, demo):
     client.get("/", headers={"Accept-Language": "en"})
     page = text(client.get("/catalogue?kind=coworking", headers={"Accept-Language": "en"}))
     assert "Coworking at La Cantine" in page and "€7.00" in page
+
+
+def test_offer_with_variants_quotes_the_first_one_by_default(client, demo):
+    assert "Total TTC 7,00 €" in text(client.get(f"/offers/{demo['coworking'].id}"))
