@@ -2,4 +2,11 @@
 document.addEventListener("htmx:configRequest", function (event) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+  // Filters travel in the URL: leave empty ones out so shared links stay short and readable.
+  if (event.detail.verb === "get") {
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (name) {
+      if (params[name] === "" || (name === "sort" && params[name] === "relevance")) { delete params[name]; }
+    });
+  }
 });

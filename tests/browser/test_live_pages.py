@@ -1,0 +1,63 @@
+"""In a real browser: the catalogue searches as you type, the quote widget reprices, the back button works."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from marketplace.demo import load_demo
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Chromium not installed")]
+
+
+@pytest.fixture
+def server(app, db):
+    with app.test_request_context():
+        load_demo(db)
+        db.commit()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def page():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(locale="fr-FR")
+        yield context.new_page()
+        browser.close()
+
+
+def test_live_search_keeps_filters_in_the_url_and_back_works(server, page):
+    page.goto(f"{server}/catalogue")
+    total = page.locator("#results p.muted").inner_text()
+    page.fill("input[name=q]", "cantine")
+    page.wait_for_url("**/catalogue?q=cantine*", timeout=5000)
+    playwright_api.expect(page.locator("#results h3")).to_have_count(2, timeout=5000)
+    page.select_option("select[name=kind]", "room")
+    page.wait_for_url("**kind=room*", timeout=5000)
+    playwright_api.expect(page.locator("#results h3")).to_have_count(1)
+    page.go_back()
+    page.wait_for_url("**/catalogue?q=cantine", timeout=5000)
+    playwright_api.expect(page.locator("#results h3")).to_have_count(2)
+    page.go_back()
+    playwright_api.expect(page.locator("#results p.muted")).to_have_text(total)
+
+
+def test_quote_widget_reprices_live(server, page):
+    page.goto(f"{server}/catalogue?kind=room")
+    page.click("#results h3 a")
+    page.fill("input[name=date]", "2026-12-05")
+    page.select_option("select[name=slot]", "full_day")
+    page.fill("input[name=people]", "80")
+    playwright_api.expect(page.locator("#quote")).to_contain_text("3 000,00", timeout=5000)
+    page.fill("input[name=people]", "150")
+    playwright_api.expect(page.locator("#quote")).to_contain_text("devis", timeout=5000)
