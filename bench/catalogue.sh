@@ -8,7 +8,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 
 # ---- settings (environment) ---------------------------------------------------------------
-VENV=${BENCH_VENV:-${VIRTUAL_ENV:-/work/venv}}
+VENV=${BENCH_VENV:-${VIRTUAL_ENV:-}}
 PGHOST_=${BENCH_PGHOST:-127.0.0.1}
 PGPORT_=${BENCH_PGPORT:-5432}
 PGUSER_=${BENCH_PGUSER:-postgres}
@@ -22,7 +22,7 @@ WORKERS=${BENCH_WORKERS:-2}
 WORKER_CLASS=${BENCH_WORKER_CLASS:-gthread}  # as deploy/gunicorn.conf.py; "sync" works too
 THREADS=${BENCH_THREADS:-4}
 
-if [ -d "$VENV/bin" ]; then PATH="$VENV/bin:$PATH"; fi
+if [ -n "$VENV" ] && [ -d "$VENV/bin" ]; then PATH="$VENV/bin:$PATH"; fi
 export PATH
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -49,6 +49,7 @@ WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/mkt-bench.XXXXXX")
 DB=""
 APP_PID=""
 HELLO_PID=""
+WRK_PID=""
 
 stop_server() {  # pid: INT (quick shutdown) to the master, then KILL what is left of it and its workers
     local pid=$1 children i
@@ -64,6 +65,7 @@ stop_server() {  # pid: INT (quick shutdown) to the master, then KILL what is le
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [ -n "$WRK_PID" ]; then kill -TERM "$WRK_PID" 2>/dev/null || true; wait "$WRK_PID" 2>/dev/null || true; fi
     stop_server "$HELLO_PID"
     stop_server "$APP_PID"
     if [ -n "$DB" ]; then
@@ -95,6 +97,8 @@ marketplace db upgrade >"$WORKDIR/setup.log" 2>&1
 marketplace load-demo >>"$WORKDIR/setup.log" 2>&1
 generated=$(python "$HERE/generate_offers.py" --count "$OFFERS" --probe "$WORD")
 log "$generated"
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- 3. servers ---------------------------------------------------------------------------------
 free_port() { python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -132,19 +136,24 @@ log "/catalogue: $catalogue_count, filtered: $filtered_count (24 per page)"
 
 # ---- 4. load ------------------------------------------------------------------------------------
 run_wrk() {  # name url duration
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency "$2" >"$WORKDIR/$1.wrk" 2>&1 \
-        || { cat "$WORKDIR/$1.wrk" >&2; die "wrk failed on $2"; }
+    # in the background + wait, so that a signal reaches the cleanup trap at once
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency "$2" >"$WORKDIR/$1.wrk" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || { cat "$WORKDIR/$1.wrk" >&2; die "wrk failed on $2"; }
+    WRK_PID=""
 }
 log "warm-up ($WARMUP per endpoint)"
 run_wrk warm-hello "$HELLO_URL" "$WARMUP"
 run_wrk warm-catalogue "$CATALOGUE_URL" "$WARMUP"
 run_wrk warm-filtered "$FILTERED_URL" "$WARMUP"
+python "$HERE/cpu_others.py" snapshot >"$WORKDIR/cpu-before.json"
 for name in hello catalogue filtered; do
     case $name in hello) url=$HELLO_URL;; catalogue) url=$CATALOGUE_URL;; filtered) url=$FILTERED_URL;; esac
     log "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION $url"
     run_wrk "$name" "$url" "$DURATION"
 done
 kill -0 "$APP_PID" 2>/dev/null && kill -0 "$HELLO_PID" 2>/dev/null || die "a server died under load"
+others=$(python "$HERE/cpu_others.py" report "$WORKDIR/cpu-before.json" "$APP_PID" "$HELLO_PID" || echo "?")
 
 # ---- 5. report ----------------------------------------------------------------------------------
 echo
@@ -152,6 +161,7 @@ echo "catalogue benchmark: $(nproc) CPUs, gunicorn ${GUNICORN_OPTS[*]:0:6}, wrk 
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
 [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && rev="$rev + uncommitted changes"
 echo "code: $rev"
+echo "noise: load average $LOAD_BEFORE before the servers started; $others"
 echo "data: $catalogue_count on /catalogue, $filtered_count on ?q=$WORD&kind=service"
 echo
 python "$HERE/wrk_report.py" --connections "$CONNECTIONS" \

@@ -48,7 +48,7 @@ def parse(name: str, output: str) -> Run:
         raise ValueError(f"{name}: cannot parse wrk output (was --latency given?)\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    socket_errors = dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()))) if errors else {}
+    socket_errors = dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=True)) if errors else {}
     return Run(name, float(rps.group(1)), _duration_ms(p99.group(1)), _duration_ms(p50.group(1)),
                int(total.group(1)), int(non_2xx.group(1)) if non_2xx else 0, socket_errors)
 

@@ -23,12 +23,13 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from .web import errors, extensions, guards, i18n
+    from .web import errors, extensions, guards, i18n, pagecache
 
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     guards.init_app(app)
+    pagecache.init_app(app)
 
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp

@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
             "1 behind HTTPS: cookies are sent over HTTPS only"),
     Setting("MARKETPLACE_RESET_TOKEN_MAX_AGE", "RESET_TOKEN_MAX_AGE", "3600",
             "seconds a password reset link stays valid"),
+    Setting("MARKETPLACE_PUBLIC_CACHE_SECONDS", "PUBLIC_CACHE_SECONDS", "30",
+            "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_MAIL_FROM", "MAIL_FROM", "Fédération des clusters <no-reply@clusters.example.fr>",
             "sender of outgoing emails"),
     Setting("MARKETPLACE_SMTP_HOST", "SMTP_HOST", "",
@@ -49,7 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT"}
+_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS"}
 
 
 def _secret_key(instance_path: Path) -> str:

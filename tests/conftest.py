@@ -74,6 +74,7 @@ def app(database_url, tmp_path):
         "INSTANCE_PATH": str(tmp_path),
         "MAIL_DIR": str(tmp_path / "mail"),
         "SECRET_KEY": "test-secret-key",
+        "PUBLIC_CACHE_SECONDS": 0,
         "TESTING": True,
     })
     yield app
@@ -92,13 +93,17 @@ def client(app):
 
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def csrf_token(client, path: str = "/login") -> str:
     """The CSRF token of the client's session, read from a page like a browser would."""
     html = client.get(path).get_data(as_text=True)
-    match = CSRF_META.search(html)
-    assert match, f"no CSRF meta tag on {path}"
+    match = CSRF_META.search(html) or CSRF_FIELD.search(html)
+    if match is None and path != "/login":
+        # Public pages carry no token for visitors (they are cached); the login form always has one.
+        return csrf_token(client, "/login")
+    assert match, f"no CSRF token on {path}"
     return match.group(1)
 
 

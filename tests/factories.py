@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from marketplace.auth.models import StaffRole, User
 from marketplace.auth.services import hash_password
+from marketplace.catalogue.models import Offer, OfferVariant, RoomRate
 from marketplace.clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
 
 PASSWORD = "correct-horse-battery"
@@ -79,3 +80,20 @@ class Factories:
         first, second = sorted((a, b), key=lambda c: c.id)
         return self._save(Partnership(cluster_a_id=first.id, cluster_b_id=second.id,
                                       reciprocity_discount_bps=reciprocity_bps))
+
+    def make_offer(self, cluster: Cluster, **values) -> Offer:
+        n = next(_counter)
+        defaults = dict(cluster_id=cluster.id, kind="service", slug=f"offre-{n}", title_fr=f"Offre {n}",
+                        title_en=f"Offer {n}", list_price_cents=10000)
+        return self._save(Offer(**{**defaults, **values}))
+
+    def make_variant(self, offer: Offer, **values) -> OfferVariant:
+        n = next(_counter)
+        defaults = dict(offer_id=offer.id, code=f"formule-{n}", label_fr=f"Formule {n}", label_en=f"Option {n}",
+                        list_price_cents=5000)
+        return self._save(OfferVariant(**{**defaults, **values}))
+
+    def make_room_rate(self, offer: Offer, **values) -> RoomRate:
+        defaults = dict(offer_id=offer.id, day_type="weekday", slot="full_day", min_people=1, max_people=20,
+                        list_price_cents=40000)
+        return self._save(RoomRate(**{**defaults, **values}))

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from ..auth.services import make_reset_token
+from ..catalogue.forms import OfferForm, RoomRateForm, VariantForm, offer_kind_choices, visibility_choices
+from ..catalogue.models import Offer
+from ..catalogue.services import (
+    add_room_rate,
+    add_variant,
+    co_owners_of,
+    get_cluster_offer,
+    offers_of,
+    partner_clusters,
+    rates_of,
+    remove_room_rate,
+    remove_variant,
+    save_offer,
+    themes_of,
+    toggle_published,
+    variants_of,
+)
 from ..clusters.forms import (
     ClusterForm,
     MembershipStatusForm,
@@ -241,3 +259,180 @@ def staff(slug: str):
             return redirect(url_for("admin.staff", slug=slug), code=303)
     return render("admin/staff.html", status=422 if form.errors else 200, cluster=cluster, form=form,
                   members=staff_of(db, cluster.id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Offers: any staff member of the cluster manages its catalogue.
+
+
+def _status(*forms) -> int:
+    return 422 if any(form.errors or form.form_errors for form in forms) else 200
+
+
+def _euros(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents) / 100
+
+
+def _percent(bps: int | None) -> Decimal | None:
+    return None if bps is None else Decimal(bps) / 100
+
+
+def _offer_form(cluster: Cluster, offer: Offer, **kwargs) -> OfferForm:
+    """The offer form, filled from the offer (euros, percentages, Paris time) unless a posted form overrides it."""
+    db = get_db()
+    co_owners = co_owners_of(db, offer.id) if offer.id is not None else []
+    if offer.id is not None:
+        kwargs.update(
+            list_price=_euros(offer.list_price_cents), member_price=_euros(offer.member_price_cents),
+            member_discount=_percent(offer.member_discount_bps),
+            early_bird_discount=_percent(offer.early_bird_discount_bps),
+            vat_rate="exempt" if offer.vat_rate_bps is None else str(offer.vat_rate_bps),
+            themes=", ".join(themes_of(db, [offer.id])[offer.id]),
+            co_owners=[{"cluster_id": row.cluster_id, "share": _percent(row.share_bps)} for row, _c in co_owners])
+        form = OfferForm(obj=offer, **kwargs)
+    else:
+        form = OfferForm(**kwargs)
+    partners = {c.id: c.name for c in partner_clusters(db, cluster.id)}
+    form.set_partner_choices(list(partners.items()),
+                             [(c.id, c.name) for _row, c in co_owners if c.id not in partners])
+    form.known_tier_codes = [tier.code for tier in fee_grid(db, cluster.id)]
+    return form
+
+
+def _offer_page(cluster: Cluster, offer: Offer | None, form: OfferForm, variant_form: VariantForm | None = None,
+                rate_form: RoomRateForm | None = None):
+    """The offer form page; when editing, with the offer's variants and room rates and their forms."""
+    db = get_db()
+    context = dict(cluster=cluster, offer=offer, form=form, tier_codes=form.known_tier_codes,
+                   has_partners=bool(partner_clusters(db, cluster.id)))
+    forms = [form]
+    if offer is not None:
+        variant_form = variant_form or VariantForm(formdata=None)
+        rate_form = rate_form or RoomRateForm(formdata=None)
+        forms += [variant_form, rate_form]
+        context.update(variant_form=variant_form, rate_form=rate_form, variants=variants_of(db, offer.id),
+                       rates=rates_of(db, offer.id))
+    return render("admin/offer_form.html", status=_status(*forms), **context)
+
+
+@bp.get("/clusters/<slug>/offers")
+@staff_required
+def offers(slug: str):
+    cluster = _cluster_for_staff(slug)
+    return render("admin/offers.html", cluster=cluster, offers=offers_of(get_db(), cluster.id),
+                  kind_labels=dict(offer_kind_choices()), visibility_labels=dict(visibility_choices()))
+
+
+@bp.route("/clusters/<slug>/offers/new", methods=["GET", "POST"])
+@staff_required
+def new_offer(slug: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    form = _offer_form(cluster, Offer())
+    if form.validate_on_submit():
+        try:
+            offer = save_offer(db, cluster, Offer(), form)
+        except DomainError as exc:
+            db.rollback()
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Offre créée. Ajoutez si besoin ses formules ou sa grille tarifaire."), "success")
+            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id), code=303)
+    return _offer_page(cluster, None, form)
+
+
+@bp.route("/clusters/<slug>/offers/<int:offer_id>", methods=["GET", "POST"])
+@staff_required
+def edit_offer(slug: str, offer_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    offer = get_cluster_offer(db, cluster, offer_id)
+    form = _offer_form(cluster, offer)
+    if form.validate_on_submit():
+        try:
+            save_offer(db, cluster, offer, form)
+        except DomainError as exc:
+            db.rollback()
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Offre enregistrée."), "success")
+            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id), code=303)
+    return _offer_page(cluster, offer, form)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/publish")
+@staff_required
+def publish_offer(slug: str, offer_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    offer = toggle_published(db, get_cluster_offer(db, cluster, offer_id))
+    db.commit()
+    flash(_("« %(title)s » est publiée au catalogue.", title=offer.title_fr) if offer.is_published
+          else _("« %(title)s » est retirée du catalogue.", title=offer.title_fr), "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for("admin.offers", slug=slug), code=303)
+    return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id), code=303)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/variants")
+@staff_required
+def add_offer_variant(slug: str, offer_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    offer = get_cluster_offer(db, cluster, offer_id)
+    form = VariantForm()
+    if form.validate_on_submit():
+        try:
+            add_variant(db, offer, form)
+        except DomainError as exc:
+            db.rollback()
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Formule ajoutée."), "success")
+            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id, _anchor="variants"), code=303)
+    return _offer_page(cluster, offer, _offer_form(cluster, offer, formdata=None), variant_form=form)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/variants/<int:variant_id>/delete")
+@staff_required
+def delete_offer_variant(slug: str, offer_id: int, variant_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    remove_variant(db, get_cluster_offer(db, cluster, offer_id), variant_id)
+    db.commit()
+    flash(_("Formule supprimée."), "success")
+    return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer_id, _anchor="variants"), code=303)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/rates")
+@staff_required
+def add_offer_rate(slug: str, offer_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    offer = get_cluster_offer(db, cluster, offer_id)
+    form = RoomRateForm()
+    if form.validate_on_submit():
+        try:
+            add_room_rate(db, offer, form)
+        except DomainError as exc:
+            db.rollback()
+            _form_error(form, exc)
+        else:
+            db.commit()
+            flash(_("Tarif ajouté à la grille."), "success")
+            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id, _anchor="rates"), code=303)
+    return _offer_page(cluster, offer, _offer_form(cluster, offer, formdata=None), rate_form=form)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/rates/<int:rate_id>/delete")
+@staff_required
+def delete_offer_rate(slug: str, offer_id: int, rate_id: int):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    remove_room_rate(db, get_cluster_offer(db, cluster, offer_id), rate_id)
+    db.commit()
+    flash(_("Tarif supprimé."), "success")
+    return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer_id, _anchor="rates"), code=303)

@@ -21,6 +21,7 @@ from ..pricing.rules import ROOM_SLOTS, PricingError
 from ..pricing.services import display_prices, price_offer
 from ..web.guards import is_platform_admin
 from ..web.htmx import render
+from ..web.pagecache import public_page
 
 bp = Blueprint("shop", __name__)
 
@@ -50,6 +51,7 @@ def _catalogue_context(filters: Filters) -> dict:
 
 
 @bp.get("/")
+@public_page
 def home():
     filters = Filters.from_args(request.args)
     return render("shop/home.html", "shop/_results.html", clusters_summary=list_clusters_with_counts(get_db()),
@@ -57,13 +59,14 @@ def home():
 
 
 @bp.get("/catalogue")
+@public_page
 def catalogue():
     filters = Filters.from_args(request.args)
     status = 422 if filters.errors else 200
     return render("shop/catalogue.html", "shop/_results.html", status=status, **_catalogue_context(filters))
 
 
-def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
+def _quote_options(args) -> tuple[int, dict, dict[str, str]]:
     """Quantity and options from the query string; errors by field, nothing guessed."""
     errors: dict[str, str] = {}
     try:
@@ -89,7 +92,7 @@ def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
 
 def _quote_context(offer: Offer, cluster: Cluster) -> dict:
     db = get_db()
-    quantity, options, errors = _quote_options(offer, request.args)
+    quantity, options, errors = _quote_options(request.args)
     if "variant" not in options:
         first = db.exec(select(OfferVariant.code).where(OfferVariant.offer_id == offer.id)
                         .order_by(OfferVariant.position, OfferVariant.id)).first()
@@ -107,6 +110,7 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
 
 
 @bp.get("/offers/<int:offer_id>")
+@public_page
 def offer_page(offer_id: int):
     db = get_db()
     offer, cluster = get_visible_offer(db, offer_id, _viewer())
@@ -130,6 +134,7 @@ def offer_quote(offer_id: int):
 
 
 @bp.get("/events")
+@public_page
 def events():
     """Upcoming dated offers (events, trade shows, trainings, collective actions), month by month."""
     filters = Filters(sort="date", date_from=date.today())
@@ -142,6 +147,7 @@ def events():
 
 
 @bp.get("/clusters/<slug>")
+@public_page
 def cluster_page(slug: str):
     db = get_db()
     cluster = get_cluster(db, slug)

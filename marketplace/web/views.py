@@ -13,17 +13,20 @@ from .i18n import LANGUAGES
 bp = Blueprint("site", __name__)
 
 
-@bp.post("/lang/<code>")
+@bp.route("/lang/<code>", methods=["GET", "POST"])
 def set_language(code: str):
-    """Switch the interface language; saved on the account of a signed-in user."""
+    """Switch the interface language; saved on the account of a signed-in user (by POST only).
+
+    Visitors switch with a plain link (GET): it only changes their own session's preference.
+    """
     if code in LANGUAGES:
         session["lang"] = code
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and request.method == "POST":
             db = get_db()
             user = db.merge(current_user._get_current_object())
             user.language = code
             db.commit()
-    target = request.form.get("next") or url_for("shop.home")
+    target = request.values.get("next") or url_for("shop.home")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("shop.home")
     return redirect(target, code=303)

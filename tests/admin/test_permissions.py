@@ -27,6 +27,18 @@ def _valid_forms(world) -> dict[str, dict]:
         "staff": dict(email="nouveau@cluster-a.fr", full_name="Nouveau", role="manager"),
         "new": dict(slug="cluster-z", name="Cluster Z", legal_name="Association Z", siret=make_siret(903),
                     vat_regime="liable", region="Corse", sector="Tourisme", staff_fte="1"),
+        "offer-new": dict(kind="event_ticket", slug="journee-achats", title_fr="Journée achats",
+                          title_en="Purchasing day", visibility="public", is_published="y",
+                          starts_at="2026-10-08T09:00", ends_at="2026-10-08T17:30", list_price="120",
+                          vat_rate="2000", member_discount="25", themes="achats, industrie"),
+        "offer-edit": dict(kind="room", slug="salle-a", title_fr="Salle du cluster A (rénovée)",
+                           title_en="Cluster A room", visibility="members", list_price="300", vat_rate="2000",
+                           member_discount="30"),
+        "variant": dict(variant_code="forfait-seminaire", variant_label_fr="Forfait séminaire",
+                        variant_label_en="Seminar package", variant_list_price="650", variant_units="1"),
+        "rate": dict(rate_day_type="saturday", rate_slot="half_day", rate_min_people="1", rate_max_people="30",
+                     rate_price="250"),
+        "empty": {},
     }
 
 
@@ -44,6 +56,18 @@ MATRIX = [
     ("partnerships", "POST", "/console/clusters/{a}/partnerships", ALLOW_ADMINS_OF_A, "partnerships"),
     ("staff-page", "GET", "/console/clusters/{a}/staff", ALLOW_ALL_STAFF_OF_A, None),
     ("staff", "POST", "/console/clusters/{a}/staff", ALLOW_ADMINS_OF_A, "staff"),
+    ("offers-page", "GET", "/console/clusters/{a}/offers", ALLOW_ALL_STAFF_OF_A, None),
+    ("offer-new-page", "GET", "/console/clusters/{a}/offers/new", ALLOW_ALL_STAFF_OF_A, None),
+    ("offer-new", "POST", "/console/clusters/{a}/offers/new", ALLOW_ALL_STAFF_OF_A, "offer-new"),
+    ("offer-edit-page", "GET", "/console/clusters/{a}/offers/{offer}", ALLOW_ALL_STAFF_OF_A, None),
+    ("offer-edit", "POST", "/console/clusters/{a}/offers/{offer}", ALLOW_ALL_STAFF_OF_A, "offer-edit"),
+    ("offer-publish", "POST", "/console/clusters/{a}/offers/{offer}/publish", ALLOW_ALL_STAFF_OF_A, "empty"),
+    ("variant-add", "POST", "/console/clusters/{a}/offers/{offer}/variants", ALLOW_ALL_STAFF_OF_A, "variant"),
+    ("variant-delete", "POST", "/console/clusters/{a}/offers/{offer}/variants/{variant}/delete",
+     ALLOW_ALL_STAFF_OF_A, "empty"),
+    ("rate-add", "POST", "/console/clusters/{a}/offers/{offer}/rates", ALLOW_ALL_STAFF_OF_A, "rate"),
+    ("rate-delete", "POST", "/console/clusters/{a}/offers/{offer}/rates/{rate}/delete", ALLOW_ALL_STAFF_OF_A,
+     "empty"),
     ("new-cluster-page", "GET", "/console/clusters/new", {"platform_admin"}, None),
     ("new-cluster", "POST", "/console/clusters/new", {"platform_admin"}, "new"),
 ]
@@ -63,7 +87,12 @@ def world(factories):
         "staff_b": factories.make_staff(b, "admin", email="admin@cluster-b.fr"),
         "platform_admin": factories.make_user("plateforme@federation.fr", is_platform_admin=True),
     }
-    return dict(a=a, b=b, tier_a=tier_a, membership=membership, users=users)
+    offer = factories.make_offer(a, kind="room", slug="salle-a", title_fr="Salle du cluster A",
+                                 title_en="Cluster A room", list_price_cents=30000, member_discount_bps=3000)
+    variant = factories.make_variant(offer, code="journee", label_fr="Journée", label_en="Day")
+    rate = factories.make_room_rate(offer, day_type="weekday", slot="full_day", min_people=1, max_people=30)
+    return dict(a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+                rate=rate)
 
 
 def snapshot(db) -> dict[str, list[tuple]]:
@@ -78,7 +107,8 @@ def snapshot(db) -> dict[str, list[tuple]]:
 def test_permission_matrix(client, db, world, role, name, method, path, allowed, form_key):
     if role != "anonymous":
         assert login(client, world["users"][role].email, PASSWORD).status_code == 303
-    url = path.format(a=world["a"].slug, membership=world["membership"].id)
+    url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
+                      variant=world["variant"].id, rate=world["rate"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)
@@ -125,5 +155,33 @@ def test_status_of_another_clusters_membership_is_not_found(client, db, world, f
     before = snapshot(db)
     response = client.post(f"/console/clusters/{world['b'].slug}/memberships/{world['membership'].id}/status",
                            data={"status": "excluded", "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 404
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("method,suffix", [("GET", ""), ("POST", ""), ("POST", "/publish"), ("POST", "/variants"),
+                                           ("POST", "/variants/{variant}/delete"), ("POST", "/rates"),
+                                           ("POST", "/rates/{rate}/delete")])
+def test_another_clusters_offer_is_not_found_through_own_url(client, db, world, method, suffix):
+    """Staff of B reach nothing of A's offer through B's console, not even its existence."""
+    login(client, world["users"]["staff_b"].email, PASSWORD)
+    url = (f"/console/clusters/{world['b'].slug}/offers/{world['offer'].id}"
+           + suffix.format(variant=world["variant"].id, rate=world["rate"].id))
+    before = snapshot(db)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={**_valid_forms(world)["offer-edit"], **_valid_forms(world)["variant"],
+                                          **_valid_forms(world)["rate"], "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 404
+    assert snapshot(db) == before
+
+
+def test_variant_of_another_offer_is_not_found(client, db, world, factories):
+    other = factories.make_offer(world["a"], slug="autre-offre")
+    login(client, world["users"]["manager_a"].email, PASSWORD)
+    before = snapshot(db)
+    response = client.post(f"/console/clusters/{world['a'].slug}/offers/{other.id}/variants/"
+                           f"{world['variant'].id}/delete", data={"csrf_token": csrf_token(client, "/")})
     assert response.status_code == 404
     assert snapshot(db) == before

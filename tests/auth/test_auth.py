@@ -22,6 +22,7 @@ def member(factories):
 
 
 def _reload(db, user) -> User:
+    db.rollback()  # end the read transaction and forget loaded rows: see what requests committed
     db.expire_all()
     return db.get(User, user.id)
 

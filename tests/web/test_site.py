@@ -8,7 +8,7 @@ from sqlmodel import select
 from marketplace.auth.models import StaffRole, User
 from marketplace.clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
 from marketplace.demo import CLUSTERS, load_demo
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 NINE = ["Neopolia", "Mecabourg", "Cosmetic Valley", "Silicon Sentier", "Atlanpack", "Soliage", "PLAB", "EMC2",
         "Cluster Eco-Énergies"]
@@ -79,12 +79,33 @@ def test_healthz_ok_and_unreachable_database(app, client):
 def test_language_switch_to_english_and_back(client, factories):
     factories.make_cluster(name="Cluster Test")
     assert "Se connecter" in client.get("/").get_data(as_text=True)
-    response = client.post("/lang/en", data={"csrf_token": csrf_token(client, "/"), "next": "/login"})
+    response = client.get("/lang/en?next=/login")
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="en">' in html and "Sign in" in html
-    client.post("/lang/fr", data={"csrf_token": csrf_token(client, "/"), "next": "https://evil.example"})
+    client.get("/lang/fr?next=https://evil.example")
     assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
+
+
+def test_signed_in_language_choice_is_saved_on_the_account(client, db, factories):
+    from marketplace.auth.models import User
+    from tests.factories import PASSWORD
+
+    user = factories.make_user("polyglotte@exemple.fr")
+    login(client, user.email, PASSWORD)
+    client.get("/lang/en")  # a link changes the session only
+    db.rollback()  # end the read transaction and forget loaded rows: see what requests committed
+    db.expire_all()
+    assert db.get(User, user.id).language == "fr"
+    response = client.post("/lang/en", data={"csrf_token": csrf_token(client, "/account"), "next": "/account"})
+    assert response.status_code == 303
+    db.rollback()  # end the read transaction and forget loaded rows: see what requests committed
+    db.expire_all()
+    assert db.get(User, user.id).language == "en"
+    assert client.post("/lang/fr", data={"next": "/"}).status_code == 400  # no token, no change
+    db.rollback()  # end the read transaction and forget loaded rows: see what requests committed
+    db.expire_all()
+    assert db.get(User, user.id).language == "en"
 
 
 def test_browser_language_is_used_when_nothing_chosen(client):

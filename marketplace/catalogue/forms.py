@@ -1,0 +1,360 @@
+"""Forms of the catalogue: an offer (texts, dates, prices, VAT, themes, co-owners), a variant, a room rate."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from ..clusters.services import percent_to_bps
+from ..web.validators import strip
+from .services import THEME_MAX_LENGTH
+
+PARIS = ZoneInfo("Europe/Paris")  # staff type French wall-clock times; the database keeps UTC
+CO_OWNER_ROWS = 3
+MAX_EUROS = Decimal(1_000_000)
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CODE_PATTERN = r"^[a-z0-9_-]+$"
+
+
+def offer_kind_choices():
+    return [("service", _l("Service")), ("collective_action", _l("Action collective")),
+            ("event_ticket", _l("Billet d'événement")), ("stand", _l("Stand exposant")),
+            ("sponsorship", _l("Parrainage")), ("patronage", _l("Mécénat")), ("room", _l("Location de salle")),
+            ("coworking", _l("Coworking")), ("shared_function", _l("Fonction mutualisée")),
+            ("membership", _l("Adhésion"))]
+
+
+def visibility_choices():
+    return [("public", _l("Public : tout le monde")), ("members", _l("Adhérents du cluster")),
+            ("partners", _l("Adhérents du cluster et des clusters partenaires"))]
+
+
+def vat_choices():
+    return [("2000", _l("20 %")), ("1000", _l("10 %")), ("550", _l("5,5 %")), ("210", _l("2,1 %")),
+            ("exempt", _l("Exonéré / hors champ"))]
+
+
+# Codes shared with the pricing engine (pricing.rules.DAY_TYPES and ROOM_SLOTS; a test keeps them equal).
+def day_type_choices():
+    return [("weekday", _l("En semaine")), ("saturday", _l("Samedi")), ("sunday", _l("Dimanche")),
+            ("weekend", _l("Week-end")), ("any", _l("Tous les jours"))]
+
+
+def room_slot_choices():
+    return [("full_day", _l("Journée")), ("half_day", _l("Demi-journée")), ("evening", _l("Soirée")),
+            ("breakfast", _l("Petit-déjeuner")), ("meeting", _l("Salle de réunion, demi-journée"))]
+
+
+def split_list(text: str | None) -> list[str]:
+    """"Salon, Numérique ,,salon" -> ["salon", "numérique"]: trimmed, lowercased, blanks and repeats dropped."""
+    seen: list[str] = []
+    for item in (text or "").split(","):
+        item = item.strip().lower()
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def optional_int(value) -> int | None:
+    """Select coercion where the empty option means "none"."""
+    return None if value in (None, "", "None") else int(value)
+
+
+class AmountField(DecimalField):
+    """A number typed the French or the English way ("1 250,50" or "1250.50"), two decimals at most."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, places=2, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = re.sub(r"[\s\u00a0\u202f]", "", valuelist[0]).replace(",", ".")
+        try:
+            value = Decimal(text)
+            if not value.is_finite() or abs(value) > 10**12 or value != value.quantize(Decimal("0.01")):
+                raise InvalidOperation
+        except InvalidOperation as exc:
+            self.data = None
+            raise ValueError(str(_l("Nombre invalide : deux décimales au plus (ex. 1250,50)."))) from exc
+        self.data = value
+
+
+class ParisDateTimeField(DateTimeLocalField):
+    """A `datetime-local` input read and shown as Paris wall-clock time; `data` is an aware UTC moment."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Date et heure invalides (JJ/MM/AAAA HH:MM)."))) from exc
+        local = self.data.replace(tzinfo=PARIS)
+        moment = local.astimezone(UTC)
+        if moment.astimezone(PARIS).replace(tzinfo=None) != self.data:
+            self.data = None  # 02:30 on the night clocks go forward does not exist in Paris
+            raise ValueError(str(_l("Cette heure n'existe pas à Paris (passage à l'heure d'été).")))
+        self.data = moment
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if isinstance(self.data, datetime):
+            value = self.data.astimezone(PARIS) if self.data.tzinfo else self.data
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return ""
+
+
+def between(low, high, message, *, low_inclusive=True, high_inclusive=True):
+    """Range validator that stays silent when the value could not be read (its parse error says enough)."""
+
+    def validate(form, field):
+        if field.data is None:
+            return
+        above = field.data >= low if low_inclusive else field.data > low
+        below = field.data <= high if high_inclusive else field.data < high
+        if not (above and below):
+            raise ValidationError(message)
+
+    return validate
+
+
+def _after(start_name: str, message):
+    def validate(form, field):
+        start = form[start_name].data
+        if field.data is not None and start is not None and field.data <= start:
+            raise ValidationError(message)
+
+    return validate
+
+
+def _money(label, required=False, message=None):
+    presence = InputRequired(message=message) if required else Optional()
+    return AmountField(label, validators=[
+        presence, between(0, MAX_EUROS, _l("Montant positif ou nul (1 000 000 € au plus)."))])
+
+
+class CoOwnerRow(Form):
+    """One partner cluster that co-produces the offer, and its share of the revenue excl. VAT."""
+
+    cluster_id = SelectField(_l("Cluster partenaire"), coerce=optional_int, validate_choice=True,
+                             invalid_choice_message=_l("Choisissez un cluster partenaire de votre cluster."))
+    share = AmountField(_l("Part des recettes HT (%)"), validators=[
+        Optional(), between(0, 100, _l("Une part est comprise entre 0 et 100 % (exclus)."),
+                            low_inclusive=False, high_inclusive=False)])
+
+
+class OfferForm(FlaskForm):
+    kind = SelectField(_l("Type d'offre"), choices=offer_kind_choices)
+    slug = StringField(_l("Identifiant d'adresse"), filters=[strip], validators=[
+        DataRequired(message=_l("Choisissez un identifiant (ex. salon-2027-stand).")), Length(max=80),
+        Regexp(SLUG_PATTERN, message=_l("Minuscules, chiffres et tirets seulement."))])
+    title_fr = StringField(_l("Titre (français)"), filters=[strip], validators=[
+        DataRequired(message=_l("Le titre en français est obligatoire.")), Length(max=200)])
+    title_en = StringField(_l("Titre (anglais)"), filters=[strip], validators=[
+        DataRequired(message=_l("Le titre en anglais est obligatoire.")), Length(max=200)])
+    summary_fr = StringField(_l("Résumé (français)"), filters=[strip], validators=[Optional(), Length(max=300)])
+    summary_en = StringField(_l("Résumé (anglais)"), filters=[strip], validators=[Optional(), Length(max=300)])
+    description_fr = TextAreaField(_l("Description (français)"), filters=[strip],
+                                   validators=[Optional(), Length(max=20000)])
+    description_en = TextAreaField(_l("Description (anglais)"), filters=[strip],
+                                   validators=[Optional(), Length(max=20000)])
+    includes_fr = TextAreaField(_l("Ce que le prix comprend (français)"), filters=[strip],
+                                validators=[Optional(), Length(max=1000)])
+    includes_en = TextAreaField(_l("Ce que le prix comprend (anglais)"), filters=[strip],
+                                validators=[Optional(), Length(max=1000)])
+    themes = StringField(_l("Thèmes"), filters=[strip], validators=[Optional(), Length(max=500)])
+
+    visibility = SelectField(_l("Visibilité"), choices=visibility_choices, default="public")
+    is_published = BooleanField(_l("Publiée au catalogue"), default=False)
+    members_only = BooleanField(_l("Réservée aux adhérents (achat)"), default=False)
+    discovery_scope = BooleanField(_l("Le tarif adhérent vaut aussi pour la formule découverte"), default=True)
+    sale_starts_at = ParisDateTimeField(_l("Début de la vente"), validators=[Optional()])
+    sale_ends_at = ParisDateTimeField(_l("Fin de la vente"), validators=[
+        Optional(), _after("sale_starts_at", _l("La fin de la vente doit être après son début."))])
+
+    starts_at = ParisDateTimeField(_l("Début"), validators=[Optional()])
+    ends_at = ParisDateTimeField(_l("Fin"), validators=[
+        Optional(), _after("starts_at", _l("La fin doit être après le début."))])
+    location = StringField(_l("Lieu"), filters=[strip], validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("Capacité (places, vide : illimitée)"), validators=[
+        Optional(), between(0, 1_000_000, _l("La capacité est un nombre positif ou nul."))])
+
+    list_price = _money(_l("Prix public (€)"), required=True,
+                        message=_l("Indiquez le prix public (0 pour une offre gratuite)."))
+    prices_include_vat = BooleanField(_l("Prix toutes taxes comprises (TTC)"), default=False)
+    vat_rate = SelectField(_l("TVA"), choices=vat_choices, default="2000")
+    vat_exempt_mention = StringField(_l("Mention d'exonération de TVA"), filters=[strip],
+                                     validators=[Length(max=200)])
+    member_price = _money(_l("Prix adhérent (€)"))
+    member_discount = AmountField(_l("ou remise adhérent (%)"), validators=[
+        Optional(), between(0, 100, _l("Une remise est comprise entre 0 et 100 %."), low_inclusive=False)])
+    included_in_tiers = StringField(_l("Incluse dans les formules d'adhésion"), filters=[strip],
+                                    validators=[Optional(), Length(max=200)])
+    # No Optional() on these two: an empty one must still reach its "both or neither" check.
+    early_bird_until = ParisDateTimeField(_l("Tarif lève-tôt jusqu'au"))
+    early_bird_discount = AmountField(_l("Remise lève-tôt (%)"), validators=[
+        between(0, 100, _l("Une remise est comprise entre 0 et 100 %."), low_inclusive=False)])
+
+    co_owners = FieldList(FormField(CoOwnerRow), min_entries=CO_OWNER_ROWS, max_entries=CO_OWNER_ROWS)
+
+    known_tier_codes: list[str] | None = None  # the cluster's fee grid, when known: checked with the rest
+    former_partner_ids: frozenset[int] = frozenset()
+
+    def set_partner_choices(self, partners: list[tuple[int, str]],
+                            former_partners: list[tuple[int, str]] = ()) -> None:
+        """Co-owners can only be clusters in a partnership with the offer's cluster.
+
+        A co-owner whose partnership has ended stays listed (marked) rather than silently dropped from the
+        select, and saving asks to remove it.
+        """
+        self.former_partner_ids = frozenset(cluster_id for cluster_id, _name in former_partners)
+        choices = [("", _l("— aucun —")), *partners,
+                   *[(cluster_id, _l("%(name)s (plus partenaire)", name=name)) for cluster_id, name in former_partners]]
+        for row in self.co_owners:
+            row.form.cluster_id.choices = choices
+
+    def validate_vat_exempt_mention(self, field):
+        if self.vat_rate.data == "exempt" and not field.data:
+            raise ValidationError(_l("Sans TVA, la facture doit citer l'article qui l'exonère "
+                                     "(ex. « TVA non applicable, art. 261-7-1° du CGI »)."))
+
+    def validate_member_price(self, field):
+        if field.data is None:
+            return
+        if self.kind.data == "room":
+            raise ValidationError(_l("Pour une salle, indiquez une remise adhérent en % : "
+                                     "elle s'applique à chaque tarif de la grille."))
+        if self.list_price.data is not None and field.data > self.list_price.data:
+            raise ValidationError(_l("Le prix adhérent ne peut pas dépasser le prix public."))
+
+    def validate_member_discount(self, field):
+        if field.data is not None and self.member_price.data is not None:
+            raise ValidationError(_l("Un prix adhérent ou une remise adhérent, pas les deux."))
+
+    def validate_included_in_tiers(self, field):
+        codes = split_list(field.data)
+        if not all(re.match(CODE_PATTERN, code) for code in codes):
+            raise ValidationError(_l("Codes de formules séparés par des virgules (ex. premium, classic)."))
+        unknown = [code for code in codes if self.known_tier_codes is not None and code not in self.known_tier_codes]
+        if unknown:
+            raise ValidationError(_l("Absent de votre grille des cotisations : %(codes)s.", codes=", ".join(unknown)))
+
+    def validate_early_bird_until(self, field):
+        if field.data is None and self.early_bird_discount.data is not None and not field.errors:
+            raise ValidationError(_l("Indiquez jusqu'à quand vaut la remise lève-tôt."))
+
+    def validate_early_bird_discount(self, field):
+        if field.data is None and self.early_bird_until.data is not None and not field.errors:
+            raise ValidationError(_l("Indiquez la remise lève-tôt, ou videz sa date limite."))
+
+    def validate_themes(self, field):
+        too_long = [t for t in split_list(field.data) if len(t) > THEME_MAX_LENGTH]
+        if too_long:
+            raise ValidationError(_l("Un thème fait %(n)d caractères au plus : « %(theme)s ».",
+                                     n=THEME_MAX_LENGTH, theme=too_long[0][:60]))
+
+    def validate_co_owners(self, field):
+        chosen: list[int] = []
+        total = Decimal(0)
+        for row in field:
+            cluster, share = row.form.cluster_id, row.form.share
+            if cluster.errors or share.errors:
+                continue
+            if cluster.data is None:
+                if share.data is not None:
+                    share.errors.append(_l("Choisissez le cluster qui reçoit cette part."))
+                continue
+            if share.data is None:
+                share.errors.append(_l("Indiquez la part de ce cluster."))
+            elif cluster.data in self.former_partner_ids:
+                cluster.errors.append(_l("Ce cluster n'est plus partenaire : choisissez « aucun » "
+                                         "ou rétablissez le partenariat."))
+            elif cluster.data in chosen:
+                cluster.errors.append(_l("Ce cluster est déjà co-organisateur."))
+            else:
+                chosen.append(cluster.data)
+                total += share.data
+                if total >= 100:
+                    share.errors.append(_l("Les parts des co-organisateurs doivent laisser une part à votre "
+                                           "cluster : leur total doit rester sous 100 %."))
+        if any(row.form.errors for row in field):
+            raise ValidationError(_l("Vérifiez les co-organisateurs."))
+
+    # Values in the model's units, once the form is valid.
+
+    def vat_rate_bps(self) -> int | None:
+        return None if self.vat_rate.data == "exempt" else int(self.vat_rate.data)
+
+    def theme_list(self) -> list[str]:
+        return split_list(self.themes.data)
+
+    def tier_codes(self) -> list[str]:
+        return split_list(self.included_in_tiers.data)
+
+    def co_owner_shares(self) -> list[tuple[int, int]]:
+        """[(cluster_id, share_bps)] of the filled rows."""
+        return [(row.form.cluster_id.data, percent_to_bps(row.form.share.data)) for row in self.co_owners
+                if row.form.cluster_id.data is not None and row.form.share.data is not None]
+
+
+class VariantForm(FlaskForm):
+    """A priced pack of an offer (a book of 10 tickets consumes 10 units)."""
+
+    variant_code = StringField(_l("Code"), filters=[strip], validators=[
+        DataRequired(message=_l("Un code court, ex. carnet-10.")), Length(max=40),
+        Regexp(CODE_PATTERN, message=_l("Minuscules, chiffres, tirets et soulignés seulement."))])
+    variant_label_fr = StringField(_l("Libellé (français)"), filters=[strip],
+                                   validators=[DataRequired(), Length(max=120)])
+    variant_label_en = StringField(_l("Libellé (anglais)"), filters=[strip],
+                                   validators=[DataRequired(), Length(max=120)])
+    variant_list_price = _money(_l("Prix public (€)"), required=True,
+                                message=_l("Indiquez le prix public (0 pour gratuit)."))
+    variant_member_price = _money(_l("Prix adhérent (€, facultatif)"))
+    variant_units = IntegerField(_l("Unités consommées"), default=1, validators=[
+        InputRequired(message=_l("Au moins une unité.")), between(1, 10_000, _l("Au moins une unité."))])
+
+    def validate_variant_member_price(self, field):
+        if field.data is not None and self.variant_list_price.data is not None \
+                and field.data > self.variant_list_price.data:
+            raise ValidationError(_l("Le prix adhérent ne peut pas dépasser le prix public."))
+
+
+class RoomRateForm(FlaskForm):
+    """A room price for a day type, a slot and a band of people (bounds included)."""
+
+    rate_day_type = SelectField(_l("Jours"), choices=day_type_choices)
+    rate_slot = SelectField(_l("Créneau"), choices=room_slot_choices)
+    rate_min_people = IntegerField(_l("Personnes, de"), default=1, validators=[
+        InputRequired(message=_l("Au moins une personne.")), between(1, 10_000, _l("Au moins une personne."))])
+    rate_max_people = IntegerField(_l("à"), validators=[
+        InputRequired(message=_l("Indiquez le nombre maximum de personnes.")),
+        between(1, 10_000, _l("Au moins une personne."))])
+    rate_price = _money(_l("Prix public (€)"), required=True, message=_l("Indiquez le prix de ce créneau."))
+
+    def validate_rate_max_people(self, field):
+        if field.data is not None and self.rate_min_people.data is not None \
+                and field.data < self.rate_min_people.data:
+            raise ValidationError(_l("Le maximum doit être supérieur ou égal au minimum."))
