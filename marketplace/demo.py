@@ -132,6 +132,7 @@ PARTNERSHIPS = [
     ("cosmetic-valley", "atlanpack", 10, 50),
     ("silicon-sentier", "cosmetic-valley", 20, 50),
     ("mecabourg", "eco-energies", 10, 50),
+    ("emc2", "atlanpack", 10, 50),  # with Neopolia: the three clusters pooling the composites veille
 ]
 
 ORGANIZATIONS = [

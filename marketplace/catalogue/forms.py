@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from ..clusters.services import percent_to_bps
 from ..web.validators import strip
+from .registry import all_kinds
 from .services import THEME_MAX_LENGTH
 
 PARIS = ZoneInfo("Europe/Paris")  # staff type French wall-clock times; the database keeps UTC
@@ -36,11 +37,7 @@ CODE_PATTERN = r"^[a-z0-9_-]+$"
 
 
 def offer_kind_choices():
-    return [("service", _l("Service")), ("collective_action", _l("Action collective")),
-            ("event_ticket", _l("Billet d'événement")), ("stand", _l("Stand exposant")),
-            ("sponsorship", _l("Parrainage")), ("patronage", _l("Mécénat")), ("room", _l("Location de salle")),
-            ("coworking", _l("Coworking")), ("shared_function", _l("Fonction mutualisée")),
-            ("membership", _l("Adhésion"))]
+    return [(kind.code, kind.label) for kind in all_kinds()]
 
 
 def visibility_choices():
