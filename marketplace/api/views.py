@@ -5,10 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
-from sqlmodel import col, select
 
-from ..catalogue.models import Offer, OfferCoOwner, OfferVariant, RoomRate
-from ..catalogue.services import Filters, Viewer, get_visible_offer, search_offers, themes_of, viewer_for
+from ..catalogue.models import Offer
+from ..catalogue.services import (
+    Filters,
+    Viewer,
+    co_owners_of,
+    get_visible_offer,
+    rates_of,
+    search_offers,
+    themes_of,
+    variants_of,
+    viewer_for,
+)
 from ..clusters.models import Cluster
 from ..clusters.services import fee_grid, list_clusters_with_counts
 from ..core.errors import Forbidden
@@ -103,11 +112,9 @@ def offers():
 def offer(offer_id: int):
     db = get_db()
     offer, cluster = get_visible_offer(db, offer_id, _viewer())
-    variants = db.exec(select(OfferVariant).where(OfferVariant.offer_id == offer.id)
-                       .order_by(OfferVariant.position)).all()
-    rates = db.exec(select(RoomRate).where(RoomRate.offer_id == offer.id).order_by(RoomRate.id)).all()
-    owners = db.exec(select(OfferCoOwner, Cluster).join(Cluster, col(Cluster.id) == OfferCoOwner.cluster_id)
-                     .where(OfferCoOwner.offer_id == offer.id).order_by(Cluster.slug)).all()
+    variants = variants_of(db, offer.id)
+    rates = rates_of(db, offer.id)
+    owners = co_owners_of(db, offer.id)
     return _json(s.OfferDetail(
         **_offer_out(offer, cluster, themes_of(db, [offer.id])[offer.id]),
         description_fr=offer.description_fr, description_en=offer.description_en, includes_fr=offer.includes_fr,

@@ -10,9 +10,18 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlmodel import select
 
-from ..catalogue.models import Offer, OfferVariant, RoomRate
+from ..catalogue.models import Offer
 from ..catalogue.registry import all_kinds, get_kind
-from ..catalogue.services import Filters, all_themes, get_visible_offer, search_offers, themes_of, viewer_for
+from ..catalogue.services import (
+    Filters,
+    all_themes,
+    get_visible_offer,
+    rates_of,
+    search_offers,
+    themes_of,
+    variants_of,
+    viewer_for,
+)
 from ..clusters.models import Cluster
 from ..clusters.services import fee_grid, get_cluster, list_clusters_with_counts, partnerships_of
 from ..core.timeutil import utcnow
@@ -94,10 +103,9 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
     db = get_db()
     quantity, options, errors = _quote_options(request.args)
     if "variant" not in options:
-        first = db.exec(select(OfferVariant.code).where(OfferVariant.offer_id == offer.id)
-                        .order_by(OfferVariant.position, OfferVariant.id)).first()
-        if first is not None:
-            options["variant"] = first
+        variants = variants_of(db, offer.id)
+        if variants:
+            options["variant"] = variants[0].code
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     quote, error = None, None
     needs_booking = get_kind(offer.kind).quote_input == "room"
@@ -114,10 +122,8 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
 def offer_page(offer_id: int):
     db = get_db()
     offer, cluster = get_visible_offer(db, offer_id, _viewer())
-    variants = db.exec(select(OfferVariant).where(OfferVariant.offer_id == offer.id)
-                       .order_by(OfferVariant.position)).all()
-    rates = db.exec(select(RoomRate).where(RoomRate.offer_id == offer.id)
-                    .order_by(RoomRate.slot, RoomRate.min_people, RoomRate.day_type)).all()
+    variants = variants_of(db, offer.id)
+    rates = rates_of(db, offer.id)
     return render("shop/offer.html", offer=offer, cluster=cluster, kind=get_kind(offer.kind),
                   variants=variants, rates=rates,
                   slots=ROOM_SLOTS, tiers=fee_grid(db, cluster.id) if offer.kind == "membership" else [],
