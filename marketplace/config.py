@@ -40,6 +40,13 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds a password reset link stays valid"),
     Setting("MARKETPLACE_PUBLIC_CACHE_SECONDS", "PUBLIC_CACHE_SECONDS", "30",
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
+    Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
+            "minutes an unpaid order holds its seats, stands, passes or room slots"),
+    Setting("MARKETPLACE_FEDERATION_NAME", "FEDERATION_NAME", "Fédération des clusters",
+            "account holder named in bank transfer instructions"),
+    Setting("MARKETPLACE_FEDERATION_IBAN", "FEDERATION_IBAN", "FR7630004000100000001235490",
+            "IBAN buyers pay bank transfers to (the demo's is fictitious)"),
+    Setting("MARKETPLACE_FEDERATION_BIC", "FEDERATION_BIC", "BNPAFRPP", "BIC of that account"),
     Setting("MARKETPLACE_MAIL_FROM", "MAIL_FROM", "Fédération des clusters <no-reply@clusters.example.fr>",
             "sender of outgoing emails"),
     Setting("MARKETPLACE_SMTP_HOST", "SMTP_HOST", "",
@@ -51,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS"}
+_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES"}
 
 
 def _secret_key(instance_path: Path) -> str:

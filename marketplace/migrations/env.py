@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from marketplace.db import get_engine
+from marketplace.dbtypes import UTCDateTime
 from marketplace.models import metadata
 
 config = context.config
@@ -41,8 +42,15 @@ def run_migrations_online() -> None:
         conn.commit()
 
 
+def render_item(type_, obj, autogen_context):
+    """Write our column types as the plain SQLAlchemy types they store (migrations import no app code)."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata,
+    context.configure(connection=connection, target_metadata=metadata, render_item=render_item,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,82 @@
+"""Races against PostgreSQL: many buyers, few units; nothing oversold, nothing left inconsistent."""
+
+from __future__ import annotations
+
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, func
+from sqlmodel import Session, select
+
+from marketplace.catalogue.services import Viewer
+from marketplace.checkout.models import Cart, CartLine, OfferStock, Order, OrderLine
+from marketplace.checkout.services import Billing, place_order
+from marketplace.core.errors import Conflict
+from tests.conftest import PG_URL
+
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(not PG_URL, reason="MARKETPLACE_TEST_DATABASE_URL not set")]
+BUYERS = 40
+
+
+def _race(app, offer_ids_per_buyer: list[list[int]]) -> list[str]:
+    """Each buyer's cart holds one unit of each listed offer; all place their order at once."""
+    engine = create_engine(app.config["DATABASE_URL"], pool_size=BUYERS, max_overflow=0)
+    with Session(engine) as db:
+        carts = []
+        for i, offer_ids in enumerate(offer_ids_per_buyer):
+            cart = Cart(token=f"race-{i}")
+            db.add(cart)
+            db.flush()
+            db.add_all(CartLine(cart_id=cart.id, offer_id=offer_id, quantity=1) for offer_id in offer_ids)
+            carts.append(cart.id)
+        db.commit()
+    start = threading.Barrier(len(carts))
+
+    def buy(i: int) -> str:
+        with app.test_request_context(), Session(engine) as db:
+            cart = db.get(Cart, carts[i])
+            start.wait()
+            try:
+                place_order(db, cart, Viewer(), None, Billing("Acheteur", f"a{i}@exemple.fr"), f"race-{i}", 30)
+                db.commit()
+                return "ok"
+            except Conflict as exc:
+                db.rollback()
+                return "retry" if "réessayez" in exc.message else "sold_out"
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(carts)) as pool:
+            return list(pool.map(buy, range(len(carts)), timeout=120))
+    finally:
+        engine.dispose()
+
+
+def test_forty_buyers_race_for_the_last_ten_units(app, db, factories):
+    cluster = factories.make_cluster()
+    offer = factories.make_offer(cluster, kind="event_ticket", capacity=10, list_price_cents=4500)
+    outcomes = _race(app, [[offer.id]] * BUYERS)
+    assert outcomes.count("ok") == 10
+    assert outcomes.count("sold_out") == BUYERS - 10
+    db.rollback()
+    assert db.exec(select(func.count(Order.id))).one() == 10
+    assert db.exec(select(func.sum(OrderLine.units))).one() == 10
+    assert db.get(OfferStock, offer.id).held_units == 10
+    assert db.exec(select(func.count(CartLine.id))).one() == BUYERS - 10  # losers keep their carts
+
+
+def test_last_unit_of_several_offers_bought_together_no_deadlock(app, db, factories):
+    cluster = factories.make_cluster()
+    offers = [factories.make_offer(cluster, kind="stand", capacity=1, list_price_cents=290000) for _ in range(3)]
+    ids = [o.id for o in offers]
+    carts = [random.Random(i).sample(ids, len(ids)) for i in range(BUYERS)]  # lines in every order
+    outcomes = _race(app, carts)
+    assert outcomes.count("ok") == 1
+    assert set(outcomes) <= {"ok", "sold_out", "retry"}
+    db.rollback()
+    order = db.exec(select(Order)).one()
+    assert sorted(line.offer_id for line in db.exec(select(OrderLine).where(OrderLine.order_id == order.id))) \
+        == sorted(ids)
+    assert [db.get(OfferStock, i).held_units for i in ids] == [1, 1, 1]
