@@ -92,17 +92,33 @@ def register_commands(app: Flask) -> None:
             db.commit()
             click.echo(f"Administrateur créé : {user.email}")
 
+    @app.cli.command("expire-orders")
+    @with_appcontext
+    def expire_orders_command():
+        """Expire unpaid orders whose hold has run out and give their stock back."""
+        from .checkout.services import expire_orders
+
+        with _session() as db, current_app.test_request_context():
+            count = expire_orders(db)
+            db.commit()
+        click.echo(f"{count} commande(s) expirée(s).")
+
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Run one round and exit.")
     @click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
     @with_appcontext
     def worker(once: bool, interval: int):
-        """Background jobs: send the email outbox."""
+        """Background jobs: expire unpaid orders, send the email outbox."""
+        from .checkout.services import expire_orders
         from .mail.services import deliver_pending, transport_from_config
 
         transport = transport_from_config(current_app.config)
         while True:
-            with _session() as db:
+            with _session() as db, current_app.test_request_context():
+                expired = expire_orders(db)
+                db.commit()
+                if expired:
+                    click.echo(f"{expired} commande(s) expirée(s)")
                 sent, failed = deliver_pending(db, transport, current_app.config["MAIL_FROM"])
             if sent or failed:
                 click.echo(f"emails : {sent} envoyés, {failed} en échec (nouvel essai plus tard)")

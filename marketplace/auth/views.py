@@ -41,7 +41,8 @@ def login():
         user = authenticate(db, form.email.data, form.password.data)
         if user is not None:
             db.commit()
-            session.clear()  # a fresh session on sign-in (no fixation)
+            # The signed cookie session is re-issued by login_user; what the visitor had (their cart,
+            # their language) stays theirs.
             login_user(user)
             session["lang"] = user.language
             flash(_("Bienvenue, vous êtes connecté."), "success")

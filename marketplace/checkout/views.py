@@ -1,0 +1,201 @@
+"""Cart, checkout and order pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, user_logged_in
+from sqlmodel import select
+
+from ..catalogue.services import Viewer, viewer_for
+from ..clusters.models import Organization
+from ..core.errors import DomainError, NotFound
+from ..core.timeutil import utcnow
+from ..db import get_db
+from ..web.guards import can_view_cluster_console, is_platform_admin
+from ..web.htmx import render
+from .forms import AddToCartForm, CheckoutForm
+from .models import Order
+from .services import (
+    Billing,
+    add_to_cart,
+    adopt_visitor_cart,
+    ensure_cart,
+    get_cart,
+    lines_of,
+    notify_order_received,
+    orders_of,
+    place_order,
+    price_cart,
+    remove_cart_line,
+)
+
+bp = Blueprint("checkout", __name__)
+CART_TOKEN = "cart_token"
+
+
+def _viewer() -> Viewer:
+    organization_id = current_user.organization_id if current_user.is_authenticated else None
+    return viewer_for(get_db(), organization_id, utcnow().year)
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _lang() -> str:
+    return str(get_locale() or "fr")[:2]
+
+
+def _current_cart(create: bool = False):
+    db = get_db()
+    if create:
+        cart = ensure_cart(db, session.get(CART_TOKEN), _user_id())
+        if cart.user_id is None:
+            session[CART_TOKEN] = cart.token
+        return cart
+    return get_cart(db, session.get(CART_TOKEN), _user_id())
+
+
+@user_logged_in.connect
+def _keep_cart_across_sign_in(sender, user, **extra):
+    """The visitor's cart becomes the member's on sign-in."""
+    token = session.pop(CART_TOKEN, None)
+    if token:
+        db = get_db()
+        adopt_visitor_cart(db, token, user.id)
+        db.commit()
+
+
+@bp.get("/cart")
+def cart():
+    lines = price_cart(get_db(), _current_cart(), _viewer(), _lang())
+    return render("checkout/cart.html", lines=lines, total=_totals(lines))
+
+
+def _totals(lines) -> dict[str, int]:
+    priced = [p.priced for p in lines if p.priced]
+    return {"excl": sum(q.excl_cents for q in priced), "vat": sum(q.vat_cents for q in priced),
+            "incl": sum(q.incl_cents for q in priced)}
+
+
+@bp.post("/cart")
+def add():
+    form = AddToCartForm()
+    if not form.validate_on_submit():
+        flash(_("Impossible d'ajouter cette offre : vérifiez la quantité et les options."), "error")
+        return redirect(request.referrer or url_for("shop.catalogue"), code=303)
+    options = {key: getattr(form, key).data for key in ("variant", "slot", "half", "people", "category")
+               if getattr(form, key).data}
+    if form.date.data:
+        try:
+            options["date"] = date.fromisoformat(form.date.data)
+        except ValueError:
+            flash(_("Date invalide."), "error")
+            return redirect(url_for("shop.offer_page", offer_id=form.offer_id.data), code=303)
+    db = get_db()
+    try:
+        add_to_cart(db, _current_cart(create=True), form.offer_id.data, form.quantity.data or 1, options,
+                    _viewer())
+    except DomainError as exc:
+        db.rollback()
+        flash(getattr(exc, "message_en", exc.message) if _lang() == "en" else exc.message, "error")
+        return redirect(url_for("shop.offer_page", offer_id=form.offer_id.data), code=303)
+    db.commit()
+    flash(_("Ajouté à votre panier."), "success")
+    return redirect(url_for("checkout.cart"), code=303)
+
+
+@bp.post("/cart/lines/<int:line_id>/remove")
+def remove(line_id: int):
+    cart = _current_cart()
+    if cart is None:
+        raise NotFound(_("Votre panier est vide."))
+    db = get_db()
+    remove_cart_line(db, cart, line_id)
+    db.commit()
+    flash(_("Ligne retirée du panier."), "info")
+    return redirect(url_for("checkout.cart"), code=303)
+
+
+def _prefill(form: CheckoutForm) -> None:
+    """Billing details from the member's organization, the first time the form is shown."""
+    form.idempotency_key.data = form.idempotency_key.data or uuid.uuid4().hex
+    if request.method == "GET" and current_user.is_authenticated:
+        form.billing_email.data = form.billing_email.data or current_user.email
+        if current_user.organization_id:
+            org = get_db().get(Organization, current_user.organization_id)
+            form.billing_name.data = org.name
+            form.billing_siret.data = org.siret
+            form.billing_vat_number.data = org.vat_number
+            form.billing_address.data = org.address
+            form.billing_postal_code.data = org.postal_code
+            form.billing_city.data = org.city
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def checkout():
+    db = get_db()
+    cart = _current_cart()
+    form = CheckoutForm()
+    _prefill(form)
+    status = 200
+    if form.validate_on_submit() and cart is not None:
+        billing = Billing(form.billing_name.data, form.billing_email.data, form.billing_siret.data or None,
+                          form.billing_vat_number.data or None, form.billing_address.data,
+                          form.billing_postal_code.data, form.billing_city.data)
+        try:
+            order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
+                                         current_app.config["HOLD_MINUTES"])
+            if created:
+                notify_order_received(db, order, _order_link(order), current_app.config)
+        except DomainError as exc:
+            db.rollback()
+            form.form_errors.append(exc.message)
+            status = exc.status
+        else:
+            db.commit()
+            if created:
+                flash(_("Commande enregistrée : merci !"), "success")
+            return redirect(_order_link(order, external=False), code=303)
+    elif form.errors:
+        status = 422
+    lines = price_cart(db, cart, _viewer(), _lang())
+    return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines))
+
+
+def _order_link(order: Order, external: bool = True) -> str:
+    return url_for("checkout.order_page", number=order.number, t=order.access_token, _external=external)
+
+
+def _may_see(order: Order) -> bool:
+    """The buyer (account, organization or the link's token), staff of an issuing cluster, platform admins."""
+    if request.args.get("t") and request.args["t"] == order.access_token:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    if is_platform_admin() or order.user_id == current_user.id:
+        return True
+    if order.organization_id is not None and order.organization_id == current_user.organization_id:
+        return True
+    return any(can_view_cluster_console(line.cluster_id) for line in lines_of(get_db(), order.id))
+
+
+@bp.get("/orders/<number>")
+def order_page(number: str):
+    db = get_db()
+    order = db.exec(select(Order).where(Order.number == number)).first()
+    if order is None or not _may_see(order):
+        abort(404)  # do not reveal that the order exists
+    return render("checkout/order.html", order=order, lines=lines_of(db, order.id))
+
+
+@bp.get("/account/orders")
+@login_required
+def my_orders():
+    return render("checkout/my_orders.html",
+                  orders=orders_of(get_db(), current_user.id, current_user.organization_id))
