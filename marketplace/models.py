@@ -6,9 +6,11 @@ from .auth.models import StaffRole, User
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant, RoomRate
 from .checkout.models import Cart, CartLine, OfferStock, Order, OrderLine, RoomBooking
 from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+from .invoicing.models import Invoice, InvoiceSequence
 from .mail.models import OutboxEmail
+from .payments.models import Payment, StatementImport
 
 metadata = SQLModel.metadata
 
-__all__ = ["Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
+__all__ = ["Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
            "StaffRole", "User", "metadata"]

@@ -80,3 +80,41 @@ def test_last_unit_of_several_offers_bought_together_no_deadlock(app, db, factor
     assert sorted(line.offer_id for line in db.exec(select(OrderLine).where(OrderLine.order_id == order.id))) \
         == sorted(ids)
     assert [db.get(OfferStock, i).held_units for i in ids] == [1, 1, 1]
+
+
+def test_invoice_numbers_stay_gapless_under_concurrent_payments(app, db, factories):
+    from datetime import date
+
+    from marketplace.checkout.services import add_to_cart, ensure_cart
+    from marketplace.invoicing.models import Invoice
+    from marketplace.payments.services import record_manual_payment
+
+    cluster = factories.make_cluster(slug="gapless")
+    offer = factories.make_offer(cluster, list_price_cents=1000)
+    staff = factories.make_user("caisse@federation.fr", is_platform_admin=True)
+    with app.test_request_context():
+        order_ids = []
+        for i in range(20):
+            cart = ensure_cart(db, f"pay-{i}", None)
+            add_to_cart(db, cart, offer.id, 1, {}, Viewer())
+            order, _ = place_order(db, cart, Viewer(), None, Billing("B", f"b{i}@exemple.fr"), f"pay-{i}", 30)
+            order_ids.append(order.id)
+        db.commit()
+    engine = create_engine(app.config["DATABASE_URL"], pool_size=20, max_overflow=0)
+    start = threading.Barrier(len(order_ids))
+
+    def pay(order_id: int) -> None:
+        with app.test_request_context(), Session(engine) as session:
+            order = session.get(Order, order_id)
+            start.wait()
+            record_manual_payment(session, order, order.total_incl_cents, date(2026, 11, 30), staff.id)
+            session.commit()
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(order_ids)) as pool:
+            list(pool.map(pay, order_ids, timeout=120))
+    finally:
+        engine.dispose()
+    db.rollback()
+    sequences = sorted(db.exec(select(Invoice.sequence).where(Invoice.cluster_id == cluster.id)).all())
+    assert sequences == list(range(1, 21))

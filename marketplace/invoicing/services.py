@@ -1,0 +1,96 @@
+"""Issue invoices when an order is paid: one per issuing cluster, gapless numbers, frozen content."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from ..checkout.models import Order, OrderLine
+from ..checkout.services import lines_of
+from ..clusters.models import Cluster
+from .models import Invoice, InvoiceSequence
+
+
+def next_number(db: Session, cluster: Cluster, year: int) -> int:
+    """Take the issuer's next number for the year; the row lock makes concurrent payments queue."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.connection().execute(insert(InvoiceSequence).values(cluster_id=cluster.id, year=year, last_number=0)
+                            .on_conflict_do_nothing())
+    return db.connection().execute(
+        update(InvoiceSequence).where(InvoiceSequence.cluster_id == cluster.id, InvoiceSequence.year == year)
+        .values(last_number=InvoiceSequence.last_number + 1).returning(InvoiceSequence.last_number)).scalar_one()
+
+
+def _issuer(cluster: Cluster) -> dict:
+    return {"name": cluster.name, "legal_name": cluster.legal_name, "siret": cluster.siret,
+            "vat_number": cluster.vat_number, "vat_regime": cluster.vat_regime,
+            "vat_exempt_mention": cluster.vat_exempt_mention, "city": cluster.city, "region": cluster.region,
+            "email": cluster.email, "iban": cluster.iban}
+
+
+def _buyer(order: Order) -> dict:
+    return {"name": order.billing_name, "email": order.billing_email, "siret": order.billing_siret,
+            "vat_number": order.billing_vat_number, "address": order.billing_address,
+            "postal_code": order.billing_postal_code, "city": order.billing_city}
+
+
+def _line(line: OrderLine, sign: int = 1) -> dict:
+    return {"description": line.description, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
+            "prices_include_vat": line.prices_include_vat, "excl_cents": sign * line.excl_cents,
+            "vat_rate_bps": line.vat_rate_bps, "vat_cents": sign * line.vat_cents,
+            "incl_cents": sign * line.incl_cents, "vat_exempt_mention": line.vat_exempt_mention,
+            "adjustments": line.adjustments_text}
+
+
+def invoice_number(cluster: Cluster, year: int, sequence: int, kind: str = "invoice") -> str:
+    prefix = "AV" if kind == "credit_note" else "F"
+    return f"{prefix}-{cluster.slug.upper()}-{year}-{sequence:05d}"
+
+
+def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
+    """One invoice per issuing cluster of a paid order (idempotent: an order is invoiced once)."""
+    existing = db.exec(select(Invoice).where(Invoice.order_id == order.id, Invoice.kind == "invoice")).all()
+    if existing:
+        return list(existing)
+    by_issuer: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in lines_of(db, order.id):
+        by_issuer[line.cluster_id].append(line)
+    invoices = []
+    for cluster_id in sorted(by_issuer):  # numbers taken in a fixed order: no deadlock between payments
+        cluster = db.get(Cluster, cluster_id)
+        lines = by_issuer[cluster_id]
+        sequence = next_number(db, cluster, issued_on.year)
+        invoice = Invoice(
+            cluster_id=cluster_id, order_id=order.id, number=invoice_number(cluster, issued_on.year, sequence),
+            sequence=sequence, issued_on=issued_on, issuer_json=json.dumps(_issuer(cluster), ensure_ascii=False),
+            buyer_json=json.dumps(_buyer(order), ensure_ascii=False),
+            lines_json=json.dumps([_line(line) for line in lines], ensure_ascii=False),
+            total_excl_cents=sum(line.excl_cents for line in lines),
+            total_vat_cents=sum(line.vat_cents for line in lines),
+            total_incl_cents=sum(line.incl_cents for line in lines), payment_reference=order.payment_reference)
+        db.add(invoice)
+        invoices.append(invoice)
+    db.flush()
+    return invoices
+
+
+def invoices_of(db: Session, order_id: int) -> list[Invoice]:
+    return list(db.exec(select(Invoice).where(Invoice.order_id == order_id).order_by(Invoice.id)).all())
+
+
+def vat_breakdown(lines: list[dict]) -> list[tuple[int | None, int, int]]:
+    """(rate in bps or None for exempt, base excl. VAT, VAT) per rate, highest rate first."""
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for line in lines:
+        totals[line["vat_rate_bps"]][0] += line["excl_cents"]
+        totals[line["vat_rate_bps"]][1] += line["vat_cents"]
+    return sorted(((rate, base, vat) for rate, (base, vat) in totals.items()),
+                  key=lambda row: -1 if row[0] is None else row[0], reverse=True)
+
+

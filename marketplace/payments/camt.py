@@ -1,0 +1,99 @@
+"""Read credit entries from an ISO 20022 camt.053 bank statement (any version of the namespace)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
+
+from stdnum import iso11649
+
+RF_START = re.compile(r"^RF\d{2}")
+
+
+class StatementError(ValueError):
+    """The file is not a readable camt.053 statement."""
+
+
+@dataclass(frozen=True)
+class Credit:
+    entry_id: str
+    amount_cents: int
+    currency: str
+    booked_on: date
+    reference: str
+    payer: str
+
+
+def _text(node, path: str) -> str:
+    found = node.find(path)
+    return (found.text or "").strip() if found is not None and found.text else ""
+
+
+def find_creditor_reference(*texts: str) -> str:
+    """The first valid ISO 11649 reference (RF…) in the texts, printed whole or in groups of four.
+
+    Candidates are built from whole words only and must pass the check digits, so surrounding words
+    ("Facture RF34 C202 6000 003 merci") are never swallowed.
+    """
+    for raw in texts:
+        words = [w.strip(".,;:()[]") for w in raw.upper().split()]
+        for start, word in enumerate(words):
+            if not RF_START.match(word):
+                continue
+            candidate = ""
+            for part in words[start:start + 7]:
+                candidate += part
+                if len(candidate) > 25:
+                    break
+                if iso11649.is_valid(candidate):
+                    return candidate
+    return ""
+
+
+def parse_camt053(data: bytes) -> list[Credit]:
+    """Every booked credit entry of the statement; raises StatementError on anything unreadable."""
+    if b"<!DOCTYPE" in data[:2000].upper() or b"<!ENTITY" in data.upper():
+        raise StatementError("DTD and entities are not allowed in a statement")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise StatementError(f"not XML: {exc}") from exc
+    if not root.tag.endswith("Document") or root.find("{*}BkToCstmrStmt") is None:
+        raise StatementError("not a camt.053 statement (BkToCstmrStmt missing)")
+    credits = []
+    for statement in root.iterfind("{*}BkToCstmrStmt/{*}Stmt"):
+        statement_id = _text(statement, "{*}Id")
+        for index, entry in enumerate(statement.iterfind("{*}Ntry")):
+            if _text(entry, "{*}CdtDbtInd") != "CRDT":
+                continue
+            status = _text(entry, "{*}Sts/{*}Cd") or _text(entry, "{*}Sts")
+            if status and status != "BOOK":
+                continue
+            amount_node = entry.find("{*}Amt")
+            try:
+                amount = Decimal((amount_node.text or "").strip())
+            except (AttributeError, InvalidOperation) as exc:
+                raise StatementError(f"entry {index + 1}: unreadable amount") from exc
+            if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+                raise StatementError(f"entry {index + 1}: amount must be positive with at most 2 decimals")
+            booked = _text(entry, "{*}BookgDt/{*}Dt") or _text(entry, "{*}BookgDt/{*}DtTm")[:10]
+            try:
+                booked_on = date.fromisoformat(booked)
+            except ValueError as exc:
+                raise StatementError(f"entry {index + 1}: unreadable booking date") from exc
+            details = entry.find("{*}NtryDtls/{*}TxDtls")
+            structured = unstructured = payer = ""
+            if details is not None:
+                structured = _text(details, "{*}RmtInf/{*}Strd/{*}CdtrRefInf/{*}Ref")
+                unstructured = " ".join((n.text or "") for n in details.iterfind("{*}RmtInf/{*}Ustrd"))
+                payer = _text(details, "{*}RltdPties/{*}Dbtr/{*}Nm") or _text(details, "{*}RltdPties/{*}Dbtr/{*}Pty/{*}Nm")
+            entry_ref = (_text(entry, "{*}AcctSvcrRef") or _text(entry, "{*}NtryRef")
+                         or f"{statement_id}/{index + 1}")
+            credits.append(Credit(entry_id=entry_ref, amount_cents=int(amount * 100),
+                                  currency=amount_node.get("Ccy", "EUR"), booked_on=booked_on,
+                                  reference=find_creditor_reference(structured, unstructured) or unstructured[:140],
+                                  payer=payer[:140]))
+    return credits

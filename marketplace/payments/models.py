@@ -1,0 +1,56 @@
+"""Money received: each payment once (bank statement entries are deduplicated), matched or left for staff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from ..core.timeutil import utcnow
+from ..dbtypes import UTCDateTime
+
+PAYMENT_SOURCES = ("manual", "statement", "stripe")
+# matched: settles its order exactly; partial: less than due; excess: more than due;
+# unmatched: no order carries that reference; late: the order is no longer payable (expired, cancelled).
+MATCH_STATUSES = ("matched", "partial", "excess", "unmatched", "late")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Payment(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("source", PAYMENT_SOURCES), name="ck_payment_source"),
+        CheckConstraint(_in("match_status", MATCH_STATUSES), name="ck_payment_match"),
+        CheckConstraint("amount_cents > 0", name="ck_payment_amount"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
+    source: str = Field(max_length=20)
+    external_id: str | None = Field(default=None, max_length=120, unique=True,
+                                    description="bank entry reference or Stripe id: the same money is recorded once")
+    amount_cents: int
+    currency: str = Field(default="EUR", max_length=3)
+    reference: str = Field(default="", max_length=140, description="the reference the payer wrote")
+    payer: str = Field(default="", max_length=140)
+    booked_on: date
+    match_status: str = Field(max_length=20, index=True)
+    resolved: bool = Field(default=False, description="staff dealt with a partial, excess, unmatched or late payment")
+    note: str = Field(default="", max_length=500)
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StatementImport(SQLModel, table=True):
+    """A bank statement file imported once (same file again: nothing new)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    filename: str = Field(max_length=200)
+    entries: int
+    recorded: int
+    imported_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

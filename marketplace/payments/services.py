@@ -1,0 +1,110 @@
+"""Recording money received: by hand or from a bank statement; matched by reference, never guessed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from ..checkout.models import Order
+from ..checkout.services import change_order_status
+from ..core.errors import Conflict, Invalid
+from ..core.timeutil import utcnow
+from ..invoicing.services import issue_invoices
+from .camt import Credit, StatementError, parse_camt053
+from .models import Payment, StatementImport
+
+PAYABLE = ("pending_payment",)
+
+
+def _normalise(reference: str) -> str:
+    return "".join(reference.split()).upper()
+
+
+def _lock_order(db: Session, order_id: int) -> Order:
+    return db.exec(select(Order).where(Order.id == order_id).with_for_update()).one()
+
+
+def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment:
+    """Attach a payment to its order: paid in full settles it (and invoices it); anything else is flagged."""
+    if order is None:
+        payment.match_status = "unmatched"
+    else:
+        order = _lock_order(db, order.id)
+        payment.order_id = order.id
+        if order.status not in PAYABLE:
+            payment.match_status = "late"
+        else:
+            order.paid_cents += payment.amount_cents
+            due = order.total_incl_cents
+            if order.paid_cents < due:
+                payment.match_status = "partial"
+            else:
+                payment.match_status = "matched" if order.paid_cents == due else "excess"
+                order.paid_at = utcnow()
+                change_order_status(db, order, "paid")
+                issue_invoices(db, order, payment.booked_on)
+            db.add(order)
+    db.add(payment)
+    db.flush()
+    return payment
+
+
+def record_manual_payment(db: Session, order: Order, amount_cents: int, booked_on: date, user_id: int,
+                          note: str = "") -> Payment:
+    """Staff record a transfer they see on the account (the statement import dedupes by entry id)."""
+    if amount_cents <= 0:
+        raise Invalid(_("Le montant doit être positif."), field="amount")
+    payment = Payment(source="manual", amount_cents=amount_cents, reference=order.payment_reference,
+                      booked_on=booked_on, match_status="unmatched", recorded_by=user_id, note=note[:500])
+    return apply_payment(db, payment, order)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    entries: int
+    recorded: list[Payment]
+    already_known: int
+
+
+def import_statement(db: Session, filename: str, data: bytes, user_id: int) -> ImportResult:
+    """Record every new credit of a camt.053 file; the same file or entry twice records nothing more."""
+    digest = hashlib.sha256(data).hexdigest()
+    if db.exec(select(StatementImport).where(StatementImport.sha256 == digest)).first():
+        raise Conflict(_("Ce relevé a déjà été importé."))
+    try:
+        credits = parse_camt053(data)
+    except StatementError as exc:
+        raise Invalid(_("Relevé illisible : %(reason)s", reason=str(exc)), field="statement") from exc
+    known = set(db.exec(select(Payment.external_id).where(
+        col(Payment.external_id).in_([c.entry_id for c in credits]))).all()) if credits else set()
+    recorded = []
+    for credit in credits:
+        if credit.entry_id in known:
+            continue
+        recorded.append(_record_credit(db, credit, user_id))
+        known.add(credit.entry_id)
+    db.add(StatementImport(sha256=digest, filename=filename[:200], entries=len(credits), recorded=len(recorded),
+                           imported_by=user_id))
+    db.flush()
+    return ImportResult(len(credits), recorded, len(credits) - len(recorded))
+
+
+def _record_credit(db: Session, credit: Credit, user_id: int) -> Payment:
+    order = None
+    if credit.reference and credit.currency == "EUR":
+        order = db.exec(select(Order).where(Order.payment_reference == _normalise(credit.reference))).first()
+    payment = Payment(source="statement", external_id=credit.entry_id, amount_cents=credit.amount_cents,
+                      currency=credit.currency, reference=credit.reference[:140], payer=credit.payer,
+                      booked_on=credit.booked_on, match_status="unmatched", recorded_by=user_id)
+    return apply_payment(db, payment, order)
+
+
+def payments_to_review(db: Session) -> list[tuple[Payment, Order | None]]:
+    """Partial, excess, unmatched and late payments staff have not dealt with, oldest first."""
+    rows = db.exec(select(Payment).where(col(Payment.match_status).in_(("partial", "excess", "unmatched", "late")),
+                                         col(Payment.resolved).is_(False)).order_by(Payment.id)).all()
+    return [(p, db.get(Order, p.order_id) if p.order_id else None) for p in rows]
