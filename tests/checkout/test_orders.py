@@ -33,7 +33,10 @@ def ctx(app, db, factories):
         yield dict(cluster=cluster, f=factories)
 
 
-def _order(db, offers_and_options, viewer=Viewer(), key="k1", user_id=None):
+VISITOR = Viewer()
+
+
+def _order(db, offers_and_options, viewer=VISITOR, key="k1", user_id=None):
     cart = ensure_cart(db, None, user_id)
     for offer, quantity, options in offers_and_options:
         add_to_cart(db, cart, offer.id, quantity, options, viewer)
