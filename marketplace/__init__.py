@@ -31,15 +31,17 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     guards.init_app(app)
     pagecache.init_app(app)
 
+    from .admin import orders as _admin_orders  # noqa: F401  (routes of the admin blueprint)
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .checkout.views import bp as checkout_bp
     from .clusters.views import bp as clusters_bp
+    from .invoicing.views import bp as invoicing_bp
     from .shop.views import bp as shop_bp
     from .web.views import bp as site_bp
 
-    for blueprint in (site_bp, shop_bp, checkout_bp, auth_bp, clusters_bp, admin_bp, api_bp):
+    for blueprint in (site_bp, shop_bp, checkout_bp, invoicing_bp, auth_bp, clusters_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register_commands

@@ -97,3 +97,26 @@ class Factories:
         defaults = dict(offer_id=offer.id, day_type="weekday", slot="full_day", min_people=1, max_people=20,
                         list_price_cents=40000)
         return self._save(RoomRate(**{**defaults, **values}))
+
+    def make_order(self, offer, status: str = "pending_payment", quantity: int = 1, **values):
+        """An order with one line of `offer` at its list price (20 % VAT), as checkout would freeze it."""
+        from datetime import UTC, datetime, timedelta
+
+        from marketplace.checkout.models import Order, OrderLine
+        from marketplace.checkout.services import creditor_reference
+
+        n = next(_counter)
+        excl = offer.list_price_cents * quantity
+        vat = excl * 2000 // 10000
+        number = f"C2026-{900000 + n:06d}"
+        now = datetime.now(UTC)
+        defaults = dict(number=number, idempotency_key=f"key-{n}", access_token=f"token-{n}", status=status,
+                        payment_reference=creditor_reference(number), total_excl_cents=excl, total_vat_cents=vat,
+                        total_incl_cents=excl + vat, billing_name=f"Acheteur {n}", billing_email=f"a{n}@exemple.fr",
+                        terms_accepted_at=now, hold_expires_at=now + timedelta(minutes=30))
+        order = self._save(Order(**{**defaults, **values}))
+        self._save(OrderLine(order_id=order.id, offer_id=offer.id, cluster_id=offer.cluster_id, kind=offer.kind,
+                             description=offer.title_fr, quantity=quantity, units=quantity,
+                             unit_list_cents=offer.list_price_cents, unit_price_cents=offer.list_price_cents,
+                             excl_cents=excl, vat_rate_bps=2000, vat_cents=vat, incl_cents=excl + vat))
+        return order

@@ -172,7 +172,7 @@ def _order_link(order: Order, external: bool = True) -> str:
     return url_for("checkout.order_page", number=order.number, t=order.access_token, _external=external)
 
 
-def _may_see(order: Order) -> bool:
+def can_see_order(order: Order) -> bool:
     """The buyer (account, organization or the link's token), staff of an issuing cluster, platform admins."""
     if request.args.get("t") and request.args["t"] == order.access_token:
         return True
@@ -189,7 +189,7 @@ def _may_see(order: Order) -> bool:
 def order_page(number: str):
     db = get_db()
     order = db.exec(select(Order).where(Order.number == number)).first()
-    if order is None or not _may_see(order):
+    if order is None or not can_see_order(order):
         abort(404)  # do not reveal that the order exists
     return render("checkout/order.html", order=order, lines=lines_of(db, order.id))
 

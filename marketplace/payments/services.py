@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
@@ -14,6 +15,7 @@ from ..checkout.services import change_order_status
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
 from ..invoicing.services import issue_invoices
+from ..mail.services import queue_email
 from .camt import Credit, StatementError, parse_camt053
 from .models import Payment, StatementImport
 
@@ -46,7 +48,7 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
                 payment.match_status = "matched" if order.paid_cents == due else "excess"
                 order.paid_at = utcnow()
                 change_order_status(db, order, "paid")
-                issue_invoices(db, order, payment.booked_on)
+                notify_order_paid(db, order, issue_invoices(db, order, payment.booked_on))
             db.add(order)
     db.add(payment)
     db.flush()
@@ -108,3 +110,14 @@ def payments_to_review(db: Session) -> list[tuple[Payment, Order | None]]:
     rows = db.exec(select(Payment).where(col(Payment.match_status).in_(("partial", "excess", "unmatched", "late")),
                                          col(Payment.resolved).is_(False)).order_by(Payment.id)).all()
     return [(p, db.get(Order, p.order_id) if p.order_id else None) for p in rows]
+
+
+def notify_order_paid(db: Session, order: Order, invoices: list) -> None:
+    """The buyer's payment confirmation with a link to each invoice, in the outbox with the change."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    links = "\n".join(f"- {invoice.number} : {base}/invoices/{invoice.id}.pdf?t={order.access_token}"
+                      for invoice in invoices)
+    queue_email(db, order.billing_email, _("Paiement reçu pour la commande %(number)s", number=order.number),
+                _("Bonjour,\n\nNous avons bien reçu votre paiement de la commande %(number)s. Merci !\n\n"
+                  "Vos factures :\n%(links)s\n\nSuivre la commande : %(base)s/orders/%(number)s?t=%(token)s\n",
+                  number=order.number, links=links, base=base, token=order.access_token))

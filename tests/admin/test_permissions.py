@@ -39,6 +39,8 @@ def _valid_forms(world) -> dict[str, dict]:
         "rate": dict(rate_day_type="saturday", rate_slot="half_day", rate_min_people="1", rate_max_people="30",
                      rate_price="250"),
         "empty": {},
+        "manual-payment": dict(action="manual", order_number=world["pending"].number, amount="36",
+                               booked_on="2026-11-30"),
     }
 
 
@@ -68,6 +70,11 @@ MATRIX = [
     ("rate-add", "POST", "/console/clusters/{a}/offers/{offer}/rates", ALLOW_ALL_STAFF_OF_A, "rate"),
     ("rate-delete", "POST", "/console/clusters/{a}/offers/{offer}/rates/{rate}/delete", ALLOW_ALL_STAFF_OF_A,
      "empty"),
+    ("orders-page", "GET", "/console/clusters/{a}/orders", ALLOW_ALL_STAFF_OF_A, None),
+    ("order-approve", "POST", "/console/clusters/{a}/orders/{review}/approve", ALLOW_ALL_STAFF_OF_A, "empty"),
+    ("order-reject", "POST", "/console/clusters/{a}/orders/{review}/reject", ALLOW_ALL_STAFF_OF_A, "empty"),
+    ("payments-page", "GET", "/console/payments", {"platform_admin"}, None),
+    ("payment-record", "POST", "/console/payments", {"platform_admin"}, "manual-payment"),
     ("new-cluster-page", "GET", "/console/clusters/new", {"platform_admin"}, None),
     ("new-cluster", "POST", "/console/clusters/new", {"platform_admin"}, "new"),
 ]
@@ -91,8 +98,11 @@ def world(factories):
                                  title_en="Cluster A room", list_price_cents=30000, member_discount_bps=3000)
     variant = factories.make_variant(offer, code="journee", label_fr="Journée", label_en="Day")
     rate = factories.make_room_rate(offer, day_type="weekday", slot="full_day", min_people=1, max_people=30)
+    sponsorship = factories.make_offer(a, kind="sponsorship", capacity=2, list_price_cents=500000)
+    review = factories.make_order(sponsorship, status="awaiting_approval", organization_id=organization.id)
+    pending = factories.make_order(factories.make_offer(a, list_price_cents=3000))
     return dict(a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
-                rate=rate)
+                rate=rate, review=review, pending=pending)
 
 
 def snapshot(db) -> dict[str, list[tuple]]:
@@ -108,7 +118,7 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
     if role != "anonymous":
         assert login(client, world["users"][role].email, PASSWORD).status_code == 303
     url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
-                      variant=world["variant"].id, rate=world["rate"].id)
+                      variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)

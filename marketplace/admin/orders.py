@@ -1,0 +1,115 @@
+"""Console: orders of a cluster (sponsorship review), and the federation's treasury (payments received)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col, select
+
+from ..checkout.models import Order, OrderLine
+from ..checkout.services import change_order_status
+from ..core.errors import DomainError, Invalid, NotFound
+from ..core.timeutil import utcnow
+from ..db import get_db
+from ..payments.forms import ManualPaymentForm, StatementForm
+from ..payments.services import import_statement, payments_to_review, record_manual_payment
+from ..web.guards import platform_admin_required, staff_required
+from ..web.htmx import render
+from .views import _cluster_for_staff, _form_error, bp
+
+MAX_STATEMENT_BYTES = 5 * 1024 * 1024
+
+
+def _cluster_orders(cluster_id: int) -> list[tuple[Order, int]]:
+    """Orders with lines issued by the cluster, newest first, with that cluster's share incl. VAT."""
+    db = get_db()
+    lines = db.exec(select(OrderLine).where(OrderLine.cluster_id == cluster_id)).all()
+    totals: dict[int, int] = {}
+    for line in lines:
+        totals[line.order_id] = totals.get(line.order_id, 0) + line.incl_cents
+    orders = db.exec(select(Order).where(col(Order.id).in_(totals)).order_by(col(Order.id).desc())).all()
+    return [(order, totals[order.id]) for order in orders]
+
+
+@bp.get("/clusters/<slug>/orders")
+@staff_required
+def cluster_orders(slug: str):
+    cluster = _cluster_for_staff(slug)
+    return render("admin/orders.html", cluster=cluster, orders=_cluster_orders(cluster.id))
+
+
+def _review(slug: str, order_id: int, target: str):
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    order = db.get(Order, order_id)
+    if order is None or order.id not in {o.id for o, _t in _cluster_orders(cluster.id)}:
+        raise NotFound(_("Commande introuvable."))
+    change_order_status(db, order, target)
+    if target == "pending_payment":
+        order.hold_expires_at = utcnow() + timedelta(minutes=current_app.config["HOLD_MINUTES"])
+        db.add(order)
+    db.commit()
+    return redirect(url_for("admin.cluster_orders", slug=slug), code=303)
+
+
+@bp.post("/clusters/<slug>/orders/<int:order_id>/approve")
+@staff_required
+def approve_order(slug: str, order_id: int):
+    """A sponsorship held for review may go on to payment."""
+    response = _review(slug, order_id, "pending_payment")
+    flash(_("Commande validée : l'acheteur peut la régler."), "success")
+    return response
+
+
+@bp.post("/clusters/<slug>/orders/<int:order_id>/reject")
+@staff_required
+def reject_order(slug: str, order_id: int):
+    response = _review(slug, order_id, "cancelled")
+    flash(_("Commande refusée et annulée ; ses places sont remises en vente."), "info")
+    return response
+
+
+@bp.route("/payments", methods=["GET", "POST"])
+@platform_admin_required
+def payments():
+    """The federation's account: record a transfer by hand, import a statement, review what did not match."""
+    db = get_db()
+    manual, upload = ManualPaymentForm(), StatementForm()
+    status = 200
+    if request.method == "POST" and request.form.get("action") == "manual" and manual.validate_on_submit():
+        order = db.exec(select(Order).where(Order.number == manual.order_number.data.upper())).first()
+        try:
+            if order is None:
+                raise NotFound(_("Aucune commande ne porte ce numéro."))
+            payment = record_manual_payment(db, order, int(manual.amount.data * 100), manual.booked_on.data,
+                                            current_user.id, manual.note.data or "")
+        except DomainError as exc:
+            db.rollback()
+            _form_error(manual, exc if exc.field else type(exc)(exc.message, field="order_number"))
+            status = 422
+        else:
+            db.commit()
+            flash(_("Paiement enregistré (%(status)s).", status=payment.match_status), "success")
+            return redirect(url_for("admin.payments"), code=303)
+    elif request.method == "POST" and request.form.get("action") == "statement" and upload.validate_on_submit():
+        data = upload.statement.data.read(MAX_STATEMENT_BYTES + 1)
+        try:
+            if len(data) > MAX_STATEMENT_BYTES:
+                raise Invalid(_("Fichier trop volumineux (5 Mo au plus)."), field="statement")
+            result = import_statement(db, upload.statement.data.filename or "releve.xml", data, current_user.id)
+        except DomainError as exc:
+            db.rollback()
+            _form_error(upload, exc if exc.field else type(exc)(exc.message, field="statement"))
+            status = exc.status
+        else:
+            db.commit()
+            flash(_("Relevé importé : %(entries)d crédit(s), %(new)d nouveau(x), %(known)d déjà connu(s).",
+                    entries=result.entries, new=len(result.recorded), known=result.already_known), "success")
+            return redirect(url_for("admin.payments"), code=303)
+    elif request.method == "POST":
+        status = 422
+    return render("admin/payments.html", status=status, manual=manual, upload=upload,
+                  review=payments_to_review(db))

@@ -1,0 +1,24 @@
+"""Treasury forms: a transfer seen on the account, a bank statement file."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, DecimalField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..web.validators import strip
+
+
+class ManualPaymentForm(FlaskForm):
+    order_number = StringField(_l("N° de commande"), filters=[strip], validators=[DataRequired(), Length(max=20)])
+    amount = DecimalField(_l("Montant reçu (€)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0.01, max=10_000_000, message=_l("Montant positif."))])
+    booked_on = DateField(_l("Date de valeur"), validators=[DataRequired()])
+    note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
+
+
+class StatementForm(FlaskForm):
+    statement = FileField(_l("Relevé camt.053 (XML)"), validators=[
+        FileRequired(_l("Choisissez un fichier.")), FileAllowed(["xml"], _l("Un relevé camt.053 est un fichier .xml."))])
