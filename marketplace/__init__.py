@@ -38,10 +38,11 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from .checkout.views import bp as checkout_bp
     from .clusters.views import bp as clusters_bp
     from .invoicing.views import bp as invoicing_bp
+    from .payments.views import bp as payments_bp
     from .shop.views import bp as shop_bp
     from .web.views import bp as site_bp
 
-    for blueprint in (site_bp, shop_bp, checkout_bp, invoicing_bp, auth_bp, clusters_bp, admin_bp, api_bp):
+    for blueprint in (site_bp, shop_bp, checkout_bp, invoicing_bp, payments_bp, auth_bp, clusters_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register_commands

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..web.validators import Siret, VatNumber, strip
@@ -34,5 +34,7 @@ class CheckoutForm(FlaskForm):
     billing_postal_code = StringField(_l("Code postal"), filters=[strip], validators=[
         DataRequired(), Regexp(r"^\d{5}$", message=_l("Code postal à 5 chiffres."))])
     billing_city = StringField(_l("Ville"), filters=[strip], validators=[DataRequired(), Length(max=80)])
+    payment_method = RadioField(_l("Paiement"), default="bank_transfer", choices=[
+        ("bank_transfer", _l("Virement bancaire (référence RF)")), ("stripe", _l("Carte bancaire (Stripe)"))])
     accept_terms = BooleanField(_l("J'accepte les conditions générales de vente"), validators=[
         DataRequired(message=_l("Acceptez les conditions générales de vente pour commander."))])

@@ -55,6 +55,7 @@ class Order(SQLModel, table=True):
     status: str = Field(default="pending_payment", max_length=20, index=True)
     payment_method: str = Field(default="bank_transfer", max_length=20)
     payment_reference: str = Field(max_length=35, unique=True, description="ISO 11649 creditor reference")
+    stripe_session_id: str | None = Field(default=None, max_length=255, index=True)
     currency: str = Field(default="EUR", max_length=3)
     total_excl_cents: int
     total_vat_cents: int

@@ -149,8 +149,9 @@ def checkout():
                           form.billing_vat_number.data or None, form.billing_address.data,
                           form.billing_postal_code.data, form.billing_city.data)
         try:
+            method = form.payment_method.data if _card_payments_on() else "bank_transfer"
             order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
-                                         current_app.config["HOLD_MINUTES"])
+                                         current_app.config["HOLD_MINUTES"], payment_method=method)
             if created:
                 notify_order_received(db, order, _order_link(order), current_app.config)
         except DomainError as exc:
@@ -161,11 +162,18 @@ def checkout():
             db.commit()
             if created:
                 flash(_("Commande enregistrée : merci !"), "success")
+            if order.payment_method == "stripe" and order.status == "pending_payment":
+                return redirect(url_for("payments.pay_by_card", number=order.number, t=order.access_token), code=303)
             return redirect(_order_link(order, external=False), code=303)
     elif form.errors:
         status = 422
     lines = price_cart(db, cart, _viewer(), _lang())
     return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines))
+
+
+def _card_payments_on() -> bool:
+    """Card payments need both Stripe settings (the payments feature reads the same two)."""
+    return bool(current_app.config.get("STRIPE_SECRET_KEY") and current_app.config.get("STRIPE_WEBHOOK_SECRET"))
 
 
 def _order_link(order: Order, external: bool = True) -> str:

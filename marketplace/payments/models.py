@@ -54,3 +54,13 @@ class StatementImport(SQLModel, table=True):
     recorded: int
     imported_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StripeEvent(SQLModel, table=True):
+    """A webhook event handled once: Stripe retries and replays find it here and change nothing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=255, unique=True)
+    type: str = Field(max_length=100)
+    outcome: str = Field(default="", max_length=200)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,121 @@
+"""Card payments through Stripe Checkout on the platform account, and its webhooks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import stripe
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..checkout.models import Order, OrderLine
+from ..checkout.services import change_order_status, lines_of
+from ..core.errors import Conflict
+from .models import Payment, StripeEvent
+from .services import apply_payment
+
+HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
+           "checkout.session.async_payment_failed", "checkout.session.expired", "charge.refunded")
+
+
+def stripe_enabled(config) -> bool:
+    return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
+
+
+def stripe_client(config) -> stripe.StripeClient:
+    base = {"api": config["STRIPE_API_BASE"]} if config.get("STRIPE_API_BASE") else None
+    return stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=2)
+
+
+def checkout_session_params(order: Order, lines: list[OrderLine], success_url: str, cancel_url: str) -> dict:
+    """One Stripe line per order line at its frozen amount incl. VAT: Stripe's total is the order's, to the cent."""
+    return {
+        "mode": "payment",
+        "client_reference_id": order.number,
+        "customer_email": order.billing_email,
+        "currency": order.currency.lower(),
+        "line_items": [{"quantity": 1, "price_data": {
+            "currency": order.currency.lower(), "unit_amount": line.incl_cents,
+            "product_data": {"name": f"{line.description} × {line.quantity}"[:250]}}} for line in lines],
+        "payment_intent_data": {"transfer_group": order.number, "metadata": {"order_number": order.number}},
+        "metadata": {"order_number": order.number},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+
+
+def start_card_payment(db: Session, config, order: Order, success_url: str, cancel_url: str) -> str:
+    """Create (or reuse) the order's Checkout Session; returns the URL to send the buyer to."""
+    if order.status != "pending_payment":
+        raise Conflict(_("Cette commande n'attend pas de paiement."))
+    client = stripe_client(config)
+    if order.stripe_session_id:
+        session = client.v1.checkout.sessions.retrieve(order.stripe_session_id)
+        if session.status == "open":
+            return session.url
+    attempt = db.exec(select(Payment).where(Payment.order_id == order.id)).all()
+    session = client.v1.checkout.sessions.create(
+        params=checkout_session_params(order, lines_of(db, order.id), success_url, cancel_url),
+        options={"idempotency_key": f"checkout-{order.number}-{order.stripe_session_id or 'first'}-{len(attempt)}"})
+    order.stripe_session_id = session.id
+    db.add(order)
+    db.flush()
+    return session.url
+
+
+def handle_event(db: Session, event) -> str:
+    """Apply one verified webhook event exactly once; returns what happened (kept with the event)."""
+    try:
+        with db.begin_nested():
+            record = StripeEvent(event_id=event.id, type=event.type)
+            db.add(record)
+            db.flush()
+    except IntegrityError:
+        return "duplicate"
+    obj = event.data.object.to_dict() if hasattr(event.data.object, "to_dict") else dict(event.data.object)
+    outcome = _dispatch(db, event.type, obj) if event.type in HANDLED else "ignored"
+    record.outcome = outcome
+    db.add(record)
+    db.flush()
+    return outcome
+
+
+def _order_for_session(db: Session, session) -> Order | None:
+    number = session.get("client_reference_id") or (session.get("metadata") or {}).get("order_number")
+    return db.exec(select(Order).where(Order.number == number)).first() if number else None
+
+
+def _dispatch(db: Session, kind: str, obj) -> str:
+    if kind == "charge.refunded":
+        return _refunded(db, obj)
+    order = _order_for_session(db, obj)
+    if order is None:
+        return "unknown_order"
+    if kind == "checkout.session.expired" or kind == "checkout.session.async_payment_failed":
+        return "noted"  # the order's own hold decides when it expires
+    if kind == "checkout.session.completed" and obj.get("payment_status") != "paid":
+        return "awaiting_async_payment"
+    external_id = obj.get("payment_intent") or obj.get("id")
+    if db.exec(select(Payment).where(Payment.external_id == external_id)).first():
+        return "already_recorded"
+    payment = Payment(source="stripe", external_id=external_id, amount_cents=int(obj.get("amount_total") or 0),
+                      currency=(obj.get("currency") or "eur").upper(), reference=order.number,
+                      payer=(obj.get("customer_details") or {}).get("name") or order.billing_name,
+                      booked_on=date.today(), match_status="unmatched")
+    if payment.amount_cents <= 0:
+        return "no_amount"
+    return apply_payment(db, payment, order).match_status
+
+
+def _refunded(db: Session, charge) -> str:
+    payment = db.exec(select(Payment).where(Payment.external_id == charge.get("payment_intent"))).first()
+    if payment is None or payment.order_id is None:
+        return "unknown_payment"
+    order = db.exec(select(Order).where(Order.id == payment.order_id).with_for_update()).one()
+    refunded = int(charge.get("amount_refunded") or 0)
+    target = "refunded" if refunded >= order.total_incl_cents else "partially_refunded"
+    if order.status == target and target == "refunded":
+        return "already_refunded"
+    change_order_status(db, order, target, datetime.now().astimezone())
+    return target
