@@ -8,9 +8,9 @@ from .checkout.models import Cart, CartLine, OfferStock, Order, OrderLine, RoomB
 from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
 from .invoicing.models import Invoice, InvoiceSequence
 from .mail.models import OutboxEmail
-from .payments.models import Payment, StatementImport, StripeEvent
+from .payments.models import Payment, Refund, StatementImport, StripeEvent
 
 metadata = SQLModel.metadata
 
-__all__ = ["StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
+__all__ = ["Refund", "StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
            "StaffRole", "User", "metadata"]

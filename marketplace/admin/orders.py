@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import stripe
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,8 +15,9 @@ from ..checkout.services import change_order_status
 from ..core.errors import DomainError, Invalid, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
-from ..payments.forms import ManualPaymentForm, StatementForm
-from ..payments.services import import_statement, payments_to_review, record_manual_payment
+from ..payments.forms import ManualPaymentForm, RefundForm, StatementForm
+from ..payments.services import import_statement, payments_to_review, record_manual_payment, record_refund
+from ..payments.stripe_provider import refund_by_card, stripe_enabled
 from ..web.guards import platform_admin_required, staff_required
 from ..web.htmx import render
 from .views import _cluster_for_staff, _form_error, bp
@@ -113,3 +115,35 @@ def payments():
         status = 422
     return render("admin/payments.html", status=status, manual=manual, upload=upload,
                   review=payments_to_review(db))
+
+
+@bp.post("/orders/<int:order_id>/refund")
+@platform_admin_required
+def refund_order(order_id: int):
+    """Refund all or part of a paid order: on the card when paid by card, else to be paid back by transfer."""
+    db = get_db()
+    order = db.get(Order, order_id)
+    if order is None:
+        raise NotFound(_("Commande introuvable."))
+    form = RefundForm()
+    back = url_for("checkout.order_page", number=order.number)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back, code=303)
+    amount = int(form.amount.data * 100)
+    try:
+        if order.payment_method == "stripe" and stripe_enabled(current_app.config):
+            refund_by_card(db, current_app.config, order, amount, form.reason.data, current_user.id)
+        else:
+            record_refund(db, order, amount, form.reason.data, "bank_transfer", current_user.id, utcnow().date())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(back, code=303)
+    except stripe.StripeError:
+        db.rollback()
+        flash(_("Stripe a refusé le remboursement ; rien n'a été enregistré. Réessayez plus tard."), "error")
+        return redirect(back, code=303)
+    db.commit()
+    flash(_("Remboursement enregistré ; l'avoir est envoyé à l'acheteur."), "success")
+    return redirect(back, code=303)

@@ -73,6 +73,8 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     pdf.ln(4)
     pdf.text_line(("AVOIR" if credit else "FACTURE") + f" N° {invoice.number}", 15, bold=True, height=8)
     pdf.text_line(f"Date d'émission : {invoice.issued_on:%d/%m/%Y} · Commande {order_number}")
+    if credit:
+        pdf.text_line(f"Avoir sur la facture n° {invoice.payment_reference}")
     pdf.text_line("Encaissement pour le compte de l'émetteur par la fédération des clusters (plateforme).")
     pdf.ln(3)
     pdf.text_line("Client", 10, bold=True)

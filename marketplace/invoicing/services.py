@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import lines_of
 from ..clusters.models import Cluster
+from ..core.money import allocate, split_inclusive
 from .models import Invoice, InvoiceSequence
 
 
@@ -94,3 +95,47 @@ def vat_breakdown(lines: list[dict]) -> list[tuple[int | None, int, int]]:
                   key=lambda row: -1 if row[0] is None else row[0], reverse=True)
 
 
+
+
+def _credit_lines(invoice: Invoice, amount_cents: int) -> list[dict]:
+    """Negative lines worth `amount_cents` incl. VAT, spread over the invoice's lines pro rata (to the cent)."""
+    lines = json.loads(invoice.lines_json)
+    if amount_cents == invoice.total_incl_cents:
+        return [{**line, "excl_cents": -line["excl_cents"], "vat_cents": -line["vat_cents"],
+                 "incl_cents": -line["incl_cents"]} for line in lines]
+    parts = allocate(amount_cents, [line["incl_cents"] for line in lines])
+    credited = []
+    for line, incl in zip(lines, parts, strict=True):
+        if incl == 0:
+            continue
+        excl, vat = split_inclusive(incl, line["vat_rate_bps"]) if line["vat_rate_bps"] else (incl, 0)
+        credited.append({**line, "description": f"Remboursement partiel : {line['description']}",
+                         "excl_cents": -excl, "vat_cents": -vat, "incl_cents": -incl})
+    return credited
+
+
+def issue_credit_notes(db: Session, order: Order, amount_cents: int, issued_on: date) -> list[Invoice]:
+    """Credit notes for a refund, split across the order's invoices pro rata; they add up to the refund."""
+    invoices = [i for i in invoices_of(db, order.id) if i.kind == "invoice"]
+    if not invoices:
+        return []
+    shares = allocate(amount_cents, [i.total_incl_cents for i in invoices])
+    notes = []
+    for invoice, share in sorted(zip(invoices, shares, strict=True), key=lambda pair: pair[0].cluster_id):
+        if share == 0:
+            continue
+        cluster = db.get(Cluster, invoice.cluster_id)
+        lines = _credit_lines(invoice, share)
+        sequence = next_number(db, cluster, issued_on.year)
+        note = Invoice(kind="credit_note", cluster_id=cluster.id, order_id=order.id, credited_invoice_id=invoice.id,
+                       number=invoice_number(cluster, issued_on.year, sequence, "credit_note"), sequence=sequence,
+                       issued_on=issued_on, issuer_json=invoice.issuer_json, buyer_json=invoice.buyer_json,
+                       lines_json=json.dumps(lines, ensure_ascii=False),
+                       total_excl_cents=sum(line["excl_cents"] for line in lines),
+                       total_vat_cents=sum(line["vat_cents"] for line in lines),
+                       total_incl_cents=sum(line["incl_cents"] for line in lines),
+                       payment_reference=invoice.number)
+        db.add(note)
+        notes.append(note)
+    db.flush()
+    return notes

@@ -22,3 +22,9 @@ class ManualPaymentForm(FlaskForm):
 class StatementForm(FlaskForm):
     statement = FileField(_l("Relevé camt.053 (XML)"), validators=[
         FileRequired(_l("Choisissez un fichier.")), FileAllowed(["xml"], _l("Un relevé camt.053 est un fichier .xml."))])
+
+
+class RefundForm(FlaskForm):
+    amount = DecimalField(_l("Montant à rembourser (€ TTC)"), places=2, validators=[
+        InputRequired(), NumberRange(min=0.01, max=10_000_000, message=_l("Montant positif."))])
+    reason = StringField(_l("Motif"), filters=[strip], validators=[DataRequired(), Length(max=500)])

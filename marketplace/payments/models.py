@@ -64,3 +64,18 @@ class StripeEvent(SQLModel, table=True):
     type: str = Field(max_length=100)
     outcome: str = Field(default="", max_length=200)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Refund(SQLModel, table=True):
+    """Money given back on an order; its credit notes carry the same amount, to the cent."""
+
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="ck_refund_amount"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    amount_cents: int
+    reason: str = Field(default="", max_length=500)
+    method: str = Field(max_length=20, description="stripe: refunded on the card; bank_transfer: paid back by staff")
+    stripe_refund_id: str | None = Field(default=None, max_length=255, unique=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

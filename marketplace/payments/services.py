@@ -14,10 +14,10 @@ from ..checkout.models import Order
 from ..checkout.services import change_order_status
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
-from ..invoicing.services import issue_invoices
+from ..invoicing.services import issue_credit_notes, issue_invoices
 from ..mail.services import queue_email
 from .camt import Credit, StatementError, parse_camt053
-from .models import Payment, StatementImport
+from .models import Payment, Refund, StatementImport
 
 PAYABLE = ("pending_payment",)
 
@@ -121,3 +121,36 @@ def notify_order_paid(db: Session, order: Order, invoices: list) -> None:
                 _("Bonjour,\n\nNous avons bien reçu votre paiement de la commande %(number)s. Merci !\n\n"
                   "Vos factures :\n%(links)s\n\nSuivre la commande : %(base)s/orders/%(number)s?t=%(token)s\n",
                   number=order.number, links=links, base=base, token=order.access_token))
+
+
+REFUNDABLE = ("paid", "fulfilled", "partially_refunded")
+
+
+def refunded_cents(db: Session, order_id: int) -> int:
+    return sum(db.exec(select(Refund.amount_cents).where(Refund.order_id == order_id)).all())
+
+
+def record_refund(db: Session, order: Order, amount_cents: int, reason: str, method: str, user_id: int | None,
+                  issued_on: date, stripe_refund_id: str | None = None) -> Refund:
+    """Book a refund: credit notes for the same amount, the order marked refunded in part or in full."""
+    order = _lock_order(db, order.id)
+    if order.status not in REFUNDABLE:
+        raise Conflict(_("Seule une commande payée peut être remboursée."))
+    refundable = min(order.paid_cents, order.total_incl_cents) - refunded_cents(db, order.id)
+    if not 0 < amount_cents <= refundable:
+        raise Invalid(_("Le remboursement doit être compris entre 0,01 € et %(max)s.",
+                        max=f"{refundable / 100:.2f} €".replace(".", ",")), field="amount")
+    refund = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason[:500], method=method,
+                    stripe_refund_id=stripe_refund_id, created_by=user_id)
+    db.add(refund)
+    notes = issue_credit_notes(db, order, amount_cents, issued_on)
+    target = "refunded" if refunded_cents(db, order.id) >= order.total_incl_cents else "partially_refunded"
+    change_order_status(db, order, target)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    links = "\n".join(f"- {n.number} : {base}/invoices/{n.id}.pdf?t={order.access_token}" for n in notes)
+    queue_email(db, order.billing_email, _("Remboursement de la commande %(number)s", number=order.number),
+                _("Bonjour,\n\nNous vous remboursons %(amount)s sur la commande %(number)s.\n\n"
+                  "Avoirs :\n%(links)s\n", amount=f"{amount_cents / 100:.2f} €".replace(".", ","),
+                  number=order.number, links=links))
+    db.flush()
+    return refund

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import stripe
 from flask_babel import gettext as _
@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..checkout.models import Order, OrderLine
-from ..checkout.services import change_order_status, lines_of
+from ..checkout.services import lines_of
 from ..core.errors import Conflict
-from .models import Payment, StripeEvent
-from .services import apply_payment
+from .models import Payment, Refund, StripeEvent
+from .services import apply_payment, record_refund, refunded_cents
 
 HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
            "checkout.session.async_payment_failed", "checkout.session.expired", "charge.refunded")
@@ -109,13 +109,28 @@ def _dispatch(db: Session, kind: str, obj) -> str:
 
 
 def _refunded(db: Session, charge) -> str:
+    """A refund made on Stripe (here or in its dashboard): book what is not booked yet, with credit notes."""
     payment = db.exec(select(Payment).where(Payment.external_id == charge.get("payment_intent"))).first()
     if payment is None or payment.order_id is None:
         return "unknown_payment"
-    order = db.exec(select(Order).where(Order.id == payment.order_id).with_for_update()).one()
-    refunded = int(charge.get("amount_refunded") or 0)
-    target = "refunded" if refunded >= order.total_incl_cents else "partially_refunded"
-    if order.status == target and target == "refunded":
-        return "already_refunded"
-    change_order_status(db, order, target, datetime.now().astimezone())
-    return target
+    order = db.get(Order, payment.order_id)
+    missing = int(charge.get("amount_refunded") or 0) - refunded_cents(db, order.id)
+    if missing <= 0:
+        return "already_recorded"
+    record_refund(db, order, missing, "Stripe", "stripe", None, date.today())
+    return db.get(Order, order.id).status
+
+
+def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason: str, user_id: int) -> Refund:
+    """Refund a card payment on Stripe, then book it (the webhook that follows finds it booked)."""
+    payment = db.exec(select(Payment).where(Payment.order_id == order.id, Payment.source == "stripe")).first()
+    if payment is None:
+        raise Conflict(_("Cette commande n'a pas été payée par carte."))
+    refund = record_refund(db, order, amount_cents, reason, "stripe", user_id, date.today())
+    created = stripe_client(config).v1.refunds.create(
+        params={"payment_intent": payment.external_id, "amount": amount_cents, "metadata": {"order": order.number}},
+        options={"idempotency_key": f"refund-{order.number}-{refund.id}"})
+    refund.stripe_refund_id = created.id
+    db.add(refund)
+    db.flush()
+    return refund
