@@ -33,6 +33,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     from .admin import orders as _admin_orders  # noqa: F401  (routes of the admin blueprint)
     from .admin.views import bp as admin_bp
+    from .api import orders as _api_orders  # noqa: F401  (routes of the api blueprint)
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .checkout.views import bp as checkout_bp

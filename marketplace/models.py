@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from .auth.models import StaffRole, User
+from .auth.models import ApiToken, StaffRole, User
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant, RoomRate
 from .checkout.models import Cart, CartLine, OfferStock, Order, OrderLine, RoomBooking
 from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
@@ -12,5 +12,5 @@ from .payments.models import Payment, Refund, StatementImport, StripeEvent
 
 metadata = SQLModel.metadata
 
-__all__ = ["Refund", "StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
+__all__ = ["ApiToken", "Refund", "StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
            "StaffRole", "User", "metadata"]

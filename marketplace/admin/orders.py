@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
+from ..auth.models import ApiToken, User
+from ..auth.services import create_api_token, revoke_api_token
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import change_order_status
 from ..core.errors import DomainError, Invalid, NotFound
@@ -147,3 +149,26 @@ def refund_order(order_id: int):
     db.commit()
     flash(_("Remboursement enregistré ; l'avoir est envoyé à l'acheteur."), "success")
     return redirect(back, code=303)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@staff_required
+def api_tokens():
+    """The signed-in staff member's API tokens: create (shown once) and revoke."""
+    db = get_db()
+    user = db.get(User, current_user.id)
+    created = None
+    if request.method == "POST":
+        if request.form.get("revoke"):
+            revoke_api_token(db, user, request.form.get("revoke", type=int) or 0)
+            db.commit()
+            flash(_("Jeton révoqué."), "info")
+            return redirect(url_for("admin.api_tokens"), code=303)
+        name = (request.form.get("name") or "").strip()
+        if not name:
+            flash(_("Donnez un nom au jeton (ex. « CRM du cluster »)."), "error")
+            return redirect(url_for("admin.api_tokens"), code=303)
+        _token, created = create_api_token(db, user, name)
+        db.commit()
+    tokens = db.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())).all()
+    return render("admin/tokens.html", tokens=tokens, created=created)

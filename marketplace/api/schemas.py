@@ -166,3 +166,95 @@ class ErrorBody(Strict):
 
 class ErrorOut(Strict):
     error: ErrorBody
+
+
+class OrderLineIn(Strict):
+    offer_id: int
+    quantity: int = Field(default=1, ge=1, le=10_000)
+    options: QuoteOptions = QuoteOptions()
+
+
+class BuyerIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    siret: str | None = Field(default=None, description="checked (Luhn) when given")
+    vat_number: str | None = Field(default=None, description="checked when given")
+    address: str = Field(min_length=1, max_length=300)
+    postal_code: str = Field(pattern=r"^\d{5}$")
+    city: str = Field(min_length=1, max_length=80)
+
+
+class OrderIn(Strict):
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
+    buyer: BuyerIn
+    payment_method: Literal["bank_transfer", "stripe"] = "bank_transfer"
+    idempotency_key: str = Field(min_length=16, max_length=80,
+                                 description="the same key returns the same order: retry safely")
+
+
+class OrderLineOut(Strict):
+    offer_id: int
+    cluster_id: int
+    description: str
+    quantity: int
+    units: int
+    unit_price_cents: int
+    excl_cents: int
+    vat_rate_bps: int | None
+    vat_cents: int
+    incl_cents: int
+
+
+class PaymentInstructions(Strict):
+    method: Literal["bank_transfer", "stripe"]
+    beneficiary: str
+    iban: str
+    bic: str
+    reference: str = Field(description="ISO 11649 structured creditor reference to quote on the transfer")
+    amount_cents: int
+    due_before: dt.datetime | None
+    card_payment_url: str | None = Field(default=None, description="opens Stripe Checkout (stripe orders)")
+
+
+class OrderOut(Strict):
+    id: int
+    number: str
+    status: str
+    currency: str
+    total_excl_cents: int
+    total_vat_cents: int
+    total_incl_cents: int
+    paid_cents: int
+    created_at: dt.datetime
+    lines: list[OrderLineOut]
+    payment: PaymentInstructions
+    url: str = Field(description="the order page (the link carries the buyer's access token)")
+    invoices: list[str] = Field(description="numbers of the invoices and credit notes issued")
+
+
+class PaymentIn(Strict):
+    amount_cents: int = Field(gt=0)
+    booked_on: dt.date
+    note: str = Field(default="", max_length=500)
+
+
+class PaymentOut(Strict):
+    id: int
+    order_number: str
+    amount_cents: int
+    match_status: Literal["matched", "partial", "excess", "unmatched", "late"]
+    order_status: str
+
+
+class RefundIn(Strict):
+    amount_cents: int = Field(gt=0)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RefundOut(Strict):
+    id: int
+    order_number: str
+    amount_cents: int
+    method: str
+    order_status: str
+    credit_notes: list[str]

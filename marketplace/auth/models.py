@@ -54,3 +54,16 @@ class StaffRole(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     cluster_id: int = Field(foreign_key="cluster.id", index=True)
     role: str = Field(default="manager", max_length=20)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal API token: only its SHA-256 is stored; the token is shown once, at creation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=12, description="the first characters, to recognise it in a list")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ..core.errors import Conflict, Invalid
+from ..core.errors import Conflict, Invalid, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
-from .models import StaffRole, User
+from .models import ApiToken, StaffRole, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -120,3 +123,39 @@ def reset_password(db: Session, token: str, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     db.add(user)
     return user
+
+
+TOKEN_PREFIX = "mkt_"
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_api_token(db: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the record and the token itself, which is never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name.strip()[:80] or "API", prefix=raw[:12], token_hash=_token_hash(raw))
+    db.add(token)
+    db.flush()
+    return token, raw
+
+
+def user_from_api_token(db: Session, raw: str) -> User | None:
+    """The active user owning this unrevoked token, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = db.exec(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw),
+                                           col(ApiToken.revoked_at).is_(None))).first()
+    if token is None:
+        return None
+    user = db.get(User, token.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def revoke_api_token(db: Session, user: User, token_id: int) -> None:
+    token = db.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("Jeton introuvable."))
+    token.revoked_at = utcnow()
+    db.add(token)

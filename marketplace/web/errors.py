@@ -15,9 +15,12 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_response(status: int, title: str, message: str):
+def _error_response(status: int, title: str, message: str, field: str | None = None):
     if _wants_json():
-        return {"error": {"status": status, "message": message}}, status
+        body = {"status": status, "message": message}
+        if field:
+            body["fields"] = {field: message}
+        return {"error": body}, status
     return render("errors/page.html", "errors/_message.html", status=status,
                   status_code=status, title=title, message=message)
 
@@ -39,7 +42,7 @@ def _titles() -> dict[int, str]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return _error_response(exc.status, _titles().get(exc.status, _("Erreur")), exc.message)
+        return _error_response(exc.status, _titles().get(exc.status, _("Erreur")), exc.message, exc.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

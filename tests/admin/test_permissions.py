@@ -39,6 +39,8 @@ def _valid_forms(world) -> dict[str, dict]:
         "rate": dict(rate_day_type="saturday", rate_slot="half_day", rate_min_people="1", rate_max_people="30",
                      rate_price="250"),
         "empty": {},
+        "token": dict(name="CRM"),
+        "refund": dict(amount="10", reason="Geste commercial"),
         "manual-payment": dict(action="manual", order_number=world["pending"].number, amount="36",
                                booked_on="2026-11-30"),
     }
@@ -75,6 +77,9 @@ MATRIX = [
     ("order-reject", "POST", "/console/clusters/{a}/orders/{review}/reject", ALLOW_ALL_STAFF_OF_A, "empty"),
     ("payments-page", "GET", "/console/payments", {"platform_admin"}, None),
     ("payment-record", "POST", "/console/payments", {"platform_admin"}, "manual-payment"),
+    ("tokens-page", "GET", "/console/tokens", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, None),
+    ("token-create", "POST", "/console/tokens", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, "token"),
+    ("refund", "POST", "/console/orders/{paid}/refund", {"platform_admin"}, "refund"),
     ("new-cluster-page", "GET", "/console/clusters/new", {"platform_admin"}, None),
     ("new-cluster", "POST", "/console/clusters/new", {"platform_admin"}, "new"),
 ]
@@ -101,8 +106,9 @@ def world(factories):
     sponsorship = factories.make_offer(a, kind="sponsorship", capacity=2, list_price_cents=500000)
     review = factories.make_order(sponsorship, status="awaiting_approval", organization_id=organization.id)
     pending = factories.make_order(factories.make_offer(a, list_price_cents=3000))
+    paid = factories.make_order(factories.make_offer(a, list_price_cents=5000), status="paid", paid_cents=6000)
     return dict(a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
-                rate=rate, review=review, pending=pending)
+                rate=rate, review=review, pending=pending, paid=paid)
 
 
 def snapshot(db) -> dict[str, list[tuple]]:
@@ -118,7 +124,8 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
     if role != "anonymous":
         assert login(client, world["users"][role].email, PASSWORD).status_code == 303
     url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
-                      variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id)
+                      variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id,
+                      paid=world["paid"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)
@@ -130,7 +137,8 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
     elif role in allowed:
-        assert response.status_code == (200 if method == "GET" else 303), response.get_data(as_text=True)[:2000]
+        shows_result = method == "GET" or name == "token-create"  # a new token is shown once, not redirected
+        assert response.status_code == (200 if shows_result else 303), response.get_data(as_text=True)[:2000]
     else:
         assert response.status_code == 403
     if method == "GET" or role not in allowed:

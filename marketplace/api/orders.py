@@ -1,0 +1,174 @@
+"""Orders through the API: place one, read it; staff record a transfer or a refund. Bearer tokens only."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, url_for
+from flask_login import current_user
+from pydantic import BaseModel, ValidationError
+from sqlmodel import select
+
+from ..catalogue.services import viewer_for
+from ..checkout.models import Cart, CartLine, Order
+from ..checkout.services import Billing, dump_options, lines_of, notify_order_received, place_order
+from ..checkout.views import can_see_order
+from ..core.errors import Forbidden, Invalid, NotFound
+from ..core.timeutil import utcnow
+from ..db import get_db
+from ..invoicing.services import invoices_of
+from ..payments.services import record_manual_payment, record_refund
+from ..payments.stripe_provider import refund_by_card
+from ..web.guards import is_platform_admin
+from ..web.validators import clean_siret, clean_vat_number
+from . import schemas as s
+from .openapi import documented
+from .views import _json, bp, error
+
+
+def _token_user():
+    """The caller, if they sent a valid Bearer token (a cookie session does not count for writes)."""
+    signed_in = current_user.is_authenticated  # loads the user (and notes a Bearer token) first
+    return current_user if signed_in and g.get("signed_in_by_token") else None
+
+
+def _body(model: type[BaseModel]):
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return None, error(400, "The body must be a JSON object.", code="bad_json")
+    try:
+        return model.model_validate(payload), None
+    except ValidationError as exc:
+        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
+        return None, error(422, "Invalid request.", fields, "invalid")
+
+
+def _order_out(order: Order) -> s.OrderOut:
+    db = get_db()
+    config = current_app.config
+    card_url = None
+    if order.payment_method == "stripe" and order.status == "pending_payment":
+        card_url = url_for("payments.pay_by_card", number=order.number, t=order.access_token, _external=True)
+    return s.OrderOut(
+        id=order.id, number=order.number, status=order.status, currency=order.currency,
+        total_excl_cents=order.total_excl_cents, total_vat_cents=order.total_vat_cents,
+        total_incl_cents=order.total_incl_cents, paid_cents=order.paid_cents, created_at=order.created_at,
+        lines=[s.OrderLineOut(offer_id=line.offer_id, cluster_id=line.cluster_id, description=line.description,
+                              quantity=line.quantity, units=line.units, unit_price_cents=line.unit_price_cents,
+                              excl_cents=line.excl_cents, vat_rate_bps=line.vat_rate_bps, vat_cents=line.vat_cents,
+                              incl_cents=line.incl_cents) for line in lines_of(db, order.id)],
+        payment=s.PaymentInstructions(method=order.payment_method, beneficiary=config["FEDERATION_NAME"],
+                                      iban=config["FEDERATION_IBAN"], bic=config["FEDERATION_BIC"],
+                                      reference=order.payment_reference, amount_cents=order.total_incl_cents,
+                                      due_before=order.hold_expires_at, card_payment_url=card_url),
+        url=url_for("checkout.order_page", number=order.number, t=order.access_token, _external=True),
+        invoices=[invoice.number for invoice in invoices_of(db, order.id)])
+
+
+def _buyer_fields(buyer: s.BuyerIn) -> Billing:
+    try:
+        siret = clean_siret(buyer.siret) if buyer.siret else None
+    except ValueError as exc:
+        raise Invalid("Invalid SIRET.", field="buyer.siret") from exc
+    try:
+        vat = clean_vat_number(buyer.vat_number) if buyer.vat_number else None
+    except ValueError as exc:
+        raise Invalid("Invalid VAT number.", field="buyer.vat_number") from exc
+    return Billing(buyer.name, buyer.email, siret, vat, buyer.address, buyer.postal_code, buyer.city)
+
+
+@bp.post("/v1/orders")
+@documented("/api/v1/orders", "POST", "Place an order (the same idempotency key returns the same order)",
+            body=s.OrderIn,
+            responses={201: (s.OrderOut, "the order, holding its stock, with payment instructions"),
+                       200: (s.OrderOut, "the order this idempotency key already created"),
+                       400: (None, "the body is not JSON"), 404: (None, "an offer is not visible to the caller"),
+                       409: (None, "sold out, slot taken, or the key belongs to someone else"),
+                       422: (None, "a field is invalid or an offer cannot be sold so")})
+def create_order():
+    wanted, failure = _body(s.OrderIn)
+    if failure:
+        return failure
+    user = _token_user()
+    db = get_db()
+    viewer = viewer_for(db, user.organization_id if user else None, utcnow().year)
+    billing = _buyer_fields(wanted.buyer)
+    cart = Cart(token=f"api-{wanted.idempotency_key}"[:64], user_id=None)
+    existing = db.exec(select(Order).where(Order.idempotency_key == wanted.idempotency_key)).first()
+    if existing is None:
+        db.add(cart)
+        db.flush()
+        for line in wanted.lines:
+            db.add(CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
+                            options_json=dump_options(line.options.model_dump(exclude_none=True))))
+        db.flush()
+    order, created = place_order(db, cart, viewer, user.id if user else None, billing, wanted.idempotency_key,
+                                 current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method)
+    if created:
+        db.delete(cart)
+        notify_order_received(db, order, url_for("checkout.order_page", number=order.number,
+                                                  t=order.access_token, _external=True), current_app.config)
+    db.commit()
+    return _json(_order_out(order), 201 if created else 200)
+
+
+def _find_order(order_id: int) -> Order:
+    order = get_db().get(Order, order_id)
+    if order is None or not can_see_order(order):
+        raise NotFound("No such order.")
+    return order
+
+
+@bp.get("/v1/orders/<int:order_id>")
+@documented("/api/v1/orders/<int:order_id>", "GET", "An order, for its buyer or the staff of an issuing cluster",
+            responses={200: (s.OrderOut, "the order"), 404: (None, "no such order visible to the caller")})
+def get_order(order_id: int):
+    return _json(_order_out(_find_order(order_id)))
+
+
+def _treasurer() -> None:
+    if _token_user() is None or not is_platform_admin():
+        raise Forbidden("A platform administrator's API token is required.")
+
+
+@bp.post("/v1/orders/<int:order_id>/payments")
+@documented("/api/v1/orders/<int:order_id>/payments", "POST", "Record a bank transfer received for an order",
+            body=s.PaymentIn,
+            responses={201: (s.PaymentOut, "recorded; a full payment settles and invoices the order"),
+                       400: (None, "the body is not JSON"), 403: (None, "platform administrators only"),
+                       404: (None, "no such order"), 422: (None, "a field is invalid")})
+def create_payment(order_id: int):
+    _treasurer()
+    wanted, failure = _body(s.PaymentIn)
+    if failure:
+        return failure
+    db = get_db()
+    order = _find_order(order_id)
+    payment = record_manual_payment(db, order, wanted.amount_cents, wanted.booked_on, current_user.id, wanted.note)
+    db.commit()
+    return _json(s.PaymentOut(id=payment.id, order_number=order.number, amount_cents=payment.amount_cents,
+                              match_status=payment.match_status, order_status=db.get(Order, order.id).status), 201)
+
+
+@bp.post("/v1/orders/<int:order_id>/refunds")
+@documented("/api/v1/orders/<int:order_id>/refunds", "POST", "Refund all or part of a paid order (credit notes)",
+            body=s.RefundIn,
+            responses={201: (s.RefundOut, "refunded, with its credit notes"), 400: (None, "the body is not JSON"),
+                       403: (None, "platform administrators only"), 404: (None, "no such order"),
+                       409: (None, "the order is not paid"), 422: (None, "a field is invalid or the amount too high")})
+def create_refund(order_id: int):
+    _treasurer()
+    wanted, failure = _body(s.RefundIn)
+    if failure:
+        return failure
+    db = get_db()
+    order = _find_order(order_id)
+    before = {i.id for i in invoices_of(db, order.id)}
+    if order.payment_method == "stripe" and current_app.config.get("STRIPE_SECRET_KEY"):
+        refund = refund_by_card(db, current_app.config, order, wanted.amount_cents, wanted.reason, current_user.id)
+    else:
+        refund = record_refund(db, order, wanted.amount_cents, wanted.reason, "bank_transfer", current_user.id,
+                               utcnow().date())
+    notes = [i.number for i in invoices_of(db, order.id) if i.id not in before]
+    db.commit()
+    return _json(s.RefundOut(id=refund.id, order_number=order.number, amount_cents=refund.amount_cents,
+                             method=refund.method, order_status=db.get(Order, order.id).status, credit_notes=notes),
+                 201)
