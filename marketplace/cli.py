@@ -92,6 +92,27 @@ def register_commands(app: Flask) -> None:
             db.commit()
             click.echo(f"Administrateur créé : {user.email}")
 
+    @app.cli.command("demo-statement")
+    @click.argument("number")
+    @with_appcontext
+    def demo_statement(number: str):
+        """Print a camt.053 statement in which the buyer of order NUMBER pays it in full."""
+        from datetime import date
+
+        from sqlmodel import select
+
+        from .checkout.models import Order
+        from .payments.camt import build_camt053, credit_entry
+
+        with _session() as db:
+            order = db.exec(select(Order).where(Order.number == number.upper())).first()
+            if order is None:
+                raise click.ClickException(f"Aucune commande {number}.")
+            entry = credit_entry(f"DEMO-{order.number}", order.total_incl_cents, order.payment_reference,
+                                 order.billing_name, date.today())
+            click.echo(build_camt053([entry], current_app.config["FEDERATION_IBAN"], f"DEMO-{order.number}")
+                       .decode())
+
     @app.cli.command("expire-orders")
     @with_appcontext
     def expire_orders_command():

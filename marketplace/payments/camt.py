@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from stdnum import iso11649
 
@@ -97,3 +98,39 @@ def parse_camt053(data: bytes) -> list[Credit]:
                                   reference=find_creditor_reference(structured, unstructured) or unstructured[:140],
                                   payer=payer[:140]))
     return credits
+
+
+NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+
+
+def credit_entry(entry_id: str, cents: int, reference: str, payer: str, booked: date) -> str:
+    """One booked SEPA credit entry paying `reference` (structured creditor reference), as XML."""
+    return f"""
+    <Ntry>
+      <Amt Ccy="EUR">{cents // 100}.{cents % 100:02d}</Amt>
+      <CdtDbtInd>CRDT</CdtDbtInd>
+      <Sts><Cd>BOOK</Cd></Sts>
+      <BookgDt><Dt>{booked.isoformat()}</Dt></BookgDt>
+      <ValDt><Dt>{booked.isoformat()}</Dt></ValDt>
+      <AcctSvcrRef>{entry_id}</AcctSvcrRef>
+      <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+      <NtryDtls><TxDtls>
+        <RltdPties><Dbtr><Pty><Nm>{escape(payer)}</Nm></Pty></Dbtr></RltdPties>
+        <RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{escape(reference)}</Ref>
+        </CdtrRefInf></Strd></RmtInf>
+      </TxDtls></NtryDtls>
+    </Ntry>"""
+
+
+def build_camt053(entries: list[str], iban: str, statement_id: str) -> bytes:
+    """A camt.053.001.08 statement around the given entries (for the demo and tests)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="{NAMESPACE}">
+  <BkToCstmrStmt>
+    <GrpHdr><MsgId>{statement_id}</MsgId><CreDtTm>2026-01-01T00:00:00</CreDtTm></GrpHdr>
+    <Stmt>
+      <Id>{statement_id}</Id>
+      <Acct><Id><IBAN>{iban}</IBAN></Id></Acct>{''.join(entries)}
+    </Stmt>
+  </BkToCstmrStmt>
+</Document>""".encode()
