@@ -11,7 +11,8 @@ from .models import Invoice
 from .services import vat_breakdown
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-PAYMENT_TERMS = "Paiement à réception, par virement, en indiquant la référence {reference}."
+PAYMENT_TERMS = ("Facture acquittée le {paid_on} (paiement reçu, référence {reference}). "
+                 "Conditions de paiement : à la commande, par virement ou carte bancaire.")
 LATE_PAYMENT = ("En cas de retard de paiement : pénalités au taux d'intérêt appliqué par la BCE à son "
                 "opération de refinancement la plus récente majoré de 10 points, et indemnité forfaitaire "
                 "pour frais de recouvrement de 40 € (art. L441-10 et D441-5 du code de commerce). "
@@ -101,7 +102,8 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     for mention in mentions:
         pdf.text_line(mention, 8)
     if not credit:
-        pdf.text_line(PAYMENT_TERMS.format(reference=invoice.payment_reference), 8)
+        pdf.text_line(PAYMENT_TERMS.format(paid_on=f"{invoice.issued_on:%d/%m/%Y}",
+                                           reference=invoice.payment_reference), 8)
         pdf.text_line(LATE_PAYMENT, 8)
     return bytes(pdf.output())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -118,3 +119,35 @@ def test_invoice_numbers_stay_gapless_under_concurrent_payments(app, db, factori
     db.rollback()
     sequences = sorted(db.exec(select(Invoice.sequence).where(Invoice.cluster_id == cluster.id)).all())
     assert sequences == list(range(1, 21))
+
+
+def test_a_buyer_stuck_behind_a_lock_is_told_to_try_again(app, db, factories):
+    """While another transaction holds the stock row, a buyer gives up after the lock timeout."""
+    from sqlalchemy import text
+
+    from marketplace.checkout.models import OfferStock
+
+    cluster = factories.make_cluster()
+    offer = factories.make_offer(cluster, kind="event_ticket", capacity=5)
+    db.add(OfferStock(offer_id=offer.id, held_units=0))
+    db.commit()
+    engine = create_engine(app.config["DATABASE_URL"])
+    try:
+        with engine.connect() as blocker, Session(engine) as buyer, app.test_request_context():
+            blocker.execute(text("SELECT * FROM offerstock WHERE offer_id = :id FOR UPDATE"), {"id": offer.id})
+            cart = Cart(token="stuck")
+            buyer.add(cart)
+            buyer.flush()
+            buyer.add(CartLine(cart_id=cart.id, offer_id=offer.id, quantity=1))
+            buyer.flush()
+            started = time.monotonic()
+            with pytest.raises(Conflict) as refused:
+                place_order(buyer, cart, Viewer(), None, Billing("B", "b@exemple.fr"), "stuck-key", 30)
+            assert "réessayez" in refused.value.message
+            assert time.monotonic() - started < 30
+            buyer.rollback()
+            blocker.rollback()
+    finally:
+        engine.dispose()
+    db.rollback()
+    assert db.exec(select(func.count(Order.id))).one() == 0
