@@ -25,3 +25,8 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL of a CHECK constraint keeping `column` within `values`."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
-from ..dbtypes import UTCDateTime
+from ..dbtypes import UTCDateTime, one_of
 
 OFFER_KINDS = ("service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
                "coworking", "shared_function", "membership")
@@ -16,14 +16,11 @@ VISIBILITIES = ("public", "members", "partners")
 VAT_RATES_BPS = (2000, 1000, 550, 210)
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class Offer(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(_in("kind", OFFER_KINDS), name="ck_offer_kind"),
-        CheckConstraint(_in("visibility", VISIBILITIES), name="ck_offer_visibility"),
+        CheckConstraint(one_of("kind", OFFER_KINDS), name="ck_offer_kind"),
+        CheckConstraint(one_of("visibility", VISIBILITIES), name="ck_offer_visibility"),
         CheckConstraint("list_price_cents >= 0", name="ck_offer_price"),
         CheckConstraint("member_price_cents IS NULL OR member_discount_bps IS NULL", name="ck_offer_member_rule"),
         CheckConstraint("vat_rate_bps IS NOT NULL OR vat_exempt_mention IS NOT NULL", name="ck_offer_vat_mention"),

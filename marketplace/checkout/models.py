@@ -8,15 +8,12 @@ from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
-from ..dbtypes import UTCDateTime
+from ..dbtypes import UTCDateTime, one_of
 
 ORDER_STATUSES = ("awaiting_approval", "pending_payment", "paid", "fulfilled", "expired", "cancelled",
                   "refunded", "partially_refunded")
 PAYMENT_METHODS = ("bank_transfer", "stripe")
 
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Cart(SQLModel, table=True):
@@ -41,8 +38,8 @@ class CartLine(SQLModel, table=True):
 
 class Order(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(_in("status", ORDER_STATUSES), name="ck_order_status"),
-        CheckConstraint(_in("payment_method", PAYMENT_METHODS), name="ck_order_payment_method"),
+        CheckConstraint(one_of("status", ORDER_STATUSES), name="ck_order_status"),
+        CheckConstraint(one_of("payment_method", PAYMENT_METHODS), name="ck_order_payment_method"),
         CheckConstraint("total_excl_cents + total_vat_cents = total_incl_cents", name="ck_order_totals"),
     )
 

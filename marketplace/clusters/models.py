@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
-from ..dbtypes import UTCDateTime
+from ..dbtypes import UTCDateTime, one_of
 
 VAT_REGIMES = ("liable", "franchise", "exempt")
 ORGANIZATION_KINDS = ("company", "individual", "public_body", "service_provider")
@@ -16,12 +16,9 @@ TIER_CATEGORIES = ("classic", "discovery", "partner", "premium", "basic", "secto
 MEMBERSHIP_STATUSES = ("pending", "active", "expired", "excluded")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class Cluster(SQLModel, table=True):
-    __table_args__ = (CheckConstraint(_in("vat_regime", VAT_REGIMES), name="ck_cluster_vat_regime"),)
+    __table_args__ = (CheckConstraint(one_of("vat_regime", VAT_REGIMES), name="ck_cluster_vat_regime"),)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=60, unique=True, index=True)
@@ -71,7 +68,7 @@ class MembershipTier(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("cluster_id", "code", name="uq_tier_code"),
-        CheckConstraint(_in("category", TIER_CATEGORIES), name="ck_tier_category"),
+        CheckConstraint(one_of("category", TIER_CATEGORIES), name="ck_tier_category"),
         CheckConstraint("fee_cents >= 0", name="ck_tier_fee"),
         CheckConstraint("min_headcount >= 0 AND (max_headcount IS NULL OR max_headcount >= min_headcount)",
                         name="ck_tier_band"),
@@ -96,7 +93,7 @@ class Organization(SQLModel, table=True):
     """A member company, person, public body or service provider."""
 
     __table_args__ = (
-        CheckConstraint(_in("kind", ORGANIZATION_KINDS), name="ck_organization_kind"),
+        CheckConstraint(one_of("kind", ORGANIZATION_KINDS), name="ck_organization_kind"),
         CheckConstraint("headcount >= 0", name="ck_organization_headcount"),
     )
 
@@ -118,7 +115,7 @@ class Membership(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("organization_id", "cluster_id", "year", name="uq_membership_year"),
-        CheckConstraint(_in("status", MEMBERSHIP_STATUSES), name="ck_membership_status"),
+        CheckConstraint(one_of("status", MEMBERSHIP_STATUSES), name="ck_membership_status"),
         CheckConstraint("fee_cents >= 0", name="ck_membership_fee"),
     )
 

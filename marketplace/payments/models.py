@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
-from ..dbtypes import UTCDateTime
+from ..dbtypes import UTCDateTime, one_of
 
 PAYMENT_SOURCES = ("manual", "statement", "stripe")
 # matched: settles its order exactly; partial: less than due; excess: more than due;
@@ -16,14 +16,11 @@ PAYMENT_SOURCES = ("manual", "statement", "stripe")
 MATCH_STATUSES = ("matched", "partial", "excess", "unmatched", "late")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class Payment(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(_in("source", PAYMENT_SOURCES), name="ck_payment_source"),
-        CheckConstraint(_in("match_status", MATCH_STATUSES), name="ck_payment_match"),
+        CheckConstraint(one_of("source", PAYMENT_SOURCES), name="ck_payment_source"),
+        CheckConstraint(one_of("match_status", MATCH_STATUSES), name="ck_payment_match"),
         CheckConstraint("amount_cents > 0", name="ck_payment_amount"),
     )
 
