@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from facturx import generate_from_binary
 from fpdf import FPDF
 
+from .facturx_xml import facturx_xml
 from .models import Invoice
 from .services import vat_breakdown
 
@@ -128,3 +130,9 @@ def _lines_table(pdf: _Document, lines: list[dict]) -> None:
             pdf.cell(widths[0], 4, pdf.clean(line["adjustments"].replace("\n", " · ")[:100]))
             pdf.ln()
             pdf.font(8)
+
+
+def render_facturx(invoice: Invoice, order_number: str) -> bytes:
+    """The invoice PDF with its Factur-X XML embedded (PDF/A-3), checked against the Factur-X schema."""
+    return generate_from_binary(render_invoice(invoice, order_number), facturx_xml(invoice), flavor="factur-x",
+                                level="minimum", check_xsd=True, lang="fr-FR")

@@ -8,7 +8,7 @@ from ..checkout.models import Order
 from ..checkout.views import can_see_order
 from ..db import get_db
 from .models import Invoice
-from .pdf import render_invoice
+from .pdf import render_facturx
 from .services import invoices_of
 
 bp = Blueprint("invoicing", __name__)
@@ -21,7 +21,7 @@ def invoice_pdf(invoice_id: int):
     order = db.get(Order, invoice.order_id) if invoice else None
     if order is None or not can_see_order(order):
         abort(404)
-    response = make_response(render_invoice(invoice, order.number))
+    response = make_response(render_facturx(invoice, order.number))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

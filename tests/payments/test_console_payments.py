@@ -49,6 +49,11 @@ def test_statement_upload_settles_the_order_and_sends_invoice_links(client, app,
     pdf = buyer.get(link)
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert invoice.number in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    from facturx import get_facturx_xml_from_pdf
+
+    name, xml = get_facturx_xml_from_pdf(io.BytesIO(pdf.data), check_xsd=True)
+    assert name == "factur-x.xml" and invoice.number.encode() in xml
+    assert f"<ram:GrandTotalAmount>{invoice.total_incl_cents // 100}.{invoice.total_incl_cents % 100:02d}".encode() in xml
     assert app.test_client().get(f"/invoices/{invoice.id}.pdf").status_code == 404  # no token, no account
     login(buyer, world["users"]["staff_b"].email, PASSWORD)
     assert buyer.get(f"/invoices/{invoice.id}.pdf").status_code == 404  # staff of another cluster
