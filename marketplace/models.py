@@ -7,10 +7,11 @@ from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant, Roo
 from .checkout.models import Cart, CartLine, OfferStock, Order, OrderLine, RoomBooking
 from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
 from .invoicing.models import Invoice, InvoiceSequence
+from .ledger.models import LedgerAccount, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
 from .payments.models import Payment, Refund, StatementImport, StripeEvent
 
 metadata = SQLModel.metadata
 
-__all__ = ["ApiToken", "Refund", "StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
+__all__ = ["LedgerAccount", "LedgerLine", "LedgerTransaction", "ApiToken", "Refund", "StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
            "StaffRole", "User", "metadata"]

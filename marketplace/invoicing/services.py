@@ -97,35 +97,60 @@ def vat_breakdown(lines: list[dict]) -> list[tuple[int | None, int, int]]:
 
 
 
-def _credit_lines(invoice: Invoice, amount_cents: int) -> list[dict]:
-    """Negative lines worth `amount_cents` incl. VAT, spread over the invoice's lines pro rata (to the cent)."""
+def _remaining(invoice: Invoice, notes: list[Invoice]) -> list[tuple[int, int, int]]:
+    """(incl, excl, VAT) of each invoice line not yet credited by earlier credit notes."""
     lines = json.loads(invoice.lines_json)
-    if amount_cents == invoice.total_incl_cents:
-        return [{**line, "excl_cents": -line["excl_cents"], "vat_cents": -line["vat_cents"],
-                 "incl_cents": -line["incl_cents"]} for line in lines]
-    parts = allocate(amount_cents, [line["incl_cents"] for line in lines])
+    left = [[line["incl_cents"], line["excl_cents"], line["vat_cents"]] for line in lines]
+    for note in notes:
+        for credited in json.loads(note.lines_json):
+            row = left[credited["line_index"]]
+            row[0] += credited["incl_cents"]  # credited amounts are negative
+            row[1] += credited["excl_cents"]
+            row[2] += credited["vat_cents"]
+    return [tuple(row) for row in left]
+
+
+def _credit_lines(invoice: Invoice, amount_cents: int, earlier: list[Invoice]) -> list[dict]:
+    """Negative lines worth `amount_cents` incl. VAT, pro rata of what each line has left to credit.
+
+    A line credited to its end takes exactly its remaining excl. and VAT, so the credit notes of an
+    invoice refunded in several steps add up to the invoice itself, to the cent, on every line.
+    """
+    lines = json.loads(invoice.lines_json)
+    remaining = _remaining(invoice, earlier)
+    parts = allocate(amount_cents, [max(row[0], 0) for row in remaining])
     credited = []
-    for line, incl in zip(lines, parts, strict=True):
+    for index, (line, incl) in enumerate(zip(lines, parts, strict=True)):
         if incl == 0:
             continue
-        excl, vat = split_inclusive(incl, line["vat_rate_bps"]) if line["vat_rate_bps"] else (incl, 0)
-        credited.append({**line, "description": f"Remboursement partiel : {line['description']}",
+        left_incl, left_excl, left_vat = remaining[index]
+        if incl == left_incl:
+            excl, vat = left_excl, left_vat
+        elif line["vat_rate_bps"]:
+            excl, vat = split_inclusive(incl, line["vat_rate_bps"])
+        else:
+            excl, vat = incl, 0
+        partial = "" if incl == line["incl_cents"] else "Remboursement partiel : "
+        credited.append({**line, "line_index": index, "description": f"{partial}{line['description']}",
                          "excl_cents": -excl, "vat_cents": -vat, "incl_cents": -incl})
     return credited
 
 
 def issue_credit_notes(db: Session, order: Order, amount_cents: int, issued_on: date) -> list[Invoice]:
     """Credit notes for a refund, split across the order's invoices pro rata; they add up to the refund."""
-    invoices = [i for i in invoices_of(db, order.id) if i.kind == "invoice"]
+    documents = invoices_of(db, order.id)
+    invoices = [i for i in documents if i.kind == "invoice"]
     if not invoices:
         return []
-    shares = allocate(amount_cents, [i.total_incl_cents for i in invoices])
+    earlier = {i.id: [n for n in documents if n.credited_invoice_id == i.id] for i in invoices}
+    left = [i.total_incl_cents + sum(n.total_incl_cents for n in earlier[i.id]) for i in invoices]
+    shares = allocate(amount_cents, left)
     notes = []
     for invoice, share in sorted(zip(invoices, shares, strict=True), key=lambda pair: pair[0].cluster_id):
         if share == 0:
             continue
         cluster = db.get(Cluster, invoice.cluster_id)
-        lines = _credit_lines(invoice, share)
+        lines = _credit_lines(invoice, share, earlier[invoice.id])
         sequence = next_number(db, cluster, issued_on.year)
         note = Invoice(kind="credit_note", cluster_id=cluster.id, order_id=order.id, credited_invoice_id=invoice.id,
                        number=invoice_number(cluster, issued_on.year, sequence, "credit_note"), sequence=sequence,

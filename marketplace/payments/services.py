@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from ..checkout.models import Order
-from ..checkout.services import change_order_status
+from ..checkout.services import change_order_status, lines_of
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
 from ..invoicing.services import issue_credit_notes, issue_invoices
+from ..ledger.services import IssuerShare, post_payment_received, post_refund, post_sale
 from ..mail.services import queue_email
 from .camt import Credit, StatementError, parse_camt053
 from .models import Payment, Refund, StatementImport
@@ -49,10 +50,23 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
                 order.paid_at = utcnow()
                 change_order_status(db, order, "paid")
                 notify_order_paid(db, order, issue_invoices(db, order, payment.booked_on))
+                post_sale(db, order.id, order.number, _issuer_shares(db, order.id), payment.booked_on)
             db.add(order)
     db.add(payment)
     db.flush()
+    post_payment_received(db, payment.id, payment.amount_cents, payment.order_id, payment.booked_on,
+                          f"{payment.payer or payment.source} {payment.reference}".strip())
     return payment
+
+
+def _issuer_shares(db: Session, order_id: int) -> list[IssuerShare]:
+    """Each issuing cluster's sales in the order (excl. VAT and VAT), in cluster order."""
+    totals: dict[int, list[int]] = {}
+    for line in lines_of(db, order_id):
+        excl_vat = totals.setdefault(line.cluster_id, [0, 0])
+        excl_vat[0] += line.excl_cents
+        excl_vat[1] += line.vat_cents
+    return [IssuerShare(cluster_id, excl, vat) for cluster_id, (excl, vat) in sorted(totals.items())]
 
 
 def record_manual_payment(db: Session, order: Order, amount_cents: int, booked_on: date, user_id: int,
@@ -144,6 +158,9 @@ def record_refund(db: Session, order: Order, amount_cents: int, reason: str, met
                     stripe_refund_id=stripe_refund_id, created_by=user_id)
     db.add(refund)
     notes = issue_credit_notes(db, order, amount_cents, issued_on)
+    db.flush()
+    post_refund(db, refund.id, order.id, order.number,
+                [IssuerShare(n.cluster_id, -n.total_excl_cents, -n.total_vat_cents) for n in notes], issued_on)
     target = "refunded" if refunded_cents(db, order.id) >= order.total_incl_cents else "partially_refunded"
     change_order_status(db, order, target)
     base = current_app.config["BASE_URL"].rstrip("/")

@@ -1,0 +1,45 @@
+"""Double-entry rules (pure): a posting balances, amounts are positive cents, its content has a fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class UnbalancedPosting(ValueError):
+    """Debits and credits differ, an amount is not positive, or there are fewer than two lines."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One side of a posting on one account: exactly one of debit and credit is positive."""
+
+    account: str  # "owner:code", e.g. "federation:512" or "cluster-7:706"
+    debit_cents: int = 0
+    credit_cents: int = 0
+    label: str = ""
+
+
+def check_balanced(lines: Sequence[Line]) -> None:
+    """Raise UnbalancedPosting unless there are 2+ lines, each one-sided and positive, debits == credits."""
+    if len(lines) < 2:
+        raise UnbalancedPosting("a posting needs at least two lines")
+    for line in lines:
+        if (line.debit_cents > 0) == (line.credit_cents > 0) or min(line.debit_cents, line.credit_cents) < 0:
+            raise UnbalancedPosting(f"line on {line.account}: exactly one positive side expected")
+    debits = sum(line.debit_cents for line in lines)
+    credits = sum(line.credit_cents for line in lines)
+    if debits != credits:
+        raise UnbalancedPosting(f"debits {debits} != credits {credits}")
+
+
+def fingerprint(lines: Sequence[Line]) -> str:
+    """The same lines (in any order) always give the same fingerprint; any change gives another."""
+    canonical = sorted((line.account, line.debit_cents, line.credit_cents) for line in lines)
+    return hashlib.sha256(repr(canonical).encode()).hexdigest()
+
+
+def reversal(lines: Sequence[Line]) -> list[Line]:
+    """The lines that cancel `lines` (debits become credits and back): corrections never edit the past."""
+    return [Line(line.account, line.credit_cents, line.debit_cents, f"Annulation : {line.label}") for line in lines]
