@@ -159,8 +159,9 @@ def record_refund(db: Session, order: Order, amount_cents: int, reason: str, met
     db.add(refund)
     notes = issue_credit_notes(db, order, amount_cents, issued_on)
     db.flush()
-    post_refund(db, refund.id, order.id, order.number,
-                [IssuerShare(n.cluster_id, -n.total_excl_cents, -n.total_vat_cents) for n in notes], issued_on)
+    if notes:  # the sale was posted with the invoices these credit notes reverse
+        post_refund(db, refund.id, order.id, order.number,
+                    [IssuerShare(n.cluster_id, -n.total_excl_cents, -n.total_vat_cents) for n in notes], issued_on)
     target = "refunded" if refunded_cents(db, order.id) >= order.total_incl_cents else "partially_refunded"
     change_order_status(db, order, target)
     base = current_app.config["BASE_URL"].rstrip("/")
