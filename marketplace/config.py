@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
             "minutes an unpaid order holds its seats, stands, passes or room slots"),
+    Setting("MARKETPLACE_PLATFORM_FEE_BPS", "PLATFORM_FEE_BPS", "0",
+            "the federation's fee on each sale, in basis points of the amount excl. VAT (500 = 5 %)"),
     Setting("MARKETPLACE_FEDERATION_NAME", "FEDERATION_NAME", "Fédération des clusters",
             "account holder named in bank transfer instructions"),
     Setting("MARKETPLACE_FEDERATION_IBAN", "FEDERATION_IBAN", "FR7630004000100000001235490",
@@ -64,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES"}
+_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES", "PLATFORM_FEE_BPS"}
 
 
 def _secret_key(instance_path: Path) -> str:

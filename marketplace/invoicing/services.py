@@ -6,15 +6,18 @@ import json
 from collections import defaultdict
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from ..catalogue.models import OfferCoOwner
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import lines_of
 from ..clusters.models import Cluster
 from ..core.money import allocate, split_inclusive
+from ..ledger.services import SoldLine
 from .models import Invoice, InvoiceSequence
 
 
@@ -41,8 +44,10 @@ def _buyer(order: Order) -> dict:
             "postal_code": order.billing_postal_code, "city": order.billing_city}
 
 
-def _line(line: OrderLine, sign: int = 1) -> dict:
-    return {"description": line.description, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
+def _line(line: OrderLine, fee_bps: int, shares: list[list[int]], sign: int = 1) -> dict:
+    """An invoice line; the revenue split (platform fee, co-owners' shares) is frozen with it."""
+    return {"offer_id": line.offer_id, "fee_bps": fee_bps, "shares": shares,
+            "description": line.description, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
             "prices_include_vat": line.prices_include_vat, "excl_cents": sign * line.excl_cents,
             "vat_rate_bps": line.vat_rate_bps, "vat_cents": sign * line.vat_cents,
             "incl_cents": sign * line.incl_cents, "vat_exempt_mention": line.vat_exempt_mention,
@@ -62,6 +67,12 @@ def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
     by_issuer: dict[int, list[OrderLine]] = defaultdict(list)
     for line in lines_of(db, order.id):
         by_issuer[line.cluster_id].append(line)
+    shares: dict[int, list[list[int]]] = defaultdict(list)
+    offer_ids = [line.offer_id for lines in by_issuer.values() for line in lines]
+    for owner in db.exec(select(OfferCoOwner).where(col(OfferCoOwner.offer_id).in_(offer_ids))
+                         .order_by(OfferCoOwner.cluster_id)):
+        shares[owner.offer_id].append([owner.cluster_id, owner.share_bps])
+    fee_bps = int(current_app.config.get("PLATFORM_FEE_BPS", 0))
     invoices = []
     for cluster_id in sorted(by_issuer):  # numbers taken in a fixed order: no deadlock between payments
         cluster = db.get(Cluster, cluster_id)
@@ -71,7 +82,8 @@ def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
             cluster_id=cluster_id, order_id=order.id, number=invoice_number(cluster, issued_on.year, sequence),
             sequence=sequence, issued_on=issued_on, issuer_json=json.dumps(_issuer(cluster), ensure_ascii=False),
             buyer_json=json.dumps(_buyer(order), ensure_ascii=False),
-            lines_json=json.dumps([_line(line) for line in lines], ensure_ascii=False),
+            lines_json=json.dumps([_line(line, fee_bps, shares[line.offer_id]) for line in lines],
+                                  ensure_ascii=False),
             total_excl_cents=sum(line.excl_cents for line in lines),
             total_vat_cents=sum(line.vat_cents for line in lines),
             total_incl_cents=sum(line.incl_cents for line in lines), payment_reference=order.payment_reference)
@@ -164,3 +176,11 @@ def issue_credit_notes(db: Session, order: Order, amount_cents: int, issued_on: 
         notes.append(note)
     db.flush()
     return notes
+
+
+def sold_lines(document: Invoice) -> list[SoldLine]:
+    """The ledger's view of an invoice or credit note (positive amounts) with its frozen split."""
+    sign = -1 if document.kind == "credit_note" else 1
+    return [SoldLine(document.cluster_id, sign * line["excl_cents"], sign * line["vat_cents"],
+                     line.get("fee_bps", 0), tuple(tuple(pair) for pair in line.get("shares", [])))
+            for line in json.loads(document.lines_json)]

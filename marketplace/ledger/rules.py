@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..core.money import allocate
+
 
 class UnbalancedPosting(ValueError):
     """Debits and credits differ, an amount is not positive, or there are fewer than two lines."""
@@ -43,3 +45,21 @@ def fingerprint(lines: Sequence[Line]) -> str:
 def reversal(lines: Sequence[Line]) -> list[Line]:
     """The lines that cancel `lines` (debits become credits and back): corrections never edit the past."""
     return [Line(line.account, line.credit_cents, line.debit_cents, f"Annulation : {line.label}") for line in lines]
+
+
+def split_amount(amount_cents: int, fee_bps: int, shares: Sequence[tuple[int, int]],
+                 issuer_id: int) -> list[tuple[int | None, int]]:
+    """Split an amount excl. VAT between the platform fee (party None), co-owners and the issuer.
+
+    Largest remainder: the parts add up to the amount exactly and each is within one cent of its
+    exact share; the issuer keeps what the fee and the co-owners' shares leave (in bps of 10 000).
+    Works the same for negative amounts (refunds reverse with the same rule).
+    """
+    kept_bps = 10_000 - fee_bps - sum(bps for _cluster, bps in shares)
+    if fee_bps < 0 or kept_bps < 0 or any(bps <= 0 for _cluster, bps in shares):
+        raise ValueError("fee and shares must be positive and leave the issuer a non-negative share")
+    parties: list[int | None] = [None, *(cluster for cluster, _bps in shares), issuer_id]
+    weights = [fee_bps, *(bps for _cluster, bps in shares), kept_bps]
+    if amount_cents == 0:
+        return [(party, 0) for party in parties]
+    return list(zip(parties, allocate(amount_cents, weights), strict=True))

@@ -1,8 +1,9 @@
 """Posting to the ledger: balanced, append-only, idempotent; in the same transaction as the business change.
 
 Chart (French PCG codes): the federation holds the bank account (512), its buyers' account (411),
-payments to identify (471) and, per cluster, what it owes that cluster (467). Each cluster holds
-its claim on the federation (467), its sales (706) and the VAT it collected (44571).
+payments to identify (471), its platform fees (706) and, per cluster, what it owes that cluster
+(467). Each cluster holds its claim on the federation (467), its sales or shares of co-produced
+sales (706) and the VAT it collected as issuer (44571).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from sqlmodel import Session, select
 
 from ..core.errors import Conflict
 from .models import LedgerAccount, LedgerLine, LedgerTransaction
-from .rules import Line, check_balanced, fingerprint
+from .rules import Line, check_balanced, fingerprint, reversal, split_amount
 
 FEDERATION_ACCOUNTS = {"512": "Banque — compte de la fédération", "411": "Acheteurs",
-                       "471": "Paiements à identifier"}
+                       "471": "Paiements à identifier", "706": "Commissions de la plateforme"}
 CLUSTER_ACCOUNTS = {"467": "Créance sur la fédération", "706": "Prestations de services",
                     "44571": "TVA collectée"}
 
@@ -85,16 +86,39 @@ def balance(db: Session, key: str) -> int:
 
 
 @dataclass(frozen=True)
-class IssuerShare:
-    """What one issuing cluster sold in an order (or gives back in a refund)."""
+class SoldLine:
+    """What one invoice line sold (or a credit note line gives back), with the split frozen at sale time."""
 
-    cluster_id: int
+    cluster_id: int  # the issuer: it collects the VAT
     excl_cents: int
     vat_cents: int
+    fee_bps: int = 0
+    shares: tuple[tuple[int, int], ...] = ()  # co-owners: (cluster id, bps of the amount excl. VAT)
 
-    @property
-    def incl_cents(self) -> int:
-        return self.excl_cents + self.vat_cents
+
+def _split(lines: Sequence[SoldLine]) -> tuple[dict[int | None, int], dict[int, int]]:
+    """Amounts excl. VAT per party (None: the platform fee) and VAT per issuer, line by line."""
+    excl: dict[int | None, int] = {}
+    vat: dict[int, int] = {}
+    for line in lines:
+        for party, cents in split_amount(line.excl_cents, line.fee_bps, line.shares, line.cluster_id):
+            excl[party] = excl.get(party, 0) + cents
+        vat[line.cluster_id] = vat.get(line.cluster_id, 0) + line.vat_cents
+    return excl, vat
+
+
+def _sale_lines(lines: Sequence[SoldLine], label: str) -> list[Line]:
+    """Credit side of a sale: each cluster's part and VAT owed by the federation, the platform's fee."""
+    excl, vat = _split(lines)
+    out = []
+    for cluster in sorted({p for p in excl if p is not None} | set(vat)):
+        part, tax = excl.get(cluster, 0), vat.get(cluster, 0)
+        out += [Line(owed_to(cluster), credit_cents=part + tax, label=label),
+                Line(of_cluster(cluster, "467"), debit_cents=part + tax, label=label),
+                Line(of_cluster(cluster, "706"), credit_cents=part, label=label),
+                Line(of_cluster(cluster, "44571"), credit_cents=tax, label=label)]
+    out.append(Line(federation("706"), credit_cents=excl.get(None, 0), label=label))
+    return out
 
 
 def post_payment_received(db: Session, payment_id: int, amount_cents: int, order_id: int | None, on: date,
@@ -106,24 +130,18 @@ def post_payment_received(db: Session, payment_id: int, amount_cents: int, order
                  Line(other, credit_cents=amount_cents, label=label)], on, order_id=order_id)
 
 
-def post_sale(db: Session, order_id: int, number: str, shares: Sequence[IssuerShare], on: date) -> LedgerTransaction:
-    """A paid order: the buyer's debt is settled; each issuer earns its sales and VAT, owed by the federation."""
-    lines = [Line(federation("411"), debit_cents=sum(s.incl_cents for s in shares), label=number)]
-    for share in shares:
-        lines += [Line(owed_to(share.cluster_id), credit_cents=share.incl_cents, label=number),
-                  Line(of_cluster(share.cluster_id, "467"), debit_cents=share.incl_cents, label=number),
-                  Line(of_cluster(share.cluster_id, "706"), credit_cents=share.excl_cents, label=number),
-                  Line(of_cluster(share.cluster_id, "44571"), credit_cents=share.vat_cents, label=number)]
-    return post(db, f"order:{order_id}:paid", f"Vente {number}", lines, on, order_id=order_id)
+def post_sale(db: Session, order_id: int, number: str, lines: Sequence[SoldLine], on: date) -> LedgerTransaction:
+    """A paid order: the buyer's debt is settled; issuers, co-owners and the platform earn their parts."""
+    total = sum(line.excl_cents + line.vat_cents for line in lines)
+    return post(db, f"order:{order_id}:paid", f"Vente {number}",
+                [Line(federation("411"), debit_cents=total, label=number), *_sale_lines(lines, number)], on,
+                order_id=order_id)
 
 
-def post_refund(db: Session, refund_id: int, order_id: int, number: str, shares: Sequence[IssuerShare],
+def post_refund(db: Session, refund_id: int, order_id: int, number: str, lines: Sequence[SoldLine],
                 on: date) -> LedgerTransaction:
-    """Money given back: each issuer's sales and VAT decrease by its credit note, the bank pays out."""
-    lines = [Line(federation("512"), credit_cents=sum(s.incl_cents for s in shares), label=number)]
-    for share in shares:
-        lines += [Line(of_cluster(share.cluster_id, "706"), debit_cents=share.excl_cents, label=number),
-                  Line(of_cluster(share.cluster_id, "44571"), debit_cents=share.vat_cents, label=number),
-                  Line(of_cluster(share.cluster_id, "467"), credit_cents=share.incl_cents, label=number),
-                  Line(owed_to(share.cluster_id), debit_cents=share.incl_cents, label=number)]
-    return post(db, f"refund:{refund_id}", f"Remboursement {number}", lines, on, order_id=order_id)
+    """Money given back (positive amounts): the sale's split reversed with the same rule, the bank pays out."""
+    total = sum(line.excl_cents + line.vat_cents for line in lines)
+    return post(db, f"refund:{refund_id}", f"Remboursement {number}",
+                [Line(federation("512"), credit_cents=total, label=number),
+                 *reversal(_sale_lines(lines, number))], on, order_id=order_id)

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from ..checkout.models import Order
-from ..checkout.services import change_order_status, lines_of
+from ..checkout.services import change_order_status
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
-from ..invoicing.services import issue_credit_notes, issue_invoices
-from ..ledger.services import IssuerShare, post_payment_received, post_refund, post_sale
+from ..invoicing.services import issue_credit_notes, issue_invoices, sold_lines
+from ..ledger.services import post_payment_received, post_refund, post_sale
 from ..mail.services import queue_email
 from .camt import Credit, StatementError, parse_camt053
 from .models import Payment, Refund, StatementImport
@@ -49,24 +49,16 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
                 payment.match_status = "matched" if order.paid_cents == due else "excess"
                 order.paid_at = utcnow()
                 change_order_status(db, order, "paid")
-                notify_order_paid(db, order, issue_invoices(db, order, payment.booked_on))
-                post_sale(db, order.id, order.number, _issuer_shares(db, order.id), payment.booked_on)
+                invoices = issue_invoices(db, order, payment.booked_on)
+                notify_order_paid(db, order, invoices)
+                post_sale(db, order.id, order.number, [line for i in invoices for line in sold_lines(i)],
+                          payment.booked_on)
             db.add(order)
     db.add(payment)
     db.flush()
     post_payment_received(db, payment.id, payment.amount_cents, payment.order_id, payment.booked_on,
                           f"{payment.payer or payment.source} {payment.reference}".strip())
     return payment
-
-
-def _issuer_shares(db: Session, order_id: int) -> list[IssuerShare]:
-    """Each issuing cluster's sales in the order (excl. VAT and VAT), in cluster order."""
-    totals: dict[int, list[int]] = {}
-    for line in lines_of(db, order_id):
-        excl_vat = totals.setdefault(line.cluster_id, [0, 0])
-        excl_vat[0] += line.excl_cents
-        excl_vat[1] += line.vat_cents
-    return [IssuerShare(cluster_id, excl, vat) for cluster_id, (excl, vat) in sorted(totals.items())]
 
 
 def record_manual_payment(db: Session, order: Order, amount_cents: int, booked_on: date, user_id: int,
@@ -160,8 +152,8 @@ def record_refund(db: Session, order: Order, amount_cents: int, reason: str, met
     notes = issue_credit_notes(db, order, amount_cents, issued_on)
     db.flush()
     if notes:  # the sale was posted with the invoices these credit notes reverse
-        post_refund(db, refund.id, order.id, order.number,
-                    [IssuerShare(n.cluster_id, -n.total_excl_cents, -n.total_vat_cents) for n in notes], issued_on)
+        post_refund(db, refund.id, order.id, order.number, [line for n in notes for line in sold_lines(n)],
+                    issued_on)
     target = "refunded" if refunded_cents(db, order.id) >= order.total_incl_cents else "partially_refunded"
     change_order_status(db, order, target)
     base = current_app.config["BASE_URL"].rstrip("/")

@@ -84,3 +84,28 @@ def test_unmatched_money_waits_in_the_account_to_identify(app, db, factories):
         import_statement(db, "r.xml", statement(entry("U1", 4200, "RF18539007547034")), admin.id)
         db.commit()
     assert balance(db, federation("471")) == -4200 and balance(db, federation("512")) == 4200
+
+
+def test_a_co_produced_sale_is_split_between_issuer_co_owner_and_platform(app, db, factories):
+    from marketplace.catalogue.models import OfferCoOwner
+
+    app.config["PLATFORM_FEE_BPS"] = 500
+    with app.test_request_context():
+        a, b = factories.make_cluster(slug="salon"), factories.make_cluster(slug="partenaire")
+        admin = factories.make_user("compta@federation.fr", is_platform_admin=True)
+        offer = factories.make_offer(a, kind="stand", list_price_cents=10000)
+        db.add(OfferCoOwner(offer_id=offer.id, cluster_id=b.id, share_bps=2000))
+        db.commit()
+        order = factories.make_order(offer)
+        record_manual_payment(db, order, order.total_incl_cents, DAY, admin.id)
+        db.commit()
+        assert [balance(db, of_cluster(a.id, "706")), balance(db, of_cluster(b.id, "706")),
+                balance(db, federation("706")), balance(db, of_cluster(a.id, "44571"))] == [-7500, -2000, -500, -2000]
+        assert (balance(db, owed_to(a.id)), balance(db, owed_to(b.id))) == (-9500, -2000)
+        record_refund(db, order, 3333, "Partiel", "bank_transfer", admin.id, DAY)
+        record_refund(db, order, order.total_incl_cents - 3333, "Solde", "bank_transfer", admin.id, DAY)
+        db.commit()
+    keys = [federation(code) for code in ("512", "411", "706")] + [owed_to(a.id), owed_to(b.id)] + [
+        of_cluster(c.id, code) for c in (a, b) for code in ("467", "706", "44571")]
+    assert [balance(db, key) for key in keys] == [0] * len(keys)
+    assert _total(db) == 0

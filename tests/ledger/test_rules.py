@@ -46,3 +46,23 @@ def test_any_imbalance_is_refused(lines, extra):
 def test_malformed_postings_are_refused(lines):
     with pytest.raises(UnbalancedPosting):
         check_balanced(lines)
+
+
+@given(st.integers(-10**9, 10**9), st.integers(0, 3000),
+       st.lists(st.integers(1, 2000), max_size=3))
+def test_split_adds_up_to_the_amount_each_part_within_a_cent(amount, fee_bps, share_bps):
+    from marketplace.ledger.rules import split_amount
+
+    shares = [(10 + i, bps) for i, bps in enumerate(share_bps)]
+    parts = split_amount(amount, fee_bps, shares, issuer_id=1)
+    assert sum(cents for _party, cents in parts) == amount
+    weights = [fee_bps, *share_bps, 10_000 - fee_bps - sum(share_bps)]
+    for (_party, cents), weight in zip(parts, weights, strict=True):
+        assert abs(cents * 10_000 - amount * weight) < 10_000  # within one cent of the exact share
+
+
+def test_split_refuses_shares_above_the_whole():
+    from marketplace.ledger.rules import split_amount
+
+    with pytest.raises(ValueError):
+        split_amount(100, 5000, [(2, 6000)], issuer_id=1)
