@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import stripe
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
@@ -17,6 +17,7 @@ from ..checkout.services import change_order_status
 from ..core.errors import DomainError, Invalid, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
+from ..ledger.fec import fec_filename, fec_for_cluster
 from ..payments.forms import ManualPaymentForm, RefundForm, StatementForm
 from ..payments.services import import_statement, payments_to_review, record_manual_payment, record_refund
 from ..payments.stripe_provider import refund_by_card, stripe_enabled
@@ -172,3 +173,16 @@ def api_tokens():
         db.commit()
     tokens = db.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())).all()
     return render("admin/tokens.html", tokens=tokens, created=created)
+
+
+@bp.get("/clusters/<slug>/fec/<int:year>")
+@staff_required
+def fec_export(slug: str, year: int):
+    """The cluster's FEC for a calendar year (its own accounts in the ledger)."""
+    cluster = _cluster_for_staff(slug, admin=True)
+    if not 2000 <= year <= 2100:
+        raise NotFound(_("Exercice inconnu."))
+    response = make_response(fec_for_cluster(get_db(), cluster, year))
+    response.headers["Content-Type"] = "text/plain; charset=iso-8859-15"
+    response.headers["Content-Disposition"] = f'attachment; filename="{fec_filename(cluster, year)}"'
+    return response

@@ -80,6 +80,7 @@ MATRIX = [
     ("tokens-page", "GET", "/console/tokens", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, None),
     ("token-create", "POST", "/console/tokens", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, "token"),
     ("refund", "POST", "/console/orders/{paid}/refund", {"platform_admin"}, "refund"),
+    ("fec", "GET", "/console/clusters/{a}/fec/2026", ALLOW_ADMINS_OF_A, None),
     ("new-cluster-page", "GET", "/console/clusters/new", {"platform_admin"}, None),
     ("new-cluster", "POST", "/console/clusters/new", {"platform_admin"}, "new"),
 ]
