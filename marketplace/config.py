@@ -69,6 +69,11 @@ _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
 _INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES", "PLATFORM_FEE_BPS"}
 
 
+def stripe_enabled(config) -> bool:
+    """Card payments need both Stripe settings: the API key and the webhook signing secret."""
+    return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
+
+
 def _secret_key(instance_path: Path) -> str:
     """Read the instance secret key, creating it once (mode 600) when absent."""
     key_file = instance_path / "secret_key"

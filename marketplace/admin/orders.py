@@ -14,13 +14,14 @@ from ..auth.models import ApiToken, User
 from ..auth.services import create_api_token, revoke_api_token
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import change_order_status
+from ..clusters.services import euros_to_cents
 from ..core.errors import DomainError, Invalid, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..ledger.fec import fec_filename, fec_for_cluster
 from ..payments.forms import ManualPaymentForm, RefundForm, StatementForm
-from ..payments.services import import_statement, payments_to_review, record_manual_payment, record_refund
-from ..payments.stripe_provider import refund_by_card, stripe_enabled
+from ..payments.services import import_statement, payments_to_review, record_manual_payment
+from ..payments.stripe_provider import refund_order as refund
 from ..web.guards import platform_admin_required, staff_required
 from ..web.htmx import render
 from .views import _cluster_for_staff, _form_error, bp
@@ -89,7 +90,7 @@ def payments():
         try:
             if order is None:
                 raise NotFound(_("Aucune commande ne porte ce numéro."))
-            payment = record_manual_payment(db, order, int(manual.amount.data * 100), manual.booked_on.data,
+            payment = record_manual_payment(db, order, euros_to_cents(manual.amount.data), manual.booked_on.data,
                                             current_user.id, manual.note.data or "")
         except DomainError as exc:
             db.rollback()
@@ -133,12 +134,8 @@ def refund_order(order_id: int):
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back, code=303)
-    amount = int(form.amount.data * 100)
     try:
-        if order.payment_method == "stripe" and stripe_enabled(current_app.config):
-            refund_by_card(db, current_app.config, order, amount, form.reason.data, current_user.id)
-        else:
-            record_refund(db, order, amount, form.reason.data, "bank_transfer", current_user.id, utcnow().date())
+        refund(db, current_app.config, order, euros_to_cents(form.amount.data), form.reason.data, current_user.id)
     except DomainError as exc:
         db.rollback()
         flash(exc.message, "error")

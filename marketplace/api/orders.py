@@ -15,8 +15,8 @@ from ..core.errors import Forbidden, Invalid, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..invoicing.services import invoices_of
-from ..payments.services import record_manual_payment, record_refund
-from ..payments.stripe_provider import refund_by_card
+from ..payments.services import record_manual_payment
+from ..payments.stripe_provider import refund_order
 from ..web.guards import is_platform_admin
 from ..web.validators import clean_siret, clean_vat_number
 from . import schemas as s
@@ -162,11 +162,7 @@ def create_refund(order_id: int):
     db = get_db()
     order = _find_order(order_id)
     before = {i.id for i in invoices_of(db, order.id)}
-    if order.payment_method == "stripe" and current_app.config.get("STRIPE_SECRET_KEY"):
-        refund = refund_by_card(db, current_app.config, order, wanted.amount_cents, wanted.reason, current_user.id)
-    else:
-        refund = record_refund(db, order, wanted.amount_cents, wanted.reason, "bank_transfer", current_user.id,
-                               utcnow().date())
+    refund = refund_order(db, current_app.config, order, wanted.amount_cents, wanted.reason, current_user.id)
     notes = [i.number for i in invoices_of(db, order.id) if i.id not in before]
     db.commit()
     return _json(s.RefundOut(id=refund.id, order_number=order.number, amount_cents=refund.amount_cents,

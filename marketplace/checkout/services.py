@@ -26,6 +26,7 @@ from ..catalogue.registry import get_kind
 from ..catalogue.services import Viewer, get_visible_offer
 from ..clusters.models import Cluster, Membership
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.money import format_eur_fr
 from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
 from ..core.timeutil import utcnow
 from ..mail.services import queue_email
@@ -362,15 +363,9 @@ def lines_of(db: Session, order_id: int) -> list[OrderLine]:
     return list(db.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)).all())
 
 
-def format_euros(cents: int) -> str:
-    """1 234,56 € (French formatting for emails, which have no request locale)."""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}{euros:,}".replace(",", "\u202f") + f",{rest:02d}\u00a0€"
-
-
 def notify_order_received(db: Session, order: Order, link: str, config) -> None:
     """The buyer's confirmation with payment instructions, written to the outbox with the order."""
-    lines = "\n".join(f"- {line.description} × {line.quantity} : {format_euros(line.incl_cents)} TTC"
+    lines = "\n".join(f"- {line.description} × {line.quantity} : {format_eur_fr(line.incl_cents)} TTC"
                       for line in lines_of(db, order.id))
     if order.status == "awaiting_approval":
         next_step = _("Votre commande comprend un parrainage : l'équipe du cluster la valide avant paiement. "
@@ -383,9 +378,9 @@ def notify_order_received(db: Session, order: Order, link: str, config) -> None:
             "Sans paiement à cette date, la commande expire et les places sont remises en vente.",
             deadline=order.hold_expires_at.strftime("%d/%m/%Y %H:%M UTC"), holder=config["FEDERATION_NAME"],
             iban=config["FEDERATION_IBAN"], bic=config["FEDERATION_BIC"],
-            amount=format_euros(order.total_incl_cents), reference=order.payment_reference)
+            amount=format_eur_fr(order.total_incl_cents), reference=order.payment_reference)
     body = _("Bonjour,\n\nNous avons bien reçu votre commande %(number)s :\n%(lines)s\n"
              "Total TTC : %(total)s\n\n%(next)s\n\nSuivre la commande : %(link)s\n",
-             number=order.number, lines=lines, total=format_euros(order.total_incl_cents), next=next_step,
+             number=order.number, lines=lines, total=format_eur_fr(order.total_incl_cents), next=next_step,
              link=link)
     queue_email(db, order.billing_email, _("Commande %(number)s reçue", number=order.number), body)

@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from ..catalogue.services import Viewer, viewer_for
 from ..clusters.models import Organization
+from ..config import stripe_enabled
 from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
@@ -149,7 +150,7 @@ def checkout():
                           form.billing_vat_number.data or None, form.billing_address.data,
                           form.billing_postal_code.data, form.billing_city.data)
         try:
-            method = form.payment_method.data if _card_payments_on() else "bank_transfer"
+            method = form.payment_method.data if stripe_enabled(current_app.config) else "bank_transfer"
             order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
                                          current_app.config["HOLD_MINUTES"], payment_method=method)
             if created:
@@ -169,11 +170,6 @@ def checkout():
         status = 422
     lines = price_cart(db, cart, _viewer(), _lang())
     return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines))
-
-
-def _card_payments_on() -> bool:
-    """Card payments need both Stripe settings (the payments feature reads the same two)."""
-    return bool(current_app.config.get("STRIPE_SECRET_KEY") and current_app.config.get("STRIPE_WEBHOOK_SECRET"))
 
 
 def _order_link(order: Order, external: bool = True) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 BPS_SCALE = 10_000
+NBSP = "\u00a0"  # before € (French typography, as CLDR)
+NNBSP = "\u202f"  # thousands separator and before % (French typography, as CLDR)
+MINUS = "\u2212"
 
 
 def round_div(numerator: int, denominator: int) -> int:
@@ -52,3 +55,11 @@ def allocate(amount_cents: int, weights: Sequence[int]) -> list[int]:
     for index in by_remainder[:missing]:
         parts[index] += 1
     return parts
+
+
+def format_eur_fr(cents: int) -> str:
+    """'1 234,56 €' (narrow no-break space between thousands, no-break space before €), for texts
+    written outside a request's locale: emails, invoices, pricing explanations."""
+    sign = MINUS if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"{sign}{euros:,}".replace(",", NNBSP) + f",{rest:02d}{NBSP}€"

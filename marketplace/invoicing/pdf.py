@@ -8,6 +8,7 @@ from pathlib import Path
 from facturx import generate_from_binary
 from fpdf import FPDF
 
+from ..core.money import format_eur_fr
 from .facturx_xml import facturx_xml
 from .models import Invoice
 from .services import vat_breakdown
@@ -19,13 +20,6 @@ LATE_PAYMENT = ("En cas de retard de paiement : pénalités au taux d'intérêt 
                 "opération de refinancement la plus récente majoré de 10 points, et indemnité forfaitaire "
                 "pour frais de recouvrement de 40 € (art. L441-10 et D441-5 du code de commerce). "
                 "Pas d'escompte pour paiement anticipé.")
-
-
-def euros(cents: int) -> str:
-    """1 234,56 € as printed on French invoices."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}".replace(",", " ") + f",{rest:02d} €"
 
 
 def percent(bps: int) -> str:
@@ -92,11 +86,11 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     pdf.ln(3)
     for rate, base, vat in vat_breakdown(lines):
         label = "Exonéré / hors champ" if rate is None else f"TVA {percent(rate)}"
-        pdf.text_line(f"{label} : base {euros(base)} HT, TVA {euros(vat)}")
+        pdf.text_line(f"{label} : base {format_eur_fr(base)} HT, TVA {format_eur_fr(vat)}")
     pdf.ln(1)
-    pdf.text_line(f"Total HT : {euros(invoice.total_excl_cents)}", 10, bold=True)
-    pdf.text_line(f"Total TVA : {euros(invoice.total_vat_cents)}", 10, bold=True)
-    pdf.text_line(f"Total TTC : {euros(invoice.total_incl_cents)}", 12, bold=True, height=7)
+    pdf.text_line(f"Total HT : {format_eur_fr(invoice.total_excl_cents)}", 10, bold=True)
+    pdf.text_line(f"Total TVA : {format_eur_fr(invoice.total_vat_cents)}", 10, bold=True)
+    pdf.text_line(f"Total TTC : {format_eur_fr(invoice.total_incl_cents)}", 12, bold=True, height=7)
     mentions = sorted({line["vat_exempt_mention"] for line in lines if line.get("vat_exempt_mention")})
     if issuer.get("vat_regime") == "franchise":
         mentions.append("TVA non applicable, art. 293 B du CGI")
@@ -120,8 +114,8 @@ def _lines_table(pdf: _Document, lines: list[dict]) -> None:
     for line in lines:
         basis = "TTC" if line["prices_include_vat"] else "HT"
         vat = "—" if line["vat_rate_bps"] is None else percent(line["vat_rate_bps"])
-        values = (line["description"][:70], str(line["quantity"]), f"{euros(line['unit_price_cents'])} {basis}",
-                  euros(line["excl_cents"]), vat)
+        values = (line["description"][:70], str(line["quantity"]), f"{format_eur_fr(line['unit_price_cents'])} {basis}",
+                  format_eur_fr(line["excl_cents"]), vat)
         for width, value, align in zip(widths, values, "LRRRR", strict=True):
             pdf.cell(width, 6, pdf.clean(value), align=align)
         pdf.ln()

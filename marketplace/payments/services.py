@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from ..checkout.models import Order
 from ..checkout.services import change_order_status
 from ..core.errors import Conflict, Invalid
+from ..core.money import format_eur_fr
 from ..core.timeutil import utcnow
 from ..invoicing.services import issue_credit_notes, issue_invoices, sold_lines
 from ..ledger.services import post_payment_received, post_refund, post_sale
@@ -145,7 +146,7 @@ def record_refund(db: Session, order: Order, amount_cents: int, reason: str, met
     refundable = min(order.paid_cents, order.total_incl_cents) - refunded_cents(db, order.id)
     if not 0 < amount_cents <= refundable:
         raise Invalid(_("Le remboursement doit être compris entre 0,01 € et %(max)s.",
-                        max=f"{refundable / 100:.2f} €".replace(".", ",")), field="amount")
+                        max=format_eur_fr(refundable)), field="amount")
     refund = Refund(order_id=order.id, amount_cents=amount_cents, reason=reason[:500], method=method,
                     stripe_refund_id=stripe_refund_id, created_by=user_id)
     db.add(refund)
@@ -160,7 +161,7 @@ def record_refund(db: Session, order: Order, amount_cents: int, reason: str, met
     links = "\n".join(f"- {n.number} : {base}/invoices/{n.id}.pdf?t={order.access_token}" for n in notes)
     queue_email(db, order.billing_email, _("Remboursement de la commande %(number)s", number=order.number),
                 _("Bonjour,\n\nNous vous remboursons %(amount)s sur la commande %(number)s.\n\n"
-                  "Avoirs :\n%(links)s\n", amount=f"{amount_cents / 100:.2f} €".replace(".", ","),
+                  "Avoirs :\n%(links)s\n", amount=format_eur_fr(amount_cents),
                   number=order.number, links=links))
     db.flush()
     return refund

@@ -11,16 +11,14 @@ from sqlmodel import Session, select
 
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import lines_of
+from ..config import stripe_enabled
 from ..core.errors import Conflict
+from ..core.timeutil import utcnow
 from .models import Payment, Refund, StripeEvent
 from .services import apply_payment, record_refund, refunded_cents
 
 HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
            "checkout.session.async_payment_failed", "checkout.session.expired", "charge.refunded")
-
-
-def stripe_enabled(config) -> bool:
-    return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
 
 
 def stripe_client(config) -> stripe.StripeClient:
@@ -134,3 +132,10 @@ def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason:
     db.add(refund)
     db.flush()
     return refund
+
+
+def refund_order(db: Session, config, order: Order, amount_cents: int, reason: str, user_id: int) -> Refund:
+    """Refund on the card when the order was paid by card (and Stripe is set up), else by transfer."""
+    if order.payment_method == "stripe" and stripe_enabled(config):
+        return refund_by_card(db, config, order, amount_cents, reason, user_id)
+    return record_refund(db, order, amount_cents, reason, "bank_transfer", user_id, utcnow().date())

@@ -11,10 +11,11 @@ from sqlmodel import select
 
 from ..checkout.models import Order
 from ..checkout.views import can_see_order
+from ..config import stripe_enabled
 from ..core.errors import DomainError
 from ..db import get_db
 from ..web.extensions import csrf
-from .stripe_provider import handle_event, start_card_payment, stripe_enabled
+from .stripe_provider import handle_event, start_card_payment
 
 bp = Blueprint("payments", __name__)
 log = logging.getLogger(__name__)

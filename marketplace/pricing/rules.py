@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.errors import Invalid
-from ..core.money import apply_bps, split_inclusive, vat_cents
+from ..core.money import MINUS, NNBSP, apply_bps, format_eur_fr, split_inclusive, vat_cents
 
 OFFER_KINDS = frozenset({"service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
                          "coworking", "shared_function", "membership"})
@@ -42,9 +42,6 @@ ROOM_SLOTS = {"full_day": ("Journée", "Full day"), "half_day": ("Demi-journée"
 ERROR_CODES = frozenset({"members_only", "on_quote", "no_rate", "unknown_variant", "tier_not_allowed",
                          "bad_quantity", "no_band", "missing_option"})
 
-NBSP = "\u00a0"  # before € (French typography, as CLDR)
-NNBSP = "\u202f"  # thousands separator and before % (French typography, as CLDR)
-MINUS = "\u2212"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -630,13 +627,6 @@ def _check_bands_disjoint(bands: Sequence[FeeBand]) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Labels and the tiny euro formatter (Babel formats money in the web layer; labels are built here)
-
-
-def format_eur_fr(cents: int) -> str:
-    """'1 234,56 €' (narrow no-break space between thousands, no-break space before €)."""
-    sign = MINUS if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{sign}{euros:,}".replace(",", NNBSP) + f",{rest:02d}{NBSP}€"
 
 
 def format_eur_en(cents: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+from marketplace.payments.camt import build_camt053
 
 
 def entry(entry_id: str, cents: int, reference: str = "", *, structured: bool = True, direction: str = "CRDT",
@@ -27,14 +27,4 @@ def entry(entry_id: str, cents: int, reference: str = "", *, structured: bool = 
 
 
 def statement(*entries: str, statement_id: str = "STMT-2026-11-30") -> bytes:
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="{NS}">
-  <BkToCstmrStmt>
-    <GrpHdr><MsgId>{statement_id}</MsgId><CreDtTm>2026-11-30T18:00:00</CreDtTm></GrpHdr>
-    <Stmt>
-      <Id>{statement_id}</Id>
-      <Acct><Id><IBAN>FR7630004000100000001235490</IBAN></Id></Acct>
-      {''.join(entries)}
-    </Stmt>
-  </BkToCstmrStmt>
-</Document>""".encode()
+    return build_camt053(list(entries), "FR7630004000100000001235490", statement_id)
