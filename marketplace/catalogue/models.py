@@ -51,6 +51,8 @@ class Offer(SQLModel, table=True):
     list_price_cents: int = Field(default=0, index=True)
     prices_include_vat: bool = Field(default=False)
     vat_rate_bps: int | None = Field(default=2000)
+    platform_fee_bps: int | None = Field(default=None, ge=0, le=10000,
+                                         description="overrides the federation's platform fee")
     vat_exempt_mention: str | None = Field(default=None, max_length=200)
     member_price_cents: int | None = Field(default=None)
     member_discount_bps: int | None = Field(default=None)

@@ -59,6 +59,8 @@ class Partnership(SQLModel, table=True):
     reciprocity_discount_bps: int = Field(default=0)
     share_a_bps: int = Field(default=5000)
     share_b_bps: int = Field(default=5000)
+    platform_fee_bps: int | None = Field(default=None, ge=0, le=10000,
+                                         description="overrides the federation's platform fee")
     note: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

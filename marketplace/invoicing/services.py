@@ -12,10 +12,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from ..catalogue.models import OfferCoOwner
+from ..catalogue.models import Offer, OfferCoOwner
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import lines_of
-from ..clusters.models import Cluster
+from ..clusters.models import Cluster, Partnership
 from ..core.money import allocate, split_inclusive
 from ..ledger.services import SoldLine
 from .models import Invoice, InvoiceSequence
@@ -54,6 +54,18 @@ def _line(line: OrderLine, fee_bps: int, shares: list[list[int]], sign: int = 1)
             "adjustments": line.adjustments_text}
 
 
+def platform_fee_bps(db: Session, offer: Offer, co_owner_ids: list[int], default_bps: int) -> int:
+    """The platform fee on a line of this offer: the offer's own, else the lowest one set by a
+    partnership between the issuer and a co-owner, else the federation's."""
+    if offer.platform_fee_bps is not None:
+        return offer.platform_fee_bps
+    pairs = [(min(offer.cluster_id, other), max(offer.cluster_id, other)) for other in co_owner_ids]
+    agreed = [p.platform_fee_bps for a, b in pairs
+              for p in db.exec(select(Partnership).where(Partnership.cluster_a_id == a, Partnership.cluster_b_id == b))
+              if p.platform_fee_bps is not None]
+    return min(agreed) if agreed else default_bps
+
+
 def invoice_number(cluster: Cluster, year: int, sequence: int, kind: str = "invoice") -> str:
     prefix = "AV" if kind == "credit_note" else "F"
     return f"{prefix}-{cluster.slug.upper()}-{year}-{sequence:05d}"
@@ -72,7 +84,9 @@ def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
     for owner in db.exec(select(OfferCoOwner).where(col(OfferCoOwner.offer_id).in_(offer_ids))
                          .order_by(OfferCoOwner.cluster_id)):
         shares[owner.offer_id].append([owner.cluster_id, owner.share_bps])
-    fee_bps = int(current_app.config.get("PLATFORM_FEE_BPS", 0))
+    default_bps = int(current_app.config.get("PLATFORM_FEE_BPS", 0))
+    fee_bps = {offer_id: platform_fee_bps(db, db.get(Offer, offer_id), [c for c, _bps in shares[offer_id]],
+                                          default_bps) for offer_id in set(offer_ids)}
     invoices = []
     for cluster_id in sorted(by_issuer):  # numbers taken in a fixed order: no deadlock between payments
         cluster = db.get(Cluster, cluster_id)
@@ -82,7 +96,7 @@ def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
             cluster_id=cluster_id, order_id=order.id, number=invoice_number(cluster, issued_on.year, sequence),
             sequence=sequence, issued_on=issued_on, issuer_json=json.dumps(_issuer(cluster), ensure_ascii=False),
             buyer_json=json.dumps(_buyer(order), ensure_ascii=False),
-            lines_json=json.dumps([_line(line, fee_bps, shares[line.offer_id]) for line in lines],
+            lines_json=json.dumps([_line(line, fee_bps[line.offer_id], shares[line.offer_id]) for line in lines],
                                   ensure_ascii=False),
             total_excl_cents=sum(line.excl_cents for line in lines),
             total_vat_cents=sum(line.vat_cents for line in lines),

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from ..clusters.models import Cluster
 from .models import LedgerAccount, LedgerLine, LedgerTransaction
+from .services import JOURNALS
 
 COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
            "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
@@ -47,7 +48,7 @@ def fec_for_cluster(db: Session, cluster: Cluster, year: int) -> bytes:
         day = f"{transaction.occurred_on:%Y%m%d}"
         piece = transaction.idempotency_key.split(":")[0] + f"-{transaction.order_id or transaction.id}"
         lines.append("\t".join((
-            "VT", "Ventes", str(transaction.id), day, account.code, _clean(account.name), "", "", _clean(piece), day,
+            transaction.journal, JOURNALS.get(transaction.journal, transaction.journal), str(transaction.id), day, account.code, _clean(account.name), "", "", _clean(piece), day,
             _clean(line.label or transaction.description), _amount(line.debit_cents), _amount(line.credit_cents),
             "", "", day, "", "")))
     return "\r\n".join(lines).encode("iso-8859-15")

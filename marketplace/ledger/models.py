@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -31,13 +31,19 @@ class LedgerTransaction(SQLModel, table=True):
     fingerprint: str = Field(max_length=64)
     description: str = Field(max_length=300)
     occurred_on: date = Field(index=True)
+    kind: str = Field(default="other", max_length=20, description="sale, refund, payment, pooled_cost, payout...")
+    journal: str = Field(default="OD", max_length=4, description="FEC journal: VT sales, BQ bank, OD other")
+    period: str = Field(max_length=7, index=True, description="settlement month YYYY-MM (the first open one)")
     order_id: int | None = Field(default=None, foreign_key="order.id", index=True)
     reverses_id: int | None = Field(default=None, foreign_key="ledgertransaction.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class LedgerLine(SQLModel, table=True):
+    """One side of a posting; its transaction's period and kind are copied so statements read lines only."""
+
     __table_args__ = (
+        Index("ix_ledgerline_period_account", "period", "account_id"),
         CheckConstraint("debit_cents >= 0 AND credit_cents >= 0 AND (debit_cents = 0) <> (credit_cents = 0)",
                         name="ck_ledger_line_one_side"),
     )
@@ -48,3 +54,12 @@ class LedgerLine(SQLModel, table=True):
     debit_cents: int = Field(default=0)
     credit_cents: int = Field(default=0)
     label: str = Field(default="", max_length=300)
+    period: str = Field(max_length=7)
+    kind: str = Field(max_length=20)
+
+
+class LedgerCalendar(SQLModel, table=True):
+    """One row: the last settlement month closed. Posting reads it shared, closing locks it."""
+
+    id: int = Field(default=1, primary_key=True)
+    closed_through: str | None = Field(default=None, max_length=7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ..core.money import allocate
 
@@ -63,3 +64,28 @@ def split_amount(amount_cents: int, fee_bps: int, shares: Sequence[tuple[int, in
     if amount_cents == 0:
         return [(party, 0) for party in parties]
     return list(zip(parties, allocate(amount_cents, weights), strict=True))
+
+
+def month_of(day: date) -> str:
+    """The settlement month of a day, as YYYY-MM."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def next_month(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a YYYY-MM month."""
+    first = date(int(period[:4]), int(period[5:7]), 1)
+    after = date.fromisoformat(next_month(period) + "-01")
+    return first, date.fromordinal(after.toordinal() - 1)
+
+
+def settlement_period(day: date, closed_through: str | None) -> str:
+    """The month a posting counts in: its own, or the first open one when its month is already closed."""
+    own = month_of(day)
+    if closed_through is None or own > closed_through:
+        return own
+    return next_month(closed_through)

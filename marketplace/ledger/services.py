@@ -1,9 +1,14 @@
 """Posting to the ledger: balanced, append-only, idempotent; in the same transaction as the business change.
 
 Chart (French PCG codes): the federation holds the bank account (512), its buyers' account (411),
-payments to identify (471), its platform fees (706) and, per cluster, what it owes that cluster
-(467). Each cluster holds its claim on the federation (467), its sales or shares of co-produced
-sales (706) and the VAT it collected as issuer (44571).
+payments to identify (471), its platform fees (706), outside suppliers (401), rebates to receive
+(4098) and, per cluster, what it owes that cluster (467). Each cluster holds its claim on the
+federation (467), its bank (512), its sales or shares of co-produced sales (706), the platform's
+commission on its sales (622), the VAT it collected as issuer (44571), pooled costs it bears (604)
+or re-invoices as provider (708), payment fees (627), rebates obtained (609) and given back to
+members (709 against 4191).
+
+Every posting counts in a settlement month: its own, or the first open one when its month is closed.
 """
 
 from __future__ import annotations
@@ -16,13 +21,19 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..core.errors import Conflict
-from .models import LedgerAccount, LedgerLine, LedgerTransaction
-from .rules import Line, check_balanced, fingerprint, reversal, split_amount
+from .models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
+from .rules import Line, check_balanced, fingerprint, reversal, settlement_period, split_amount
 
 FEDERATION_ACCOUNTS = {"512": "Banque — compte de la fédération", "411": "Acheteurs",
-                       "471": "Paiements à identifier", "706": "Commissions de la plateforme"}
+                       "471": "Paiements à identifier", "706": "Commissions de la plateforme",
+                       "401": "Fournisseurs", "4098": "Rabais, remises, ristournes à obtenir",
+                       "627": "Frais de paiement"}
 CLUSTER_ACCOUNTS = {"467": "Créance sur la fédération", "706": "Prestations de services",
-                    "44571": "TVA collectée"}
+                    "44571": "TVA collectée", "512": "Banque", "622": "Commissions de la plateforme",
+                    "604": "Prestations mutualisées", "708": "Refacturation de coûts mutualisés",
+                    "627": "Frais de paiement", "609": "Ristournes obtenues", "709": "Ristournes accordées",
+                    "4191": "Membres créditeurs (ristournes)"}
+JOURNALS = {"VT": "Ventes", "BQ": "Banque", "OD": "Opérations diverses"}
 
 
 def federation(code: str) -> str:
@@ -55,8 +66,23 @@ def _account(db: Session, key: str) -> LedgerAccount:
     return account
 
 
-def post(db: Session, key: str, description: str, lines: Sequence[Line], on: date,
-         order_id: int | None = None, reverses_id: int | None = None) -> LedgerTransaction:
+def calendar(db: Session, for_update: bool = False) -> LedgerCalendar:
+    """The settlement calendar row, locked shared (posting) or exclusive (closing) on PostgreSQL.
+
+    A posting and the closing of its month cannot interleave: no posting is left out of a
+    settlement nor lands in a month already closed.
+    """
+    query = select(LedgerCalendar).where(LedgerCalendar.id == 1).with_for_update(read=not for_update)
+    row = db.exec(query).first()
+    if row is None:
+        row = LedgerCalendar(id=1)
+        db.add(row)
+        db.flush()
+    return row
+
+
+def post(db: Session, key: str, description: str, lines: Sequence[Line], on: date, kind: str,
+         journal: str = "OD", order_id: int | None = None, reverses_id: int | None = None) -> LedgerTransaction:
     """Record a balanced posting once: the same key and lines return it; the same key with other lines is refused."""
     lines = [line for line in lines if line.debit_cents or line.credit_cents]
     check_balanced(lines)
@@ -66,13 +92,16 @@ def post(db: Session, key: str, description: str, lines: Sequence[Line], on: dat
         if existing.fingerprint != print_:
             raise Conflict(f"Écriture {key} déjà passée avec un autre contenu.")
         return existing
+    period = settlement_period(on, calendar(db).closed_through)
     transaction = LedgerTransaction(idempotency_key=key, fingerprint=print_, description=description[:300],
-                                    occurred_on=on, order_id=order_id, reverses_id=reverses_id)
+                                    occurred_on=on, kind=kind, journal=journal, period=period,
+                                    order_id=order_id, reverses_id=reverses_id)
     db.add(transaction)
     db.flush()
     for line in lines:
         db.add(LedgerLine(transaction_id=transaction.id, account_id=_account(db, line.account).id,
-                          debit_cents=line.debit_cents, credit_cents=line.credit_cents, label=line.label[:300]))
+                          debit_cents=line.debit_cents, credit_cents=line.credit_cents, label=line.label[:300],
+                          period=period, kind=kind))
     db.flush()
     return transaction
 
@@ -108,14 +137,23 @@ def _split(lines: Sequence[SoldLine]) -> tuple[dict[int | None, int], dict[int, 
 
 
 def _sale_lines(lines: Sequence[SoldLine], label: str) -> list[Line]:
-    """Credit side of a sale: each cluster's part and VAT owed by the federation, the platform's fee."""
+    """Credit side of a sale: each cluster's part and VAT owed by the federation, the platform's fee.
+
+    The issuer sells its part plus the fee and is charged the fee as a commission (622), so its
+    statement shows what the platform kept.
+    """
     excl, vat = _split(lines)
+    fees: dict[int, int] = {}
+    for line in lines:
+        fee = split_amount(line.excl_cents, line.fee_bps, line.shares, line.cluster_id)[0][1]
+        fees[line.cluster_id] = fees.get(line.cluster_id, 0) + fee
     out = []
     for cluster in sorted({p for p in excl if p is not None} | set(vat)):
-        part, tax = excl.get(cluster, 0), vat.get(cluster, 0)
+        part, tax, fee = excl.get(cluster, 0), vat.get(cluster, 0), fees.get(cluster, 0)
         out += [Line(owed_to(cluster), credit_cents=part + tax, label=label),
                 Line(of_cluster(cluster, "467"), debit_cents=part + tax, label=label),
-                Line(of_cluster(cluster, "706"), credit_cents=part, label=label),
+                Line(of_cluster(cluster, "622"), debit_cents=fee, label=label),
+                Line(of_cluster(cluster, "706"), credit_cents=part + fee, label=label),
                 Line(of_cluster(cluster, "44571"), credit_cents=tax, label=label)]
     out.append(Line(federation("706"), credit_cents=excl.get(None, 0), label=label))
     return out
@@ -127,7 +165,7 @@ def post_payment_received(db: Session, payment_id: int, amount_cents: int, order
     other = federation("411") if order_id is not None else federation("471")
     return post(db, f"payment:{payment_id}", f"Paiement reçu : {label}",
                 [Line(federation("512"), debit_cents=amount_cents, label=label),
-                 Line(other, credit_cents=amount_cents, label=label)], on, order_id=order_id)
+                 Line(other, credit_cents=amount_cents, label=label)], on, "payment", "BQ", order_id=order_id)
 
 
 def post_sale(db: Session, order_id: int, number: str, lines: Sequence[SoldLine], on: date) -> LedgerTransaction:
@@ -135,7 +173,7 @@ def post_sale(db: Session, order_id: int, number: str, lines: Sequence[SoldLine]
     total = sum(line.excl_cents + line.vat_cents for line in lines)
     return post(db, f"order:{order_id}:paid", f"Vente {number}",
                 [Line(federation("411"), debit_cents=total, label=number), *_sale_lines(lines, number)], on,
-                order_id=order_id)
+                "sale", "VT", order_id=order_id)
 
 
 def post_refund(db: Session, refund_id: int, order_id: int, number: str, lines: Sequence[SoldLine],
@@ -144,4 +182,4 @@ def post_refund(db: Session, refund_id: int, order_id: int, number: str, lines: 
     total = sum(line.excl_cents + line.vat_cents for line in lines)
     return post(db, f"refund:{refund_id}", f"Remboursement {number}",
                 [Line(federation("512"), credit_cents=total, label=number),
-                 *reversal(_sale_lines(lines, number))], on, order_id=order_id)
+                 *reversal(_sale_lines(lines, number))], on, "refund", "VT", order_id=order_id)

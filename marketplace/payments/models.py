@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -75,4 +75,40 @@ class Refund(SQLModel, table=True):
     method: str = Field(max_length=20, description="stripe: refunded on the card; bank_transfer: paid back by staff")
     stripe_refund_id: str | None = Field(default=None, max_length=255, unique=True)
     created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ShareTransfer(SQLModel, table=True):
+    """A Stripe Transfer of one cluster's share of a card-paid order to its connected account."""
+
+    __table_args__ = (
+        UniqueConstraint("order_id", "cluster_id", name="uq_share_transfer"),
+        CheckConstraint("amount_cents > 0 AND reversed_cents >= 0 AND reversed_cents <= amount_cents",
+                        name="ck_share_transfer_amounts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="order.id", index=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    amount_cents: int
+    reversed_cents: int = Field(default=0)
+    stripe_transfer_id: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TransferReversal(SQLModel, table=True):
+    """A refund's proportional part of a share transfer taken back (or owed, when Stripe refused)."""
+
+    __table_args__ = (
+        UniqueConstraint("transfer_id", "refund_id", name="uq_transfer_reversal"),
+        CheckConstraint(one_of("status", ("reversed", "failed")), name="ck_transfer_reversal_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    transfer_id: int = Field(foreign_key="sharetransfer.id", index=True)
+    refund_id: int = Field(foreign_key="refund.id", index=True)
+    amount_cents: int
+    status: str = Field(max_length=10)
+    stripe_reversal_id: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

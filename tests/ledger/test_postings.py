@@ -25,12 +25,12 @@ def _total(db) -> int:
 
 def test_same_key_same_content_returns_it_other_content_is_refused(db):
     lines = [Line("federation:512", debit_cents=1000), Line("federation:411", credit_cents=1000)]
-    first = post(db, "payment:1", "Paiement", lines, DAY)
-    again = post(db, "payment:1", "Paiement", list(reversed(lines)), DAY)
+    first = post(db, "payment:1", "Paiement", lines, DAY, "payment")
+    again = post(db, "payment:1", "Paiement", list(reversed(lines)), DAY, "payment")
     assert first.id == again.id
     with pytest.raises(Conflict):
         post(db, "payment:1", "Paiement", [Line("federation:512", debit_cents=999),
-                                           Line("federation:411", credit_cents=999)], DAY)
+                                           Line("federation:411", credit_cents=999)], DAY, "payment")
     assert len(db.exec(select(LedgerTransaction)).all()) == 1
     assert balance(db, "federation:512") == 1000 and balance(db, "federation:411") == -1000
 
@@ -48,7 +48,7 @@ def test_every_transaction_balances_and_all_balances_sum_to_zero(db, three_clust
         post(db, f"prop:{len(amounts)}:{i}:{amount}", "Test", [
             Line(of_cluster(cluster, "467"), debit_cents=amount),
             Line(of_cluster(cluster, "706"), credit_cents=amount - amount // 6),
-            Line(of_cluster(cluster, "44571"), credit_cents=amount // 6)], DAY)
+            Line(of_cluster(cluster, "44571"), credit_cents=amount // 6)], DAY, "other")
     db.flush()
     assert _total(db) == 0
     db.rollback()
@@ -100,12 +100,13 @@ def test_a_co_produced_sale_is_split_between_issuer_co_owner_and_platform(app, d
         record_manual_payment(db, order, order.total_incl_cents, DAY, admin.id)
         db.commit()
         assert [balance(db, of_cluster(a.id, "706")), balance(db, of_cluster(b.id, "706")),
-                balance(db, federation("706")), balance(db, of_cluster(a.id, "44571"))] == [-7500, -2000, -500, -2000]
+                balance(db, federation("706")), balance(db, of_cluster(a.id, "44571"))] == [-8000, -2000, -500, -2000]
+        assert balance(db, of_cluster(a.id, "622")) == 500  # the issuer is charged the platform's commission
         assert (balance(db, owed_to(a.id)), balance(db, owed_to(b.id))) == (-9500, -2000)
         record_refund(db, order, 3333, "Partiel", "bank_transfer", admin.id, DAY)
         record_refund(db, order, order.total_incl_cents - 3333, "Solde", "bank_transfer", admin.id, DAY)
         db.commit()
     keys = [federation(code) for code in ("512", "411", "706")] + [owed_to(a.id), owed_to(b.id)] + [
-        of_cluster(c.id, code) for c in (a, b) for code in ("467", "706", "44571")]
+        of_cluster(c.id, code) for c in (a, b) for code in ("467", "706", "44571", "622")]
     assert [balance(db, key) for key in keys] == [0] * len(keys)
     assert _total(db) == 0
