@@ -136,6 +136,16 @@ def _split(lines: Sequence[SoldLine]) -> tuple[dict[int | None, int], dict[int, 
     return excl, vat
 
 
+def claims_of(lines: Sequence[SoldLine]) -> dict[int, int]:
+    """Each cluster's claim on the federation from these lines: its part excl. VAT plus the VAT it collects.
+
+    The same amounts a sale credits to owed_to(cluster) (and a refund debits), to the cent.
+    """
+    excl, vat = _split(lines)
+    clusters = sorted({party for party in excl if party is not None} | set(vat))
+    return {cluster: excl.get(cluster, 0) + vat.get(cluster, 0) for cluster in clusters}
+
+
 def _sale_lines(lines: Sequence[SoldLine], label: str) -> list[Line]:
     """Credit side of a sale: each cluster's part and VAT owed by the federation, the platform's fee.
 

@@ -1,0 +1,78 @@
+"""Paying clusters what a closed month owes them: a Stripe transfer to a connected account, or a SEPA
+credit transfer file (pain.001) for the federation's bank."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import stripe
+from flask_babel import gettext as _
+from sepaxml import SepaTransfer
+from sqlmodel import Session, select
+
+from ..clusters.models import Cluster
+from ..config import stripe_enabled
+from ..core.errors import Conflict, Invalid
+from ..payments.stripe_provider import stripe_client
+from .models import PayoutFile, Settlement
+from .services import post_payout
+
+
+def pending_payouts(db: Session, period: str, method: str) -> list[tuple[Settlement, Cluster]]:
+    rows = db.exec(select(Settlement, Cluster).join(Cluster, Cluster.id == Settlement.cluster_id)
+                   .where(Settlement.period == period, Settlement.payout_status == "pending",
+                          Settlement.payout_method == method).order_by(Cluster.name))
+    return list(rows.all())
+
+
+def pay_by_stripe(db: Session, config, settlement: Settlement, on: date) -> Settlement:
+    """One transfer per settlement (idempotency key per settlement: a retry pays once)."""
+    if settlement.payout_status != "pending" or settlement.payout_method != "stripe":
+        raise Conflict(_("Ce règlement n'attend pas de virement Stripe."))
+    if not stripe_enabled(config):
+        raise Conflict(_("Stripe n'est pas configuré."))
+    cluster = db.get(Cluster, settlement.cluster_id)
+    try:
+        transfer = stripe_client(config).v1.transfers.create(
+            params={"amount": settlement.closing_cents, "currency": "eur", "destination": cluster.stripe_account_id,
+                    "transfer_group": f"settlement-{settlement.period}",
+                    "metadata": {"settlement": str(settlement.id), "period": settlement.period}},
+            options={"idempotency_key": f"payout-{settlement.id}"})
+    except stripe.StripeError as exc:
+        raise Conflict(_("Stripe a refusé le virement : %(error)s", error=exc.user_message or str(exc))) from exc
+    post_payout(db, settlement, on, transfer.id)
+    return settlement
+
+
+def build_sepa_file(config, message_id: str, payments: list[dict], on: date) -> bytes:
+    """A pain.001.001.03 file checked against its schema."""
+    sepa = SepaTransfer({"name": config["FEDERATION_NAME"], "IBAN": config["FEDERATION_IBAN"],
+                         "BIC": config["FEDERATION_BIC"], "batch": True, "currency": "EUR"}, clean=True)
+    sepa.msg_id = message_id
+    for payment in payments:
+        sepa.add_payment({**payment, "execution_date": on})
+    return sepa.export(validate=True)
+
+
+def sepa_payout_file(db: Session, config, period: str, on: date, user_id: int | None) -> PayoutFile:
+    """One file for every pending SEPA payout of the month; each settlement is paid once."""
+    pending = pending_payouts(db, period, "sepa")
+    missing = [cluster.name for _s, cluster in pending if not cluster.iban]
+    if missing:
+        raise Invalid(_("IBAN manquant pour : %(clusters)s.", clusters=", ".join(missing)))
+    if not pending:
+        raise Conflict(_("Aucun règlement par virement SEPA en attente pour %(period)s.", period=period))
+    number = len(db.exec(select(PayoutFile.id)).all()) + 1
+    message_id = f"REGL-{period}-{number:04d}"
+    payments = [{"name": cluster.legal_name[:70], "IBAN": cluster.iban, "BIC": cluster.bic or "NOTPROVIDED",
+                 "amount": settlement.closing_cents, "description": f"Reglement {period} {cluster.name}"[:140],
+                 "endtoend_id": f"S{settlement.id}-{period}"} for settlement, cluster in pending]
+    xml = build_sepa_file(config, message_id, payments, on)
+    record = PayoutFile(period=period, message_id=message_id, total_cents=sum(p["amount"] for p in payments),
+                        count=len(payments), xml=xml.decode(), created_by=user_id)
+    db.add(record)
+    db.flush()
+    for settlement, _cluster in pending:
+        settlement.payout_file_id = record.id
+        post_payout(db, settlement, on, message_id)
+    return record

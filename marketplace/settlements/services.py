@@ -1,0 +1,209 @@
+"""Monthly settlements: each cluster's statement from the ledger, closing a month once, and payouts.
+
+A statement row is what one kind of event did to the cluster's claim on the federation (467):
+credits minus debits of its other accounts, per kind and account. Because every posting balances
+for each cluster, the rows add up to the claim's movement: opening + rows = closing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..clusters.models import Cluster
+from ..core.errors import Conflict, Invalid
+from ..core.timeutil import utcnow
+from ..ledger.models import LedgerAccount, LedgerLine, LedgerTransaction
+from ..ledger.rules import Line, month_of, next_month, period_bounds
+from ..ledger.services import CLUSTER_ACCOUNTS, calendar, federation, of_cluster, owed_to, post
+from ..pools.services import close_month, pools_to_close
+from .models import Settlement
+
+KIND_ORDER = ("sale", "success_fee", "refund", "payment_fee", "pooled_cost", "rebate", "transfer",
+              "transfer_reversal", "payout", "other")
+KIND_LABELS = {"sale": "Ventes", "success_fee": "Success fees", "refund": "Remboursements",
+               "payment_fee": "Frais de paiement", "pooled_cost": "Coûts mutualisés",
+               "rebate": "Ristournes fournisseurs", "transfer": "Virements Stripe des parts",
+               "transfer_reversal": "Reprises de virements Stripe", "payout": "Règlements reçus",
+               "other": "Autres"}
+CLAIM = "467"
+
+
+@dataclass
+class Statement:
+    cluster_id: int
+    period: str
+    opening_cents: int
+    rows: list[dict] = field(default_factory=list)  # kind, code, label, cents
+    claim_movement_cents: int = 0
+
+    @property
+    def closing_cents(self) -> int:
+        return self.opening_cents + self.claim_movement_cents
+
+    @property
+    def rows_total_cents(self) -> int:
+        return sum(row["cents"] for row in self.rows)
+
+    @property
+    def balances(self) -> bool:
+        """The rows explain the claim's movement to the cent."""
+        return self.rows_total_cents == self.claim_movement_cents
+
+    def to_json(self) -> str:
+        return json.dumps({"rows": self.rows, "claim_movement_cents": self.claim_movement_cents}, ensure_ascii=False)
+
+
+def row_label(kind: str, code: str) -> str:
+    return f"{KIND_LABELS.get(kind, kind)} — {CLUSTER_ACCOUNTS.get(code, code)}"
+
+
+def _openings(db: Session, period: str) -> dict[int, int]:
+    """Each cluster's claim at the start of the month: its last settlement's closing (0 before any)."""
+    latest = (select(Settlement.cluster_id, func.max(Settlement.period).label("period"))
+              .where(Settlement.period < period).group_by(Settlement.cluster_id).subquery())
+    rows = db.exec(select(Settlement.cluster_id, Settlement.closing_cents)
+                   .join(latest, (latest.c.cluster_id == Settlement.cluster_id) & (latest.c.period == Settlement.period)))
+    return dict(rows.all())
+
+
+def statements(db: Session, period: str, cluster_id: int | None = None) -> dict[int, Statement]:
+    """Every cluster's statement for a month (or one cluster's), from one grouped read of the ledger."""
+    query = (select(LedgerAccount.cluster_id, LedgerLine.kind, LedgerAccount.code,
+                    func.sum(LedgerLine.credit_cents - LedgerLine.debit_cents))
+             .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id)
+             .where(LedgerLine.period == period, LedgerAccount.key.startswith("cluster-"),
+                    LedgerLine.kind != "rebate_redistribution")
+             .group_by(LedgerAccount.cluster_id, LedgerLine.kind, LedgerAccount.code))
+    if cluster_id is not None:
+        query = query.where(LedgerAccount.cluster_id == cluster_id)
+    openings = _openings(db, period)
+    result: dict[int, Statement] = {}
+    for owner, opening in openings.items():
+        if opening and (cluster_id is None or owner == cluster_id):
+            result[owner] = Statement(owner, period, opening)
+    grouped = defaultdict(list)
+    for owner, kind, code, cents in db.exec(query).all():
+        grouped[owner].append((kind, code, int(cents)))
+    for owner, rows in grouped.items():
+        statement = result.setdefault(owner, Statement(owner, period, openings.get(owner, 0)))
+        for kind, code, cents in rows:
+            if code == CLAIM:
+                statement.claim_movement_cents -= cents  # debit - credit: the claim grows with debits
+            elif cents:
+                statement.rows.append({"kind": kind, "code": code, "label": row_label(kind, code), "cents": cents})
+        order = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        statement.rows.sort(key=lambda row: (order.get(row["kind"], len(order)), row["code"]))
+    if cluster_id is not None and cluster_id not in result:
+        result[cluster_id] = Statement(cluster_id, period, openings.get(cluster_id, 0))
+    return result
+
+
+def last_closed(db: Session) -> str | None:
+    return calendar(db).closed_through
+
+
+def first_open_period(db: Session) -> str | None:
+    """The month to close next: after the last closed one, else the earliest month with postings."""
+    closed = last_closed(db)
+    if closed is not None:
+        return next_month(closed)
+    earliest = db.exec(select(func.min(LedgerTransaction.period))).one()
+    return earliest
+
+
+@dataclass
+class CloseResult:
+    period: str
+    settlements: list[Settlement]
+    pools_closed: list[str]
+    pools_left: list[str]
+    already_closed: bool = False
+
+
+def close_period(db: Session, period: str, today: date) -> CloseResult:
+    """Close a month once for every cluster: pooled costs allocated, statements frozen, payouts due.
+
+    Closing the same month again changes nothing; postings made later for that month count in
+    the next open month. Months close in order and only once they are over.
+    """
+    row = calendar(db, for_update=True)
+    if row.closed_through is not None and period <= row.closed_through:
+        kept = db.exec(select(Settlement).where(Settlement.period == period).order_by(Settlement.cluster_id)).all()
+        return CloseResult(period, list(kept), [], [], already_closed=True)
+    if period_bounds(period)[1] >= today:
+        raise Conflict(_("Le mois %(period)s n'est pas terminé.", period=period))
+    expected = first_open_period(db)
+    if expected is not None and period > expected:
+        raise Conflict(_("Clôturez d'abord %(period)s.", period=expected))
+    closed, left = [], []
+    for pool in pools_to_close(db, period):
+        try:
+            with db.begin_nested():
+                close_month(db, pool, period, today)
+            closed.append(pool.name)
+        except (Invalid, Conflict) as exc:
+            left.append(exc.message)
+    settlements = []
+    for _cluster, statement in sorted(statements(db, period).items()):
+        if not statement.rows and not statement.opening_cents and not statement.claim_movement_cents:
+            continue
+        settlements.append(_freeze(db, statement))
+    row.closed_through = period
+    db.add(row)
+    db.flush()
+    return CloseResult(period, settlements, closed, left)
+
+
+def _freeze(db: Session, statement: Statement) -> Settlement:
+    if not statement.balances:
+        raise AssertionError(f"statement of cluster {statement.cluster_id} does not balance")
+    cluster = db.get(Cluster, statement.cluster_id)
+    closing = statement.closing_cents
+    method = ("stripe" if cluster.stripe_account_id else "sepa") if closing > 0 else None
+    settlement = Settlement(cluster_id=statement.cluster_id, period=statement.period,
+                            opening_cents=statement.opening_cents, closing_cents=closing,
+                            figures_json=statement.to_json(), payout_method=method,
+                            payout_status="pending" if closing > 0 else ("carried" if closing < 0 else "none"))
+    db.add(settlement)
+    db.flush()
+    return settlement
+
+
+def figures(settlement: Settlement) -> Statement:
+    """A closed settlement's frozen statement."""
+    data = json.loads(settlement.figures_json)
+    return Statement(settlement.cluster_id, settlement.period, settlement.opening_cents, data["rows"],
+                     data["claim_movement_cents"])
+
+
+def settlement_of(db: Session, cluster_id: int, period: str) -> Settlement | None:
+    return db.exec(select(Settlement).where(Settlement.cluster_id == cluster_id, Settlement.period == period)).first()
+
+
+def post_payout(db: Session, settlement: Settlement, on: date, reference: str) -> None:
+    """The federation pays a cluster what it owed at the end of the month."""
+    label = f"Règlement {settlement.period} — {reference}"
+    post(db, f"payout:{settlement.id}", label, [
+        Line(owed_to(settlement.cluster_id), debit_cents=settlement.closing_cents, label=label),
+        Line(federation("512"), credit_cents=settlement.closing_cents, label=label),
+        Line(of_cluster(settlement.cluster_id, "512"), debit_cents=settlement.closing_cents, label=label),
+        Line(of_cluster(settlement.cluster_id, CLAIM), credit_cents=settlement.closing_cents, label=label)],
+        on, "payout", "BQ")
+    settlement.payout_status, settlement.payout_reference, settlement.paid_at = "paid", reference[:64], utcnow()
+    db.add(settlement)
+    db.flush()
+
+
+def periods_with_settlements(db: Session) -> list[str]:
+    return list(db.exec(select(Settlement.period).distinct().order_by(Settlement.period.desc())).all())
+
+
+def current_period(today: date) -> str:
+    return month_of(today)

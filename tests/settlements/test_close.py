@@ -1,0 +1,101 @@
+"""Closing a month: every cluster's statement balances, closing twice changes nothing, late events
+count in the next open month, payouts are made once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from lxml import etree
+from sqlmodel import select
+
+from marketplace.core.errors import Conflict
+from marketplace.ledger.models import LedgerTransaction
+from marketplace.ledger.services import balance, of_cluster, owed_to
+from marketplace.payments.services import record_manual_payment, record_refund
+from marketplace.pools.models import PooledCost
+from marketplace.pools.services import set_participant
+from marketplace.settlements.models import Settlement
+from marketplace.settlements.payouts import sepa_payout_file
+from marketplace.settlements.services import close_period, figures, statements
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture()
+def month(app, db, factories):
+    """October: a sale of cluster A, and a veille subscription of 300 € shared by A, B and C."""
+    with app.test_request_context():
+        a, b, c = (factories.make_cluster(slug=s, iban="FR7630006000011234567890189", bic="AGRIFRPP")
+                   for s in ("alpha", "beta", "gamma"))
+        admin = factories.make_user("tresor@federation.fr", is_platform_admin=True)
+        order = factories.make_order(factories.make_offer(a, list_price_cents=50_000))
+        record_manual_payment(db, order, order.total_incl_cents, date(2026, 10, 14), admin.id)
+        pool = PooledCost(name="Veille", kind="strategic_purchase", supplier_name="Veille SA", sharing_key="equal",
+                          monthly_cost_cents=30_000, starts_on=date(2026, 1, 1))
+        db.add(pool)
+        db.flush()
+        for cluster in (a, b, c):
+            set_participant(db, pool, cluster.id, date(2026, 1, 1), None, None)
+        db.commit()
+        return a, b, c, admin, order
+
+
+def test_closing_a_month_freezes_balanced_statements_and_pooled_costs(app, db, month):
+    a, b, c, _admin, _order = month
+    with app.test_request_context():
+        result = close_period(db, "2026-10", TODAY)
+        db.commit()
+    assert result.pools_closed == ["Veille"] and result.pools_left == []
+    by_cluster = {s.cluster_id: s for s in result.settlements}
+    assert set(by_cluster) == {a.id, b.id, c.id}
+    sa = figures(by_cluster[a.id])
+    assert sa.balances and sa.closing_cents == 60_000 - 10_000  # sale incl. VAT minus its veille share
+    assert {(row["kind"], row["code"]): row["cents"] for row in sa.rows} == {
+        ("sale", "706"): 50_000, ("sale", "44571"): 10_000, ("pooled_cost", "604"): -10_000}
+    assert by_cluster[a.id].payout_status == "pending" and by_cluster[a.id].payout_method == "sepa"
+    assert by_cluster[b.id].closing_cents == -10_000 and by_cluster[b.id].payout_status == "carried"
+    assert balance(db, of_cluster(a.id, "467")) == by_cluster[a.id].closing_cents
+
+
+def test_closing_again_changes_nothing_and_late_events_fall_in_the_next_month(app, db, month):
+    a, _b, _c, admin, order = month
+    with app.test_request_context():
+        first = close_period(db, "2026-10", TODAY)
+        db.commit()
+        ids = [s.id for s in first.settlements]
+        count = len(db.exec(select(LedgerTransaction)).all())
+        again = close_period(db, "2026-10", TODAY)
+        assert again.already_closed and [s.id for s in again.settlements] == ids
+        assert len(db.exec(select(LedgerTransaction)).all()) == count
+        refund = record_refund(db, order, 12_000, "Annulation", "bank_transfer", admin.id, date(2026, 10, 30))
+        db.commit()
+        late = db.exec(select(LedgerTransaction).where(LedgerTransaction.idempotency_key == f"refund:{refund.id}")).one()
+        assert late.occurred_on == date(2026, 10, 30) and late.period == "2026-11"
+        assert figures(db.get(Settlement, ids[0])).closing_cents == first.settlements[0].closing_cents
+        november = statements(db, "2026-11")[a.id]
+        assert november.opening_cents == 50_000 and november.closing_cents == 50_000 - 12_000 and november.balances
+
+
+def test_months_close_in_order_and_only_once_over(app, db, month):
+    with app.test_request_context():
+        with pytest.raises(Conflict, match="pas terminé"):
+            close_period(db, "2026-11", TODAY)
+        with pytest.raises(Conflict, match="2026-10"):
+            close_period(db, "2026-11", date(2026, 12, 3))
+
+
+def test_a_sepa_file_pays_each_pending_settlement_once(app, db, month):
+    a, *_rest, admin, _order = month
+    with app.test_request_context():
+        close_period(db, "2026-10", TODAY)
+        payout = sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
+        db.commit()
+        assert payout.count == 1 and payout.total_cents == 50_000
+        tree = etree.fromstring(payout.xml.encode())
+        ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+        assert tree.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns) == "500.00"
+        assert tree.findtext(".//p:CdtTrfTxInf/p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == "FR7630006000011234567890189"
+        assert balance(db, of_cluster(a.id, "467")) == 0 and balance(db, owed_to(a.id)) == 0
+        with pytest.raises(Conflict):
+            sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
