@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import stripe
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -14,16 +13,15 @@ from ..checkout.services import lines_of
 from ..config import stripe_enabled
 from ..core.errors import Conflict
 from ..core.timeutil import utcnow
+from ..invoicing.models import Invoice
+from ..invoicing.services import invoices_of
 from .models import Payment, Refund, StripeEvent
 from .services import apply_payment, record_refund, refunded_cents
+from .stripe_api import stripe_client
+from .transfers import PAID_IN_FULL, reverse_transfers, transfer_shares
 
 HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
            "checkout.session.async_payment_failed", "checkout.session.expired", "charge.refunded")
-
-
-def stripe_client(config) -> stripe.StripeClient:
-    base = {"api": config["STRIPE_API_BASE"]} if config.get("STRIPE_API_BASE") else None
-    return stripe.StripeClient(config["STRIPE_SECRET_KEY"], base_addresses=base, max_network_retries=2)
 
 
 def checkout_session_params(order: Order, lines: list[OrderLine], success_url: str, cancel_url: str) -> dict:
@@ -62,7 +60,7 @@ def start_card_payment(db: Session, config, order: Order, success_url: str, canc
     return session.url
 
 
-def handle_event(db: Session, event) -> str:
+def handle_event(db: Session, config, event) -> str:
     """Apply one verified webhook event exactly once; returns what happened (kept with the event)."""
     try:
         with db.begin_nested():
@@ -72,7 +70,7 @@ def handle_event(db: Session, event) -> str:
     except IntegrityError:
         return "duplicate"
     obj = event.data.object.to_dict() if hasattr(event.data.object, "to_dict") else dict(event.data.object)
-    outcome = _dispatch(db, event.type, obj) if event.type in HANDLED else "ignored"
+    outcome = _dispatch(db, config, event.type, obj) if event.type in HANDLED else "ignored"
     record.outcome = outcome
     db.add(record)
     db.flush()
@@ -84,9 +82,9 @@ def _order_for_session(db: Session, session) -> Order | None:
     return db.exec(select(Order).where(Order.number == number)).first() if number else None
 
 
-def _dispatch(db: Session, kind: str, obj) -> str:
+def _dispatch(db: Session, config, kind: str, obj) -> str:
     if kind == "charge.refunded":
-        return _refunded(db, obj)
+        return _refunded(db, config, obj)
     order = _order_for_session(db, obj)
     if order is None:
         return "unknown_order"
@@ -103,10 +101,21 @@ def _dispatch(db: Session, kind: str, obj) -> str:
                       booked_on=date.today(), match_status="unmatched")
     if payment.amount_cents <= 0:
         return "no_amount"
-    return apply_payment(db, payment, order).match_status
+    apply_payment(db, payment, order)
+    if payment.match_status in PAID_IN_FULL:  # the card paid the order: each cluster's claim goes on to it
+        transfer_shares(db, config, order)
+    return payment.match_status
 
 
-def _refunded(db: Session, charge) -> str:
+def _book_card_refund(db: Session, order: Order, amount_cents: int, reason: str,
+                      user_id: int | None) -> tuple[Refund, list[Invoice]]:
+    """Book a card refund; returns it with the credit notes it issued (the order's notes not there before)."""
+    before = {doc.id for doc in invoices_of(db, order.id)}
+    refund = record_refund(db, order, amount_cents, reason, "stripe", user_id, date.today())
+    return refund, [doc for doc in invoices_of(db, order.id) if doc.kind == "credit_note" and doc.id not in before]
+
+
+def _refunded(db: Session, config, charge) -> str:
     """A refund made on Stripe (here or in its dashboard): book what is not booked yet, with credit notes."""
     payment = db.exec(select(Payment).where(Payment.external_id == charge.get("payment_intent"))).first()
     if payment is None or payment.order_id is None:
@@ -115,7 +124,8 @@ def _refunded(db: Session, charge) -> str:
     missing = int(charge.get("amount_refunded") or 0) - refunded_cents(db, order.id)
     if missing <= 0:
         return "already_recorded"
-    record_refund(db, order, missing, "Stripe", "stripe", None, date.today())
+    refund, notes = _book_card_refund(db, order, missing, "Stripe", None)
+    reverse_transfers(db, config, order, refund, notes)
     return db.get(Order, order.id).status
 
 
@@ -124,13 +134,15 @@ def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason:
     payment = db.exec(select(Payment).where(Payment.order_id == order.id, Payment.source == "stripe")).first()
     if payment is None:
         raise Conflict(_("Cette commande n'a pas été payée par carte."))
-    refund = record_refund(db, order, amount_cents, reason, "stripe", user_id, date.today())
+    refund, notes = _book_card_refund(db, order, amount_cents, reason, user_id)
     created = stripe_client(config).v1.refunds.create(
         params={"payment_intent": payment.external_id, "amount": amount_cents, "metadata": {"order": order.number}},
         options={"idempotency_key": f"refund-{order.number}-{refund.id}"})
     refund.stripe_refund_id = created.id
     db.add(refund)
     db.flush()
+    # Only once the buyer is refunded: a refund Stripe refuses must take nothing back from the clusters.
+    reverse_transfers(db, config, order, refund, notes)
     return refund
 
 

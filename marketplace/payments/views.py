@@ -61,7 +61,7 @@ def stripe_webhook():
     except (ValueError, stripe.SignatureVerificationError):
         return {"error": "invalid payload or signature"}, 400
     db = get_db()
-    outcome = handle_event(db, event)
+    outcome = handle_event(db, current_app.config, event)
     db.commit()
     log.info("stripe event %s (%s): %s", event.id, event.type, outcome)
     return {"received": True, "outcome": outcome}
