@@ -32,6 +32,8 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     pagecache.init_app(app)
 
     from .admin import orders as _admin_orders  # noqa: F401  (routes of the admin blueprint)
+    from .admin import pools as _admin_pools  # noqa: F401
+    from .admin import settlements as _admin_settlements  # noqa: F401
     from .admin.views import bp as admin_bp
     from .api import orders as _api_orders  # noqa: F401  (routes of the api blueprint)
     from .api.views import bp as api_bp

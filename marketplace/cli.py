@@ -25,8 +25,8 @@ def _upgrade() -> None:
 def _load_demo() -> dict[str, int]:
     from .demo import load_demo
 
-    with _session() as db:
-        counts = load_demo(db)
+    with _session() as db, current_app.test_request_context():
+        counts = load_demo(db, hold_minutes=current_app.config["HOLD_MINUTES"])
         db.commit()
     return counts
 

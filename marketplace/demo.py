@@ -128,7 +128,7 @@ CLUSTERS: list[dict] = [
 # (cluster, cluster, reciprocity discount %, share of the first cluster on joint sales %)
 PARTNERSHIPS = [
     ("neopolia", "emc2", 15, 50),
-    ("atlanpack", "neopolia", 10, 60),
+    ("atlanpack", "neopolia", 10, 60, 300),  # the platform keeps 3 % of their co-produced trade show
     ("cosmetic-valley", "atlanpack", 10, 50),
     ("silicon-sentier", "cosmetic-valley", 20, 50),
     ("mecabourg", "eco-energies", 10, 50),
@@ -224,7 +224,8 @@ def _user(db: Session, email: str, **values) -> User:
     return user
 
 
-def load_demo(db: Session, today: date | None = None) -> dict[str, int]:
+def load_demo(db: Session, today: date | None = None, with_money: bool = True,
+              hold_minutes: int = 30) -> dict[str, int]:
     """Create whatever part of the demo federation is missing; returns counts of what exists."""
     year = (today or date.today()).year
     clusters: dict[str, Cluster] = {}
@@ -239,12 +240,12 @@ def load_demo(db: Session, today: date | None = None) -> dict[str, int]:
                 min_headcount=tier.min_headcount, max_headcount=tier.max_headcount,
                 fee_cents=tier.fee_euros * 100, max_years=tier.max_years,
                 description_fr=tier.description_fr, position=position)
-    for a, b, discount, share_a in PARTNERSHIPS:
+    for a, b, discount, share_a, *fee in PARTNERSHIPS:
         first, second = sorted((clusters[a], clusters[b]), key=lambda c: c.id)
         share_first = share_a if first.slug == a else 100 - share_a
         _get_or_create(db, Partnership, {"cluster_a_id": first.id, "cluster_b_id": second.id},
                        reciprocity_discount_bps=discount * 100, share_a_bps=share_first * 100,
-                       share_b_bps=(100 - share_first) * 100)
+                       share_b_bps=(100 - share_first) * 100, platform_fee_bps=fee[0] if fee else None)
     organizations = []
     for name, kind, siret, vat, headcount, city, email in ORGANIZATIONS:
         lookup = {"siret": siret} if siret else {"name": name}
@@ -269,6 +270,11 @@ def load_demo(db: Session, today: date | None = None) -> dict[str, int]:
 
     load_demo_offers(db, clusters, year)
     db.flush()
+    if with_money:
+        from .demo_money import load_demo_money
+
+        load_demo_money(db, clusters, admin.id, today or date.today(), hold_minutes)
+        db.flush()
     return {"clusters": len(clusters), "organizations": len(organizations), "admin": admin.id}
 
 

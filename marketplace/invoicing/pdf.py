@@ -26,7 +26,7 @@ def percent(bps: int) -> str:
     return f"{bps / 100:g}".replace(".", ",") + " %"
 
 
-class _Document(FPDF):
+class PdfDocument(FPDF):
     def __init__(self):
         super().__init__(format="A4")
         self.set_auto_page_break(auto=True, margin=18)
@@ -58,7 +58,7 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     buyer = json.loads(invoice.buyer_json)
     lines = json.loads(invoice.lines_json)
     credit = invoice.kind == "credit_note"
-    pdf = _Document()
+    pdf = PdfDocument()
     pdf.set_title(invoice.number)
     pdf.add_page()
     pdf.text_line(issuer["legal_name"], 13, bold=True, height=7)
@@ -104,7 +104,7 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     return bytes(pdf.output())
 
 
-def _lines_table(pdf: _Document, lines: list[dict]) -> None:
+def _lines_table(pdf: PdfDocument, lines: list[dict]) -> None:
     widths = (88, 14, 26, 26, 22)
     pdf.font(8, bold=True)
     for width, title in zip(widths, ("Désignation", "Qté", "PU", "Total HT", "TVA"), strict=True):

@@ -66,7 +66,8 @@ def share_month(cost_cents: int, key: str, first: date, last: date, participants
         if key == "equal":
             weight, basis = days, f"{presence} × 1 part"
         elif key == "members":
-            weight, basis = days * p.members, f"{presence} × {p.members} adhérents"
+            weight = days * p.members
+            basis = f"{presence} × {p.members} adhérent" + ("s" if p.members > 1 else "")
         elif key == "fixed":
             weight = days * (p.fixed_bps or 0)
             basis = f"{presence} × {_centi_text(p.fixed_bps or 0)} %"

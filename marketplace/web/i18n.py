@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_currency, get_locale
+from flask_babel import Babel, format_currency, format_decimal, get_locale
 from flask_login import current_user
 
 LANGUAGES = ("fr", "en")
@@ -38,6 +38,15 @@ def bps(value: int | None) -> str:
     return babel_format_percent(Decimal(value) / 10000, locale=get_locale(), decimal_quantization=False)
 
 
+def centi(value: int | None) -> str:
+    """Hundredths (hours, days) as a locale-formatted number: 1250 -> "12,5"."""
+    if value is None:
+        return ""
+    from decimal import Decimal
+
+    return format_decimal(Decimal(value) / 100)
+
+
 def localized(obj, field: str) -> str:
     """Pick `field_fr` or `field_en` of a record by the current language, falling back to French."""
     lang = str(get_locale() or "fr")[:2]
@@ -49,5 +58,6 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["bps"] = bps
+    app.jinja_env.filters["centi"] = centi
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "fr")[:2]

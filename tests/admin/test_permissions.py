@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from marketplace.models import metadata
+from marketplace.pools.models import PooledCost, PoolParticipant
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_siret
 
@@ -16,6 +19,11 @@ ALLOW_ADMINS_OF_A = {"staff_a", "platform_admin"}
 
 def _valid_forms(world) -> dict[str, dict]:
     return {
+        "pool": dict(name="Graphiste partagé", kind="shared_function", provider=str(world["a"].id),
+                     monthly_cost="1200", sharing_key="equal", usage_unit="hours", starts_on="2026-01-01"),
+        "usage": {"action": "usage", "u-cluster_id": str(world["a"].id), "u-day": "2026-11-03", "u-quantity": "2,5"},
+        "participant": {"action": "participant", "p-cluster_id": str(world["b"].id), "p-joined_on": "2026-11-01"},
+        "close": dict(period="2026-10"),
         "edit": dict(slug="cluster-a", name="Cluster A renommé", legal_name="Association A", siret=make_siret(901),
                      vat_regime="liable", region="Bretagne", sector="Mer", staff_fte="3"),
         "members": dict(name="Nouvelle Entreprise", kind="company", siret=make_siret(902), headcount="10",
@@ -83,6 +91,18 @@ MATRIX = [
     ("fec", "GET", "/console/clusters/{a}/fec/2026", ALLOW_ADMINS_OF_A, None),
     ("new-cluster-page", "GET", "/console/clusters/new", {"platform_admin"}, None),
     ("new-cluster", "POST", "/console/clusters/new", {"platform_admin"}, "new"),
+    ("pools-page", "GET", "/console/pools", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, None),
+    ("pool-new", "POST", "/console/pools", {"platform_admin"}, "pool"),
+    ("pool-page", "GET", "/console/pools/{pool}", ALLOW_ALL_STAFF_OF_A, None),
+    ("pool-usage", "POST", "/console/pools/{pool}", ALLOW_ALL_STAFF_OF_A, "usage"),
+    ("pool-participant", "POST", "/console/pools/{pool}", {"platform_admin"}, "participant"),
+    ("cluster-settlements", "GET", "/console/clusters/{a}/settlements", ALLOW_ALL_STAFF_OF_A, None),
+    ("statement", "GET", "/console/clusters/{a}/settlements/2026-10", ALLOW_ALL_STAFF_OF_A, None),
+    ("statement-pdf", "GET", "/console/clusters/{a}/settlements/2026-10.pdf", ALLOW_ALL_STAFF_OF_A, None),
+    ("statement-csv", "GET", "/console/clusters/{a}/settlements/2026-10.csv", ALLOW_ALL_STAFF_OF_A, None),
+    ("ledger-of-a", "GET", "/console/ledger?cluster={a}", ALLOW_ALL_STAFF_OF_A, None),
+    ("ledger-of-federation", "GET", "/console/ledger", {"platform_admin"}, None),
+    ("settlement-close", "POST", "/console/settlements/close", {"platform_admin"}, "close"),
 ]
 
 
@@ -108,7 +128,13 @@ def world(factories):
     review = factories.make_order(sponsorship, status="awaiting_approval", organization_id=organization.id)
     pending = factories.make_order(factories.make_offer(a, list_price_cents=3000))
     paid = factories.make_order(factories.make_offer(a, list_price_cents=5000), status="paid", paid_cents=6000)
-    return dict(a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+    pool = PooledCost(name="Veille partagée", kind="strategic_purchase", supplier_name="Veille SA",
+                      monthly_cost_cents=30000, sharing_key="usage", starts_on=date(2026, 1, 1))
+    factories.db.add(pool)
+    factories.db.flush()
+    factories.db.add(PoolParticipant(pooled_cost_id=pool.id, cluster_id=a.id, joined_on=date(2026, 1, 1)))
+    factories.db.commit()
+    return dict(pool=pool, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
                 rate=rate, review=review, pending=pending, paid=paid)
 
 
@@ -126,7 +152,7 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
         assert login(client, world["users"][role].email, PASSWORD).status_code == 303
     url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
                       variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id,
-                      paid=world["paid"].id)
+                      paid=world["paid"].id, pool=world["pool"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from marketplace.core.errors import Conflict, Invalid
 from marketplace.ledger.models import LedgerTransaction
 from marketplace.ledger.services import balance, federation, of_cluster, owed_to
-from marketplace.pools.models import PooledCost, PoolParticipant
+from marketplace.pools.models import PooledCost
 from marketplace.pools.services import close_month, record_usage, set_participant
 
 TODAY = date(2026, 12, 5)

@@ -1,0 +1,226 @@
+"""Console: monthly settlements (the federation closes a month and pays), each cluster's statements,
+and the ledger entries behind every figure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import col, select
+
+from ..clusters.models import Cluster
+from ..core.errors import DomainError, NotFound
+from ..db import get_db
+from ..ledger.queries import EntryFilter, entries, entries_csv
+from ..ledger.rules import month_of, period_bounds
+from ..ledger.services import CLUSTER_ACCOUNTS, FEDERATION_ACCOUNTS
+from ..settlements.documents import statement_csv, statement_pdf
+from ..settlements.models import PayoutFile, Settlement
+from ..settlements.payouts import pay_by_stripe, sepa_payout_file
+from ..settlements.services import (
+    KIND_LABELS,
+    close_period,
+    figures,
+    first_open_period,
+    last_closed,
+    settlement_of,
+    statements,
+)
+from ..web.guards import (
+    can_view_cluster_console,
+    is_platform_admin,
+    platform_admin_required,
+    require,
+    staff_required,
+    staff_roles,
+)
+from ..web.htmx import render
+from .views import _cluster_for_staff, bp
+
+
+def _valid_period(period: str) -> str:
+    try:
+        period_bounds(period)
+    except ValueError:
+        abort(404)
+    return period
+
+
+def _attachment(data: bytes, mimetype: str, filename: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/settlements")
+@staff_required
+def settlements():
+    """The federation's view: the next month to close, and every closed month's settlements and payouts."""
+    if not is_platform_admin():
+        mine = sorted(staff_roles())
+        cluster = get_db().get(Cluster, mine[0]) if mine else None
+        if cluster is None:
+            abort(403)
+        return redirect(url_for("admin.cluster_settlements", slug=cluster.slug))
+    db = get_db()
+    names = {c.id: c for c in db.exec(select(Cluster))}
+    rows = db.exec(select(Settlement).order_by(col(Settlement.period).desc(), Settlement.cluster_id)).all()
+    by_period: dict[str, list[Settlement]] = {}
+    for row in rows:
+        by_period.setdefault(row.period, []).append(row)
+    files = db.exec(select(PayoutFile).order_by(col(PayoutFile.id).desc())).all()
+    return render("admin/settlements.html", by_period=by_period, clusters=names, files=files,
+                  next_period=first_open_period(db), closed_through=last_closed(db), today_period=month_of(date.today()))
+
+
+@bp.post("/settlements/close")
+@platform_admin_required
+def close_settlement_period():
+    db = get_db()
+    period = _valid_period(request.form.get("period", ""))
+    try:
+        result = close_period(db, period, date.today())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("admin.settlements"), code=303)
+    db.commit()
+    if result.already_closed:
+        flash(_("%(period)s était déjà clôturé : rien n'a changé.", period=period), "info")
+    else:
+        flash(_("%(period)s clôturé : %(count)d relevé(s).", period=period, count=len(result.settlements)), "success")
+    for problem in result.pools_left:
+        flash(_("Non réparti (comptera dans le mois suivant une fois réparti) : %(problem)s", problem=problem),
+              "error")
+    return redirect(url_for("admin.settlements"), code=303)
+
+
+@bp.post("/settlements/<period>/sepa")
+@platform_admin_required
+def sepa_payouts(period: str):
+    db = get_db()
+    try:
+        record = sepa_payout_file(db, current_app.config, _valid_period(period), date.today(), current_user.id)
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("admin.settlements"), code=303)
+    db.commit()
+    flash(_("Fichier de virements %(id)s prêt : %(count)d virement(s).", id=record.message_id, count=record.count),
+          "success")
+    return redirect(url_for("admin.settlements"), code=303)
+
+
+@bp.post("/settlements/pay/<int:settlement_id>")
+@platform_admin_required
+def stripe_payout(settlement_id: int):
+    db = get_db()
+    settlement = db.get(Settlement, settlement_id)
+    if settlement is None:
+        raise NotFound(_("Règlement introuvable."))
+    try:
+        pay_by_stripe(db, current_app.config, settlement, date.today())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("admin.settlements"), code=303)
+    db.commit()
+    flash(_("Virement Stripe envoyé."), "success")
+    return redirect(url_for("admin.settlements"), code=303)
+
+
+@bp.get("/payout-files/<int:file_id>.xml")
+@platform_admin_required
+def payout_file(file_id: int):
+    record = get_db().get(PayoutFile, file_id)
+    if record is None:
+        raise NotFound(_("Fichier introuvable."))
+    return _attachment(record.xml.encode(), "application/xml", f"{record.message_id}.xml")
+
+
+@bp.get("/clusters/<slug>/settlements")
+@staff_required
+def cluster_settlements(slug: str):
+    cluster = _cluster_for_staff(slug)
+    db = get_db()
+    rows = db.exec(select(Settlement).where(Settlement.cluster_id == cluster.id)
+                   .order_by(col(Settlement.period).desc())).all()
+    open_period = first_open_period(db) or month_of(date.today())
+    return render("admin/cluster_settlements.html", cluster=cluster, settlements=rows, open_period=open_period,
+                  current=statements(db, open_period, cluster.id)[cluster.id])
+
+
+def _statement(cluster: Cluster, period: str):
+    """The frozen statement of a closed month, or the running one of an open month."""
+    db = get_db()
+    settlement = settlement_of(db, cluster.id, period)
+    if settlement is not None:
+        return settlement, figures(settlement)
+    return None, statements(db, period, cluster.id)[cluster.id]
+
+
+@bp.get("/clusters/<slug>/settlements/<period>")
+@staff_required
+def statement(slug: str, period: str):
+    cluster = _cluster_for_staff(slug)
+    settlement, figures_ = _statement(cluster, _valid_period(period))
+    return render("admin/statement.html", cluster=cluster, settlement=settlement, statement=figures_,
+                  kinds=KIND_LABELS)
+
+
+@bp.get("/clusters/<slug>/settlements/<period>.pdf")
+@staff_required
+def statement_as_pdf(slug: str, period: str):
+    cluster = _cluster_for_staff(slug)
+    settlement, figures_ = _statement(cluster, _valid_period(period))
+    data = statement_pdf(cluster, figures_, current_app.config["FEDERATION_NAME"], settlement is not None)
+    return _attachment(data, "application/pdf", f"releve-{cluster.slug}-{period}.pdf")
+
+
+@bp.get("/clusters/<slug>/settlements/<period>.csv")
+@staff_required
+def statement_as_csv(slug: str, period: str):
+    cluster = _cluster_for_staff(slug)
+    _settlement, figures_ = _statement(cluster, _valid_period(period))
+    return _attachment(statement_csv(cluster, figures_), "text/csv; charset=utf-8",
+                       f"releve-{cluster.slug}-{period}.csv")
+
+
+def _entry_filter() -> tuple[EntryFilter, Cluster | None]:
+    """The filter from the query string; staff see their own clusters' accounts, admins also the federation's."""
+    db = get_db()
+    slug = request.args.get("cluster") or None
+    cluster = None
+    if slug:
+        cluster = db.exec(select(Cluster).where(Cluster.slug == slug)).first()
+        if cluster is None:
+            raise NotFound(_("Cluster introuvable."))
+        require(can_view_cluster_console(cluster.id))
+    else:
+        require(is_platform_admin())
+    period = request.args.get("period") or None
+    if period:
+        _valid_period(period)
+    return EntryFilter(cluster_id=cluster.id if cluster else None, period=period,
+                       kind=request.args.get("kind") or None, code=request.args.get("account") or None,
+                       transaction_id=request.args.get("transaction", type=int)), cluster
+
+
+@bp.get("/ledger")
+@staff_required
+def ledger():
+    """Ledger entries behind a figure, as a page or (format=csv) a spreadsheet file."""
+    where, cluster = _entry_filter()
+    rows = entries(get_db(), where)
+    if request.args.get("format") == "csv":
+        owner = cluster.slug if cluster else "federation"
+        return _attachment(entries_csv(rows), "text/csv; charset=utf-8",
+                           f"ecritures-{owner}-{where.period or 'tout'}.csv")
+    debit = sum(line.debit_cents for line, _a, _t in rows)
+    credit = sum(line.credit_cents for line, _a, _t in rows)
+    accounts = CLUSTER_ACCOUNTS if cluster else FEDERATION_ACCOUNTS
+    return render("admin/ledger.html", rows=rows, where=where, cluster=cluster, debit=debit, credit=credit,
+                  kinds=KIND_LABELS, accounts=accounts, args=request.args.to_dict())
