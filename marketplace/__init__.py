@@ -31,6 +31,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     guards.init_app(app)
     pagecache.init_app(app)
 
+    from .admin import agreements as _admin_agreements  # noqa: F401
     from .admin import orders as _admin_orders  # noqa: F401  (routes of the admin blueprint)
     from .admin import pools as _admin_pools  # noqa: F401
     from .admin import settlements as _admin_settlements  # noqa: F401

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, select
 
+from .agreements.models import SuccessFeeAgreement, SupplierAgreement
+from .agreements.services import close_rebate_year, declare_outcome, record_purchase, redistribute_rebate
 from .auth.models import User
 from .catalogue.models import Offer
 from .catalogue.services import viewer_for
@@ -42,6 +44,14 @@ SALES = [
 ]
 
 
+# cluster, supplier, rebate bps, purchases of the year before: (member email, cents)
+SUPPLIER_AGREEMENT = ("mecabourg", "Énergies de l'Ain", 250,
+                      [("contact@usinage-bressan.fr", 18_450_000), ("direction@decolletage-ain.fr", 4_120_033)])
+# cluster, offer slug, member email, rate bps, cap (cents), outcome, declared (cents), day of last month
+SUCCESS_FEE = ("neopolia", "accompagnement-appels-offres", "achats@chantiers-estuaire.fr", 100, 1_000_000,
+               "Marché de maintenance des navires de l'État remporté", 48_000_000, 24)
+
+
 def _last_month(today: date) -> str:
     first = today.replace(day=1)
     return month_of(date.fromordinal(first.toordinal() - 1))
@@ -49,7 +59,7 @@ def _last_month(today: date) -> str:
 
 def _pools(db: Session, clusters: dict[str, Cluster], period: str) -> None:
     first, _last = period_bounds(period)
-    start = date(first.year, 1, 1) if first.month > 1 else first
+    start = first  # the pooled costs start last month: that month is the demo's first allocation
     for name, kind, provider, cost, key, members, usage in POOLS:
         if db.exec(select(PooledCost).where(PooledCost.name == name)).first():
             continue
@@ -90,6 +100,44 @@ def _sales(db: Session, clusters: dict[str, Cluster], period: str, admin_id: int
             record_manual_payment(db, order, order.total_incl_cents, on, admin_id, "Virement de démonstration")
 
 
+def _agreements(db: Session, clusters: dict[str, Cluster], period: str, admin_id: int) -> None:
+    """Last year's purchasing agreement, its rebate posted in January and redistributed; a success fee
+    declared last month and paid."""
+    first, _last = period_bounds(period)
+    slug, supplier, bps, purchases = SUPPLIER_AGREEMENT
+    cluster = clusters[slug]
+    agreement = db.exec(select(SupplierAgreement).where(SupplierAgreement.cluster_id == cluster.id,
+                                                        SupplierAgreement.supplier_name == supplier)).first()
+    if agreement is None:
+        agreement = SupplierAgreement(cluster_id=cluster.id, supplier_name=supplier, year=first.year - 1,
+                                      rebate_bps=bps, description="Électricité et gaz des sites industriels")
+        db.add(agreement)
+        db.flush()
+        for month, (email, cents) in enumerate(purchases, start=3):
+            organization_id = db.exec(select(User.organization_id).where(User.email == email)).one()
+            record_purchase(db, agreement, organization_id, date(first.year - 1, month, 15), cents, "", admin_id)
+        close_rebate_year(db, agreement, date(first.year, 1, 20))
+        redistribute_rebate(db, agreement, date(first.year, 1, 20))
+    slug, offer_slug, email, rate, cap, outcome, declared, day = SUCCESS_FEE
+    cluster = clusters[slug]
+    organization_id = db.exec(select(User.organization_id).where(User.email == email)).one()
+    offer = db.exec(select(Offer).where(Offer.cluster_id == cluster.id, Offer.slug == offer_slug)).one()
+    terms = db.exec(select(SuccessFeeAgreement).where(SuccessFeeAgreement.offer_id == offer.id,
+                                                      SuccessFeeAgreement.organization_id == organization_id)).first()
+    if terms is None:
+        terms = SuccessFeeAgreement(cluster_id=cluster.id, offer_id=offer.id, organization_id=organization_id,
+                                    rate_bps=rate, cap_cents=cap, description="1 % du marché remporté, plafonné")
+        db.add(terms)
+        db.flush()
+    on = first.replace(day=day)
+    declaration = declare_outcome(db, terms, outcome, declared, admin_id, f"demo-{period}",
+                                  datetime.combine(on, time(9), tzinfo=UTC))
+    order = db.get(Order, declaration.order_id)
+    if order.status == "pending_payment":
+        record_manual_payment(db, order, order.total_incl_cents, on.replace(day=day + 3), admin_id,
+                              "Virement de démonstration")
+
+
 def load_demo_money(db: Session, clusters: dict[str, Cluster], admin_id: int, today: date,
                     hold_minutes: int) -> str:
     """Last month's activity, closed once (a later run leaves a closed month as it is); returns that month."""
@@ -99,6 +147,7 @@ def load_demo_money(db: Session, clusters: dict[str, Cluster], admin_id: int, to
         return period
     _pools(db, clusters, period)
     _sales(db, clusters, period, admin_id, hold_minutes)
+    _agreements(db, clusters, period, admin_id)
     while (next_period := first_open_period(db)) is not None and next_period <= period:
         close_period(db, next_period, today)  # earlier months with postings first: months close in order
     return period

@@ -73,6 +73,13 @@ def offers_for(year: int) -> list[dict]:
              summary_en="Monitoring pooled by EMC2, Neopolia and Atlanpack: 12 bulletins and 4 analysis notes.",
              list_price_cents=120000, member_price_cents=45000, included_in_tiers="classic-1000,classic-5000",
              coowners=[("neopolia", 3000), ("atlanpack", 2000)], themes=["veille", "composites"]),
+        dict(cluster="neopolia", slug="accompagnement-appels-offres", kind="service",
+             title_fr="Accompagnement aux appels d'offres", title_en="Tender response support",
+             summary_fr="Veille des marchés, montage du groupement et relecture de l'offre ; "
+                        "forfait plus 1 % du marché remporté (success fee plafonnée).",
+             summary_en="Tender watch, consortium building and review of the bid; "
+                        "a fixed fee plus 1% of the contract won (capped success fee).",
+             list_price_cents=250000, member_price_cents=150000, themes=["marchés", "industrie"]),
         dict(cluster="emc2", slug="formation-lean", kind="service",
              title_fr=f"Formation lean manufacturing ({nxt})", title_en=f"Lean manufacturing training ({nxt})",
              summary_fr="Deux jours pour les responsables de production, en inter-entreprises.",

@@ -178,12 +178,13 @@ def post_payment_received(db: Session, payment_id: int, amount_cents: int, order
                  Line(other, credit_cents=amount_cents, label=label)], on, "payment", "BQ", order_id=order_id)
 
 
-def post_sale(db: Session, order_id: int, number: str, lines: Sequence[SoldLine], on: date) -> LedgerTransaction:
+def post_sale(db: Session, order_id: int, number: str, lines: Sequence[SoldLine], on: date,
+              kind: str = "sale") -> LedgerTransaction:
     """A paid order: the buyer's debt is settled; issuers, co-owners and the platform earn their parts."""
     total = sum(line.excl_cents + line.vat_cents for line in lines)
     return post(db, f"order:{order_id}:paid", f"Vente {number}",
                 [Line(federation("411"), debit_cents=total, label=number), *_sale_lines(lines, number)], on,
-                "sale", "VT", order_id=order_id)
+                kind, "VT", order_id=order_id)
 
 
 def post_refund(db: Session, refund_id: int, order_id: int, number: str, lines: Sequence[SoldLine],

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
+from ..agreements.services import is_success_fee_order
 from ..checkout.models import Order
 from ..checkout.services import change_order_status
 from ..core.errors import Conflict, Invalid
@@ -53,7 +54,7 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
                 invoices = issue_invoices(db, order, payment.booked_on)
                 notify_order_paid(db, order, invoices)
                 post_sale(db, order.id, order.number, [line for i in invoices for line in sold_lines(i)],
-                          payment.booked_on)
+                          payment.booked_on, "success_fee" if is_success_fee_order(db, order.id) else "sale")
             db.add(order)
     db.add(payment)
     db.flush()

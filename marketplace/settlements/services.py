@@ -150,6 +150,11 @@ def close_period(db: Session, period: str, today: date) -> CloseResult:
             closed.append(pool.name)
         except (Invalid, Conflict) as exc:
             left.append(exc.message)
+    # An earlier month not paid yet is carried into this one: its amount is in this month's opening,
+    # so only the latest settlement of a cluster is ever paid (never twice).
+    for earlier in db.exec(select(Settlement).where(Settlement.period < period, Settlement.payout_status == "pending")):
+        earlier.payout_status = "carried"
+        db.add(earlier)
     settlements = []
     for _cluster, statement in sorted(statements(db, period).items()):
         if not statement.rows and not statement.opening_cents and not statement.claim_movement_cents:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from marketplace.agreements.models import SuccessFeeAgreement, SupplierAgreement
 from marketplace.models import metadata
 from marketplace.pools.models import PooledCost, PoolParticipant
 from tests.conftest import csrf_token, login
@@ -24,6 +25,11 @@ def _valid_forms(world) -> dict[str, dict]:
         "usage": {"action": "usage", "u-cluster_id": str(world["a"].id), "u-day": "2026-11-03", "u-quantity": "2,5"},
         "participant": {"action": "participant", "p-cluster_id": str(world["b"].id), "p-joined_on": "2026-11-01"},
         "close": dict(period="2026-10"),
+        "supplier-agreement": {"action": "supplier", "a-supplier_name": "Énergie Plus", "a-year": "2026",
+                               "a-rebate_percent": "2,5"},
+        "purchase": {"action": "purchase", "p-organization_id": str(world["membership"].organization_id),
+                     "p-day": "2026-05-04", "p-amount": "1 250,00"},
+        "declare": {"d-outcome": "Marché remporté", "d-declared": "480000", "d-idempotency_key": "cle-unique-1"},
         "edit": dict(slug="cluster-a", name="Cluster A renommé", legal_name="Association A", siret=make_siret(901),
                      vat_regime="liable", region="Bretagne", sector="Mer", staff_fte="3"),
         "members": dict(name="Nouvelle Entreprise", kind="company", siret=make_siret(902), headcount="10",
@@ -103,6 +109,14 @@ MATRIX = [
     ("ledger-of-a", "GET", "/console/ledger?cluster={a}", ALLOW_ALL_STAFF_OF_A, None),
     ("ledger-of-federation", "GET", "/console/ledger", {"platform_admin"}, None),
     ("settlement-close", "POST", "/console/settlements/close", {"platform_admin"}, "close"),
+    ("agreements-page", "GET", "/console/clusters/{a}/agreements", ALLOW_ALL_STAFF_OF_A, None),
+    ("agreement-new", "POST", "/console/clusters/{a}/agreements", ALLOW_ALL_STAFF_OF_A, "supplier-agreement"),
+    ("supplier-page", "GET", "/console/clusters/{a}/agreements/supplier/{supplier}", ALLOW_ALL_STAFF_OF_A, None),
+    ("supplier-purchase", "POST", "/console/clusters/{a}/agreements/supplier/{supplier}", ALLOW_ALL_STAFF_OF_A,
+     "purchase"),
+    ("success-page", "GET", "/console/clusters/{a}/agreements/success/{success}", ALLOW_ALL_STAFF_OF_A, None),
+    ("success-declare", "POST", "/console/clusters/{a}/agreements/success/{success}", ALLOW_ALL_STAFF_OF_A,
+     "declare"),
 ]
 
 
@@ -134,7 +148,11 @@ def world(factories):
     factories.db.flush()
     factories.db.add(PoolParticipant(pooled_cost_id=pool.id, cluster_id=a.id, joined_on=date(2026, 1, 1)))
     factories.db.commit()
-    return dict(pool=pool, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+    supplier = SupplierAgreement(cluster_id=a.id, supplier_name="Gaz Express", year=2026, rebate_bps=200)
+    success = SuccessFeeAgreement(cluster_id=a.id, offer_id=offer.id, organization_id=organization.id, rate_bps=100)
+    factories.db.add_all([supplier, success])
+    factories.db.commit()
+    return dict(supplier=supplier, success=success, pool=pool, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
                 rate=rate, review=review, pending=pending, paid=paid)
 
 
@@ -152,7 +170,8 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
         assert login(client, world["users"][role].email, PASSWORD).status_code == 303
     url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
                       variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id,
-                      paid=world["paid"].id, pool=world["pool"].id)
+                      paid=world["paid"].id, pool=world["pool"].id,
+                      supplier=world["supplier"].id, success=world["success"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)

@@ -99,3 +99,21 @@ def test_a_sepa_file_pays_each_pending_settlement_once(app, db, month):
         assert balance(db, of_cluster(a.id, "467")) == 0 and balance(db, owed_to(a.id)) == 0
         with pytest.raises(Conflict):
             sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
+
+
+def test_an_unpaid_month_is_carried_into_the_next_and_paid_once(app, db, month):
+    a, *_rest, admin, _order = month
+    with app.test_request_context():
+        close_period(db, "2026-10", TODAY)
+        november = close_period(db, "2026-11", date(2026, 12, 2))
+        db.commit()
+        october = db.exec(select(Settlement).where(Settlement.period == "2026-10",
+                                                   Settlement.cluster_id == a.id)).one()
+        assert october.payout_status == "carried"
+        latest = next(s for s in november.settlements if s.cluster_id == a.id)
+        assert latest.opening_cents == october.closing_cents == 50_000
+        assert latest.closing_cents == 50_000 - 10_000  # November's share of the veille
+        with pytest.raises(Conflict):
+            sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
+        payout = sepa_payout_file(db, app.config, "2026-11", date(2026, 12, 2), admin.id)
+        assert payout.total_cents == latest.closing_cents

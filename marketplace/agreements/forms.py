@@ -1,0 +1,42 @@
+"""Forms of agreements: a supplier agreement and its purchases, a success-fee agreement and its outcomes."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..catalogue.forms import AmountField
+from ..web.validators import strip
+
+
+class SupplierAgreementForm(FlaskForm):
+    supplier_name = StringField(_l("Fournisseur"), filters=[strip], validators=[DataRequired(), Length(max=160)])
+    year = IntegerField(_l("Année"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    rebate_percent = AmountField(_l("Ristourne (% du chiffre d'affaires)"),
+                                 validators=[InputRequired(), NumberRange(min=0.01, max=100)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=500)])
+
+
+class PurchaseForm(FlaskForm):
+    organization_id = SelectField(_l("Adhérent"), coerce=int)
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    amount = AmountField(_l("Montant HT (€)"), validators=[InputRequired(), NumberRange(min=0.01, max=100_000_000)])
+    note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=300)])
+
+
+class SuccessFeeAgreementForm(FlaskForm):
+    organization_id = SelectField(_l("Adhérent"), coerce=int)
+    offer_id = SelectField(_l("Prestation"), coerce=int)
+    rate_percent = AmountField(_l("Taux (% du montant déclaré)"), validators=[InputRequired(), NumberRange(min=0.01, max=100)])
+    minimum = AmountField(_l("Minimum (€ HT)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+    cap = AmountField(_l("Plafond (€ HT, facultatif)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=500)])
+
+
+class DeclarationForm(FlaskForm):
+    outcome = StringField(_l("Résultat"), filters=[strip], validators=[DataRequired(), Length(max=300)],
+                          description=_l("Ex. « Marché de maintenance des éoliennes remporté »"))
+    declared = AmountField(_l("Montant déclaré (€ HT)"), validators=[InputRequired(), NumberRange(min=0.01, max=10**10)])
+    idempotency_key = HiddenField(validators=[DataRequired(), Length(min=8, max=60)])

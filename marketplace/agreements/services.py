@@ -1,0 +1,167 @@
+"""Group purchasing (purchases, year-end rebate posted to the cluster, redistribution to members) and
+success fees (an outcome declared by staff raises an order for the fee)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..catalogue.models import Offer
+from ..checkout.models import Order, OrderLine
+from ..checkout.services import creditor_reference
+from ..clusters.models import Organization
+from ..core.errors import Conflict, Invalid
+from ..core.money import format_eur_fr, vat_cents
+from ..core.timeutil import utcnow
+from ..ledger.rules import Line
+from ..ledger.services import federation, of_cluster, owed_to, post
+from .models import (
+    RebateShare,
+    SuccessFeeAgreement,
+    SuccessFeeDeclaration,
+    SupplierAgreement,
+    SupplierPurchase,
+)
+from .rules import rebate_cents, redistribute, success_fee_cents
+
+
+def record_purchase(db: Session, agreement: SupplierAgreement, organization_id: int, day: date, amount_cents: int,
+                    note: str, user_id: int | None) -> SupplierPurchase:
+    """A member's purchase through the agreement, in its year, before the rebate is computed."""
+    if agreement.closed_on is not None:
+        raise Conflict(_("La ristourne de %(year)s est déjà calculée.", year=agreement.year))
+    if day.year != agreement.year:
+        raise Invalid(_("L'achat doit dater de %(year)s.", year=agreement.year), field="day")
+    if amount_cents <= 0:
+        raise Invalid(_("Le montant doit être positif."), field="amount")
+    if db.get(Organization, organization_id) is None:
+        raise Invalid(_("Adhérent inconnu."), field="organization_id")
+    purchase = SupplierPurchase(agreement_id=agreement.id, organization_id=organization_id, day=day,
+                                amount_cents=amount_cents, note=note[:300], recorded_by=user_id)
+    db.add(purchase)
+    db.flush()
+    return purchase
+
+
+def purchases_by_member(db: Session, agreement_id: int) -> list[tuple[int, int]]:
+    """(organization id, turnover) of the agreement, by organization id."""
+    rows = db.exec(select(SupplierPurchase.organization_id, func.sum(SupplierPurchase.amount_cents))
+                   .where(SupplierPurchase.agreement_id == agreement_id)
+                   .group_by(SupplierPurchase.organization_id).order_by(SupplierPurchase.organization_id)).all()
+    return [(organization_id, int(total)) for organization_id, total in rows]
+
+
+def close_rebate_year(db: Session, agreement: SupplierAgreement, on: date) -> SupplierAgreement:
+    """Compute the year's rebate and post it to the cluster (the supplier pays it through the federation)."""
+    if agreement.closed_on is not None:
+        return agreement
+    if on <= date(agreement.year, 12, 31):
+        raise Conflict(_("L'année %(year)s n'est pas terminée.", year=agreement.year))
+    turnover = sum(total for _org, total in purchases_by_member(db, agreement.id))
+    rebate = rebate_cents(turnover, agreement.rebate_bps)
+    if rebate > 0:
+        label = f"Ristourne {agreement.supplier_name} {agreement.year}"
+        post(db, f"rebate:{agreement.id}", label, [
+            Line(federation("4098"), debit_cents=rebate, label=label),
+            Line(owed_to(agreement.cluster_id), credit_cents=rebate, label=label),
+            Line(of_cluster(agreement.cluster_id, "467"), debit_cents=rebate, label=label),
+            Line(of_cluster(agreement.cluster_id, "609"), credit_cents=rebate, label=label)], on, "rebate")
+    agreement.rebate_cents, agreement.closed_on = rebate, on
+    db.add(agreement)
+    db.flush()
+    return agreement
+
+
+def redistribute_rebate(db: Session, agreement: SupplierAgreement, on: date) -> list[RebateShare]:
+    """Give the rebate back to the members pro rata of their purchases, to the cent, once."""
+    existing = db.exec(select(RebateShare).where(RebateShare.agreement_id == agreement.id)
+                       .order_by(RebateShare.organization_id)).all()
+    if existing:
+        return list(existing)
+    if agreement.closed_on is None:
+        raise Conflict(_("Calculez d'abord la ristourne de l'année."))
+    members = purchases_by_member(db, agreement.id)
+    parts = redistribute(agreement.rebate_cents or 0, [total for _org, total in members])
+    shares = [RebateShare(agreement_id=agreement.id, organization_id=org, purchases_cents=total, amount_cents=part)
+              for (org, total), part in zip(members, parts, strict=True)]
+    db.add_all(shares)
+    label = f"Ristourne {agreement.supplier_name} {agreement.year} reversée"
+    lines = []
+    for share in shares:
+        if share.amount_cents:
+            name = db.get(Organization, share.organization_id).name
+            lines += [Line(of_cluster(agreement.cluster_id, "709"), debit_cents=share.amount_cents, label=name),
+                      Line(of_cluster(agreement.cluster_id, "4191"), credit_cents=share.amount_cents, label=name)]
+    if lines:
+        post(db, f"rebate_redistribution:{agreement.id}", label, lines, on, "rebate_redistribution")
+    agreement.redistributed_on = on
+    db.add(agreement)
+    db.flush()
+    return shares
+
+
+def declare_outcome(db: Session, agreement: SuccessFeeAgreement, outcome: str, declared_cents: int,
+                    user_id: int | None, idempotency_key: str, now: datetime | None = None) -> SuccessFeeDeclaration:
+    """An outcome (a won tender, a funded project) raises one order for the fee; a double submit raises one."""
+    existing = db.exec(select(SuccessFeeDeclaration)
+                       .where(SuccessFeeDeclaration.idempotency_key == idempotency_key)).first()
+    if existing is not None:
+        return existing
+    if declared_cents <= 0:
+        raise Invalid(_("Le montant déclaré doit être positif."), field="declared")
+    if not outcome.strip():
+        raise Invalid(_("Décrivez le résultat (marché remporté, projet financé)."), field="outcome")
+    fee = success_fee_cents(declared_cents, agreement.rate_bps, agreement.min_cents, agreement.cap_cents)
+    declaration = SuccessFeeDeclaration(agreement_id=agreement.id, outcome=outcome.strip()[:300],
+                                        declared_cents=declared_cents, fee_cents=fee, declared_by=user_id,
+                                        idempotency_key=idempotency_key)
+    if fee > 0:
+        declaration.order_id = _raise_order(db, agreement, declaration, now or utcnow()).id
+    db.add(declaration)
+    db.flush()
+    return declaration
+
+
+def _percent(bps: int) -> str:
+    whole, rest = divmod(bps, 100)
+    return f"{whole},{rest:02d} %" if rest else f"{whole} %"
+
+
+def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: SuccessFeeDeclaration,
+                 now: datetime) -> Order:
+    """The fee as an order of the member, payable by transfer like any other (no stock held)."""
+    offer = db.get(Offer, agreement.offer_id)
+    organization = db.get(Organization, agreement.organization_id)
+    rate = offer.vat_rate_bps
+    tax = vat_cents(declaration.fee_cents, rate) if rate is not None else 0
+    order = Order(number=f"tmp-{secrets.token_hex(6)}", idempotency_key=f"success-fee:{declaration.idempotency_key}",
+                  access_token=secrets.token_urlsafe(24), organization_id=organization.id,
+                  payment_reference=f"tmp-{secrets.token_hex(6)}", total_excl_cents=declaration.fee_cents,
+                  total_vat_cents=tax, total_incl_cents=declaration.fee_cents + tax,
+                  billing_name=organization.name, billing_email=organization.email or "",
+                  billing_siret=organization.siret, billing_vat_number=organization.vat_number,
+                  billing_address=organization.address, billing_postal_code=organization.postal_code,
+                  billing_city=organization.city, terms_accepted_at=now, created_at=now)
+    db.add(order)
+    db.flush()
+    order.number = f"C{now.year}-{order.id:06d}"
+    order.payment_reference = creditor_reference(order.number)
+    description = f"Success fee — {offer.title_fr} : {declaration.outcome}"[:400]
+    db.add(OrderLine(order_id=order.id, offer_id=offer.id, cluster_id=agreement.cluster_id, kind=offer.kind,
+                     description=description, quantity=1, units=1, unit_list_cents=declaration.fee_cents,
+                     unit_price_cents=declaration.fee_cents, excl_cents=declaration.fee_cents, vat_rate_bps=rate,
+                     vat_exempt_mention=offer.vat_exempt_mention, vat_cents=tax,
+                     incl_cents=declaration.fee_cents + tax,
+                     adjustments_text=f"{_percent(agreement.rate_bps)} de {format_eur_fr(declaration.declared_cents)}"))
+    db.add(order)
+    db.flush()
+    return order
+
+
+def is_success_fee_order(db: Session, order_id: int) -> bool:
+    return db.exec(select(SuccessFeeDeclaration.id).where(SuccessFeeDeclaration.order_id == order_id)).first() \
+        is not None
