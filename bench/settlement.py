@@ -341,6 +341,10 @@ def close_previous_month(engine: Engine) -> None:
 
 # --- timings ----------------------------------------------------------------------------------------
 
+def spaced(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
 def timed(function: Callable[[], object]) -> tuple[float, object]:
     start = time.perf_counter()
     result = function()
@@ -410,7 +414,7 @@ def explain(engine: Engine) -> None:
 
 def report(times: dict[str, list[float]], lines: int) -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
-    print(f"\nlines in {PERIOD}: {lines:,}".replace(",", " "))
+    print(f"\nlines in {PERIOD}: {spaced(lines)}")
     print(f"{'part':<12}{'median':>10}{'min':>10}{'max':>10}{'x floor':>10}   runs (ms)")
     for name in ("floor", "statements", "close"):
         values = times[name]
@@ -454,8 +458,8 @@ def main() -> int:
         generator.month(PREVIOUS, 3_000)
         generator.month(PERIOD, args.lines)
         postings = generator.postings
-        print(f"generated {len(postings):,} postings, {generator.line_count:,} lines "
-              f"in {time.perf_counter() - step:.1f}s".replace(",", " "))
+        print(f"generated {spaced(len(postings))} postings, {spaced(generator.line_count)} lines "
+              f"in {time.perf_counter() - step:.1f}s")
         step = time.perf_counter()
         accounts = create_accounts(engine, postings)
         copy_postings(libpq(url), postings, accounts)

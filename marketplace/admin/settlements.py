@@ -4,15 +4,19 @@ and the ledger entries behind every figure."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
-from ..clusters.models import Cluster
-from ..core.errors import DomainError, NotFound
+from ..catalogue.models import Offer
+from ..clusters.models import Cluster, Partnership
+from ..clusters.services import percent_to_bps
+from ..core.errors import DomainError, Invalid, NotFound
 from ..db import get_db
+from ..invoicing.services import set_offer_fee, set_partnership_fee
 from ..ledger.queries import EntryFilter, entries, entries_csv
 from ..ledger.rules import month_of, period_bounds
 from ..ledger.services import CLUSTER_ACCOUNTS, FEDERATION_ACCOUNTS
@@ -224,3 +228,50 @@ def ledger():
     accounts = CLUSTER_ACCOUNTS if cluster else FEDERATION_ACCOUNTS
     return render("admin/ledger.html", rows=rows, where=where, cluster=cluster, debit=debit, credit=credit,
                   kinds=KIND_LABELS, accounts=accounts, args=request.args.to_dict())
+
+
+def _percent_arg() -> int | None:
+    """The percentage typed in the form as bps; empty means no override."""
+    raw = (request.form.get("percent") or "").strip().replace(",", ".").replace("%", "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise Invalid(_("Pourcentage invalide (ex. 3 ou 2,5)."), field="percent") from None
+    if not value.is_finite() or value < 0 or value > 100 or value != value.quantize(Decimal("0.01")):
+        raise Invalid(_("Pourcentage invalide (ex. 3 ou 2,5)."), field="percent")
+    return percent_to_bps(value)
+
+
+@bp.route("/platform-fees", methods=["GET", "POST"])
+@platform_admin_required
+def platform_fees():
+    """The federation's commission: its default, and overrides per partnership or per offer."""
+    db = get_db()
+    if request.method == "POST":
+        try:
+            fee = _percent_arg()
+            if request.form.get("partnership"):
+                partnership = db.get(Partnership, request.form.get("partnership", type=int) or 0)
+                if partnership is None:
+                    raise NotFound(_("Partenariat introuvable."))
+                set_partnership_fee(db, partnership, fee)
+            else:
+                offer = db.get(Offer, request.form.get("offer", type=int) or 0)
+                if offer is None:
+                    raise NotFound(_("Offre introuvable."))
+                set_offer_fee(db, offer, fee)
+        except DomainError as exc:
+            db.rollback()
+            flash(exc.message, "error")
+        else:
+            db.commit()
+            flash(_("Commission enregistrée ; elle s'applique aux prochaines ventes."), "success")
+        return redirect(url_for("admin.platform_fees"), code=303)
+    clusters = {c.id: c for c in db.exec(select(Cluster))}
+    partnerships = db.exec(select(Partnership).order_by(Partnership.id)).all()
+    overridden = db.exec(select(Offer).where(col(Offer.platform_fee_bps).is_not(None)).order_by(Offer.title_fr)).all()
+    offers = db.exec(select(Offer).order_by(Offer.title_fr)).all()
+    return render("admin/platform_fees.html", default_bps=int(current_app.config.get("PLATFORM_FEE_BPS", 0)),
+                  clusters=clusters, partnerships=partnerships, overridden=overridden, offers=offers)

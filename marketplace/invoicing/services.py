@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,6 +17,7 @@ from ..catalogue.models import Offer, OfferCoOwner
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import lines_of
 from ..clusters.models import Cluster, Partnership
+from ..core.errors import Invalid
 from ..core.money import allocate, split_inclusive
 from ..ledger.services import SoldLine
 from .models import Invoice, InvoiceSequence
@@ -64,6 +66,35 @@ def platform_fee_bps(db: Session, offer: Offer, co_owner_ids: list[int], default
               for p in db.exec(select(Partnership).where(Partnership.cluster_a_id == a, Partnership.cluster_b_id == b))
               if p.platform_fee_bps is not None]
     return min(agreed) if agreed else default_bps
+
+
+def _shares_bps(db: Session, offer_id: int) -> int:
+    return sum(o.share_bps for o in db.exec(select(OfferCoOwner).where(OfferCoOwner.offer_id == offer_id)))
+
+
+def set_offer_fee(db: Session, offer: Offer, fee_bps: int | None) -> Offer:
+    """Override the platform fee of one offer (None: back to the partnership's or the federation's);
+    the fee and the co-owners' shares must leave the issuer a part."""
+    if fee_bps is not None and not 0 <= fee_bps <= 10000 - _shares_bps(db, offer.id):
+        raise Invalid(_("La commission et les parts des co-organisateurs dépassent 100 %."), field="percent")
+    offer.platform_fee_bps = fee_bps
+    db.add(offer)
+    db.flush()
+    return offer
+
+
+def set_partnership_fee(db: Session, partnership: Partnership, fee_bps: int | None) -> Partnership:
+    """Override the platform fee on the offers the two partners co-produce (checked against each one)."""
+    if fee_bps is not None:
+        pair = (partnership.cluster_a_id, partnership.cluster_b_id)
+        co_produced = db.exec(select(OfferCoOwner, Offer).join(Offer, Offer.id == OfferCoOwner.offer_id)
+                              .where(col(OfferCoOwner.cluster_id).in_(pair), col(Offer.cluster_id).in_(pair))).all()
+        if not 0 <= fee_bps <= 10000 or any(fee_bps > 10000 - _shares_bps(db, offer.id) for _o, offer in co_produced):
+            raise Invalid(_("La commission et les parts des co-organisateurs dépassent 100 %."), field="percent")
+    partnership.platform_fee_bps = fee_bps
+    db.add(partnership)
+    db.flush()
+    return partnership
 
 
 def invoice_number(cluster: Cluster, year: int, sequence: int, kind: str = "invoice") -> str:
