@@ -14,7 +14,7 @@ from ..web.validators import strip
 class SupplierAgreementForm(FlaskForm):
     supplier_name = StringField(_l("Fournisseur"), filters=[strip], validators=[DataRequired(), Length(max=160)])
     year = IntegerField(_l("Année"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    rebate_percent = AmountField(_l("Ristourne (% du chiffre d'affaires)"),
+    rebate_percent = AmountField(_l("Ristourne (pourcentage du chiffre d'affaires)"),
                                  validators=[InputRequired(), NumberRange(min=0.01, max=100)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=500)])
 
@@ -29,7 +29,7 @@ class PurchaseForm(FlaskForm):
 class SuccessFeeAgreementForm(FlaskForm):
     organization_id = SelectField(_l("Adhérent"), coerce=int)
     offer_id = SelectField(_l("Prestation"), coerce=int)
-    rate_percent = AmountField(_l("Taux (% du montant déclaré)"), validators=[InputRequired(), NumberRange(min=0.01, max=100)])
+    rate_percent = AmountField(_l("Taux (pourcentage du montant déclaré)"), validators=[InputRequired(), NumberRange(min=0.01, max=100)])
     minimum = AmountField(_l("Minimum (€ HT)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)])
     cap = AmountField(_l("Plafond (€ HT, facultatif)"), validators=[Optional(), NumberRange(min=0, max=10_000_000)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=500)])
