@@ -12,8 +12,12 @@ from sqlmodel import select
 
 from marketplace.agreements.models import SuccessFeeAgreement, SupplierAgreement
 from marketplace.agreements.rules import redistribute, success_fee_cents
-from marketplace.agreements.services import (close_rebate_year, declare_outcome, record_purchase,
-                                             redistribute_rebate)
+from marketplace.agreements.services import (
+    close_rebate_year,
+    declare_outcome,
+    record_purchase,
+    redistribute_rebate,
+)
 from marketplace.checkout.models import Order
 from marketplace.core.errors import Conflict, Invalid
 from marketplace.ledger.services import balance, federation, of_cluster, owed_to
