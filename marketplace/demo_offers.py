@@ -75,7 +75,7 @@ def offers_for(year: int) -> list[dict]:
              coowners=[("neopolia", 3000), ("atlanpack", 2000)], themes=["veille", "composites"]),
         dict(cluster="neopolia", slug="accompagnement-appels-offres", kind="service",
              title_fr="Accompagnement aux appels d'offres", title_en="Tender response support",
-             summary_fr="Veille des marchés, montage du groupement et relecture de l'offre ; "
+             summary_fr="Repérage des marchés, montage du groupement et relecture de l'offre ; "
                         "forfait plus 1 % du marché remporté (success fee plafonnée).",
              summary_en="Tender watch, consortium building and review of the bid; "
                         "a fixed fee plus 1% of the contract won (capped success fee).",

@@ -169,7 +169,7 @@ def _reverse(db: Session, client: stripe.StripeClient, order: Order, refund: Ref
         created = client.v1.transfers.reversals.create(
             transfer.stripe_transfer_id,
             params={"amount": amount_cents, "metadata": {"order_number": order.number, "refund": str(refund.id)}},
-            options={"idempotency_key": f"reversal-{refund.id}-{transfer.cluster_id}"})
+            options={"idempotency_key": f"reversal-{order.number}-{refund.id}-{transfer.cluster_id}"})
     except stripe.StripeError as exc:
         log.warning("Stripe reversal of %s for refund %s refused: %s", transfer.stripe_transfer_id, refund.id, exc)
         record.status, record.error = "failed", (exc.user_message or str(exc))[:300]

@@ -32,7 +32,15 @@ KIND_LABELS = {"sale": "Ventes", "success_fee": "Success fees", "refund": "Rembo
                "rebate": "Ristournes fournisseurs", "transfer": "Virements Stripe des parts",
                "transfer_reversal": "Reprises de virements Stripe", "payout": "Règlements reçus",
                "other": "Autres"}
+CODE_ORDER = ("706", "708", "622", "44571", "627", "604", "609", "512")
 CLAIM = "467"
+
+
+def _row_order(row: dict) -> tuple[int, int, str]:
+    """Kinds in the order of KIND_ORDER; in a kind, revenue before charges and VAT."""
+    kind, code = row["kind"], row["code"]
+    return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER),
+            CODE_ORDER.index(code) if code in CODE_ORDER else len(CODE_ORDER), code)
 
 
 @dataclass
@@ -98,8 +106,7 @@ def statements(db: Session, period: str, cluster_id: int | None = None) -> dict[
                 statement.claim_movement_cents -= cents  # debit - credit: the claim grows with debits
             elif cents:
                 statement.rows.append({"kind": kind, "code": code, "label": row_label(kind, code), "cents": cents})
-        order = {kind: i for i, kind in enumerate(KIND_ORDER)}
-        statement.rows.sort(key=lambda row: (order.get(row["kind"], len(order)), row["code"]))
+        statement.rows.sort(key=_row_order)
     if cluster_id is not None and cluster_id not in result:
         result[cluster_id] = Statement(cluster_id, period, openings.get(cluster_id, 0))
     return result

@@ -123,8 +123,8 @@ def test_partial_refunds_reverse_transfers_in_proportion(sale, client, db, fake_
     refund = db.exec(select(Refund)).one()
     sent = _sent(fake_stripe, REVERSALS)
     assert [(s["path"], s["form"]["amount"], s["headers"]["Idempotency-Key"]) for s in sent] == [
-        ("/v1/transfers/tr_test_1/reversals", ["709"], f"reversal-{refund.id}-{alpha}"),
-        ("/v1/transfers/tr_test_2/reversals", ["250"], f"reversal-{refund.id}-{beta}")]
+        ("/v1/transfers/tr_test_1/reversals", ["709"], f"reversal-{sale.order.number}-{refund.id}-{alpha}"),
+        ("/v1/transfers/tr_test_2/reversals", ["250"], f"reversal-{sale.order.number}-{refund.id}-{beta}")]
     assert [(r.status, r.amount_cents, r.stripe_reversal_id) for r in
             db.exec(select(TransferReversal).order_by(TransferReversal.id))] == [
         ("reversed", 709, "trr_test_1"), ("reversed", 250, "trr_test_2")]

@@ -15,8 +15,9 @@ from tests.conftest import login
 
 @pytest.fixture
 def demo(app, db):
+    """The demo catalogue without last month's orders and settlements (tests count their own orders)."""
     with app.test_request_context():
-        load_demo(db)
+        load_demo(db, with_money=False)
         db.commit()
     return {o.slug if o.slug != "adhesion" else f"adhesion-{o.cluster_id}": o for o in db.exec(select(Offer))}
 
