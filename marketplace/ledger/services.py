@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..core.errors import Conflict
@@ -74,10 +75,13 @@ def calendar(db: Session, for_update: bool = False) -> LedgerCalendar:
     """
     query = select(LedgerCalendar).where(LedgerCalendar.id == 1).with_for_update(read=not for_update)
     row = db.exec(query).first()
-    if row is None:
-        row = LedgerCalendar(id=1)
-        db.add(row)
-        db.flush()
+    if row is None:  # the migration creates it; a database built otherwise gets it on first use
+        try:
+            with db.begin_nested():
+                db.add(LedgerCalendar(id=1))
+        except IntegrityError:
+            pass  # another transaction created it meanwhile
+        row = db.exec(query).one()
     return row
 
 

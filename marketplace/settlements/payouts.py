@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from ..clusters.models import Cluster
 from ..config import stripe_enabled
 from ..core.errors import Conflict, Invalid
-from ..payments.stripe_provider import stripe_client
+from ..payments.stripe_api import stripe_client
 from .models import PayoutFile, Settlement
 from .services import post_payout
 

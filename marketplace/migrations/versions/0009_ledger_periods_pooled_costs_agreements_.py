@@ -273,6 +273,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_transferreversal_refund_id'), ['refund_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transferreversal_transfer_id'), ['transfer_id'], unique=False)
 
+    op.execute("INSERT INTO ledgercalendar (id) VALUES (1)")  # the one row posting and closing lock
+
     # Existing postings get their kind, journal and settlement month from what they already say.
     with op.batch_alter_table('ledgertransaction', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False,

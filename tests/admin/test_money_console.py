@@ -1,0 +1,96 @@
+"""The console's money pages end to end: a pooled cost set up, used and allocated; a month closed;
+a statement read as a page, a CSV and a PDF whose figures lead to their entries; a SEPA file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from lxml import etree
+from pypdf import PdfReader
+from sqlmodel import select
+
+from marketplace.ledger.models import LedgerTransaction
+from marketplace.payments.services import record_manual_payment
+from marketplace.pools.models import PoolAllocation, PooledCost
+from marketplace.settlements.models import PayoutFile, Settlement
+from tests.conftest import csrf_token, login
+from tests.factories import PASSWORD
+
+IBAN = "FR7630006000011234567890189"
+
+
+def _post(client, path: str, data: dict):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/console/")})
+
+
+def test_a_month_from_pooled_cost_to_payout(app, client, db, factories):
+    with app.test_request_context():
+        a = factories.make_cluster(slug="alpha", name="Alpha", iban=IBAN, bic="AGRIFRPP")
+        b = factories.make_cluster(slug="beta", name="Beta", iban=IBAN, bic="AGRIFRPP")
+        admin = factories.make_user("tresor@federation.fr", is_platform_admin=True)
+        staff_b = factories.make_staff(b, "manager", email="gestion@beta.fr")
+        order = factories.make_order(factories.make_offer(a, list_price_cents=100_000))
+        record_manual_payment(db, order, order.total_incl_cents, date(2026, 10, 3), admin.id)
+        db.commit()
+    login(client, admin.email, PASSWORD)
+    response = _post(client, "/console/pools", dict(
+        name="Graphiste partagée", kind="shared_function", provider=str(a.id), monthly_cost="1 000,01",
+        sharing_key="usage", usage_unit="hours", starts_on="2026-10-01"))
+    assert response.status_code == 303
+    pool = db.exec(select(PooledCost)).one()
+    for cluster in (a, b):
+        assert _post(client, f"/console/pools/{pool.id}", {"action": "participant", "p-cluster_id": str(cluster.id),
+                                                          "p-joined_on": "2026-10-01"}).status_code == 303
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/console/")})
+    login(client, staff_b.email, PASSWORD)
+    bad = _post(client, f"/console/pools/{pool.id}", {"action": "usage", "u-cluster_id": str(b.id),
+                                                      "u-day": "2026-10-09", "u-quantity": "-2"})
+    assert bad.status_code == 422
+    assert _post(client, f"/console/pools/{pool.id}", {"action": "usage", "u-cluster_id": str(a.id),
+                                                       "u-day": "2026-10-09", "u-quantity": "5"}).status_code == 422
+    # (another cluster's usage is not among Beta's choices)
+    assert _post(client, f"/console/pools/{pool.id}", {"action": "usage", "u-cluster_id": str(b.id),
+                                                       "u-day": "2026-10-09", "u-quantity": "7,5"}).status_code == 303
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/console/")})
+    login(client, admin.email, PASSWORD)
+    assert _post(client, f"/console/pools/{pool.id}", {"action": "usage", "u-cluster_id": str(a.id),
+                                                       "u-day": "2026-10-20", "u-quantity": "2,5"}).status_code == 303
+    page = client.get(f"/console/pools/{pool.id}?period=2026-10").get_data(as_text=True)
+    assert "750,01" in page and "250,00" in page  # preview: 7,5 h and 2,5 h of 1 000,01 €
+
+    assert _post(client, "/console/settlements/close", {"period": "2026-10"}).status_code == 303
+    db.rollback()
+    db.expire_all()
+    assert sorted(r.amount_cents for r in db.exec(select(PoolAllocation))) == [25_000, 75_001]
+    settlement_a = db.exec(select(Settlement).where(Settlement.cluster_id == a.id)).one()
+    assert settlement_a.closing_cents == 120_000 + 75_001  # its sale incl. VAT + what Beta owes it
+
+    page = client.get("/console/clusters/alpha/settlements/2026-10").get_data(as_text=True)
+    assert "1\u202f950,01\u00a0€" in page and "/console/ledger?cluster=alpha&amp;period=2026-10&amp;kind=pooled_cost" in page
+    rows = list(csv.reader(io.StringIO(client.get("/console/clusters/alpha/settlements/2026-10.csv")
+                                       .data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][2:] == ["Solde d'ouverture", "", "467", "0,00"] and rows[-1][5] == "1950,01"
+    assert sum(int(r[5].replace(",", "")) for r in rows[2:-1]) == 195_001  # the rows explain the closing
+    pdf = client.get("/console/clusters/alpha/settlements/2026-10.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Relevé de règlement — Alpha" in text and "1 950,01" in text.replace("\u202f", " ").replace("\xa0", " ")
+    entries = list(csv.reader(io.StringIO(client.get(
+        "/console/ledger?cluster=alpha&period=2026-10&kind=pooled_cost&format=csv").data.decode("utf-8-sig")),
+        delimiter=";"))
+    assert entries[0][0] == "Date" and {r[5] for r in entries[1:]} == {"467", "708"}
+
+    assert _post(client, "/console/settlements/2026-10/sepa", {}).status_code == 303
+    db.rollback()
+    payout = db.exec(select(PayoutFile)).one()
+    xml = client.get(f"/console/payout-files/{payout.id}.xml")
+    tree = etree.fromstring(xml.data)
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+    assert tree.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=ns) == "1"
+    assert tree.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=ns) == "1950.01"
+    count = len(db.exec(select(LedgerTransaction)).all())
+    assert _post(client, "/console/settlements/2026-10/sepa", {}).status_code == 303  # nothing left to pay
+    assert _post(client, "/console/settlements/close", {"period": "2026-10"}).status_code == 303  # no-op
+    db.rollback()
+    assert len(db.exec(select(LedgerTransaction)).all()) == count
