@@ -19,12 +19,13 @@ from ..db import get_db
 from ..invoicing.services import set_offer_fee, set_partnership_fee
 from ..ledger.queries import EntryFilter, entries, entries_csv
 from ..ledger.rules import month_of, period_bounds
-from ..ledger.services import CLUSTER_ACCOUNTS, FEDERATION_ACCOUNTS
+from ..ledger.services import FEDERATION_ACCOUNTS
 from ..settlements.documents import statement_csv, statement_pdf
 from ..settlements.models import PayoutFile, Settlement
 from ..settlements.payouts import pay_by_stripe, sepa_payout_file
 from ..settlements.services import (
-    KIND_LABELS,
+    ACCOUNT_NAMES,
+    KIND_NAMES,
     close_period,
     figures,
     first_open_period,
@@ -172,7 +173,7 @@ def statement(slug: str, period: str):
     cluster = _cluster_for_staff(slug)
     settlement, figures_ = _statement(cluster, _valid_period(period))
     return render("admin/statement.html", cluster=cluster, settlement=settlement, statement=figures_,
-                  kinds=KIND_LABELS)
+                  kinds=KIND_NAMES, accounts=ACCOUNT_NAMES)
 
 
 @bp.get("/clusters/<slug>/settlements/<period>.pdf")
@@ -225,9 +226,9 @@ def ledger():
                            f"ecritures-{owner}-{where.period or 'tout'}.csv")
     debit = sum(line.debit_cents for line, _a, _t in rows)
     credit = sum(line.credit_cents for line, _a, _t in rows)
-    accounts = CLUSTER_ACCOUNTS if cluster else FEDERATION_ACCOUNTS
+    accounts = ACCOUNT_NAMES if cluster else FEDERATION_ACCOUNTS
     return render("admin/ledger.html", rows=rows, where=where, cluster=cluster, debit=debit, credit=credit,
-                  kinds=KIND_LABELS, accounts=accounts, args=request.args.to_dict())
+                  kinds=KIND_NAMES, accounts=accounts, args=request.args.to_dict())
 
 
 def _percent_arg() -> int | None:

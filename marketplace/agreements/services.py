@@ -97,7 +97,7 @@ def redistribute_rebate(db: Session, agreement: SupplierAgreement, on: date) -> 
             lines += [Line(of_cluster(agreement.cluster_id, "709"), debit_cents=share.amount_cents, label=name),
                       Line(of_cluster(agreement.cluster_id, "4191"), credit_cents=share.amount_cents, label=name)]
     if lines:
-        post(db, f"rebate_redistribution:{agreement.id}", label, lines, on, "rebate_redistribution")
+        post(db, f"rebate_share:{agreement.id}", label, lines, on, "rebate_share")
     agreement.redistributed_on = on
     db.add(agreement)
     db.flush()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -32,6 +33,17 @@ KIND_LABELS = {"sale": "Ventes", "success_fee": "Success fees", "refund": "Rembo
                "rebate": "Ristournes fournisseurs", "transfer": "Virements Stripe des parts",
                "transfer_reversal": "Reprises de virements Stripe", "payout": "Règlements reçus",
                "other": "Autres"}
+# The same names for the interface, in the reader's language (the frozen French labels go to the PDF and CSV).
+KIND_NAMES = {"sale": _l("Ventes"), "success_fee": _l("Success fees"), "refund": _l("Remboursements"),
+              "payment_fee": _l("Frais de paiement"), "pooled_cost": _l("Coûts mutualisés"),
+              "rebate": _l("Ristournes fournisseurs"), "transfer": _l("Virements Stripe des parts"),
+              "transfer_reversal": _l("Reprises de virements Stripe"), "payout": _l("Règlements reçus"),
+              "other": _l("Autres")}
+ACCOUNT_NAMES = {"467": _l("Créance sur la fédération"), "706": _l("Prestations de services"),
+                 "44571": _l("TVA collectée"), "512": _l("Banque"), "622": _l("Commissions de la plateforme"),
+                 "604": _l("Prestations mutualisées"), "708": _l("Refacturation de coûts mutualisés"),
+                 "627": _l("Frais de paiement"), "609": _l("Ristournes obtenues"), "709": _l("Ristournes accordées"),
+                 "4191": _l("Membres créditeurs (ristournes)")}
 CODE_ORDER = ("706", "708", "622", "44571", "627", "604", "609", "512")
 CLAIM = "467"
 
@@ -87,7 +99,7 @@ def statements(db: Session, period: str, cluster_id: int | None = None) -> dict[
                     func.sum(LedgerLine.credit_cents - LedgerLine.debit_cents))
              .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id)
              .where(LedgerLine.period == period, LedgerAccount.key.startswith("cluster-"),
-                    LedgerLine.kind != "rebate_redistribution")
+                    LedgerLine.kind != "rebate_share")
              .group_by(LedgerAccount.cluster_id, LedgerLine.kind, LedgerAccount.code))
     if cluster_id is not None:
         query = query.where(LedgerAccount.cluster_id == cluster_id)
