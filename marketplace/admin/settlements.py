@@ -103,38 +103,37 @@ def close_settlement_period():
     return redirect(url_for("admin.settlements"), code=303)
 
 
-@bp.post("/settlements/<period>/sepa")
-@platform_admin_required
-def sepa_payouts(period: str):
+def _payout(action, success):
+    """Run a payout action: committed and told on success; on a refusal nothing is kept and the reason shown."""
     db = get_db()
     try:
-        record = sepa_payout_file(db, current_app.config, _valid_period(period), date.today(), current_user.id)
+        result = action(db)
     except DomainError as exc:
         db.rollback()
         flash(exc.message, "error")
-        return redirect(url_for("admin.settlements"), code=303)
-    db.commit()
-    flash(_("Fichier de virements %(id)s prêt : %(count)d virement(s).", id=record.message_id, count=record.count),
-          "success")
+    else:
+        db.commit()
+        flash(success(result), "success")
     return redirect(url_for("admin.settlements"), code=303)
+
+
+@bp.post("/settlements/<period>/sepa")
+@platform_admin_required
+def sepa_payouts(period: str):
+    period = _valid_period(period)
+    return _payout(lambda db: sepa_payout_file(db, current_app.config, period, date.today(), current_user.id),
+                   lambda record: _("Fichier de virements %(id)s prêt : %(count)d virement(s).",
+                                    id=record.message_id, count=record.count))
 
 
 @bp.post("/settlements/pay/<int:settlement_id>")
 @platform_admin_required
 def stripe_payout(settlement_id: int):
-    db = get_db()
-    settlement = db.get(Settlement, settlement_id)
+    settlement = get_db().get(Settlement, settlement_id)
     if settlement is None:
         raise NotFound(_("Règlement introuvable."))
-    try:
-        pay_by_stripe(db, current_app.config, settlement, date.today())
-    except DomainError as exc:
-        db.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("admin.settlements"), code=303)
-    db.commit()
-    flash(_("Virement Stripe envoyé."), "success")
-    return redirect(url_for("admin.settlements"), code=303)
+    return _payout(lambda db: pay_by_stripe(db, current_app.config, settlement, date.today()),
+                   lambda _settlement: _("Virement Stripe envoyé."))
 
 
 @bp.get("/payout-files/<int:file_id>.xml")

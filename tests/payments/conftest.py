@@ -46,7 +46,7 @@ class FakeStripe(BaseHTTPRequestHandler):
             self._reply({"id": f"tr_test_{self._count('/v1/transfers')}", "object": "transfer",
                          "amount": int(form["amount"][0]), "currency": form["currency"][0],
                          "destination": form["destination"][0], "transfer_group": form["transfer_group"][0],
-                         "source_transaction": form["source_transaction"][0], "amount_reversed": 0})
+                         "source_transaction": form.get("source_transaction", [None])[0], "amount_reversed": 0})
             return
         reversal = re.fullmatch(REVERSALS, self.path)
         if reversal and self.fail_reversals:
