@@ -17,7 +17,7 @@ from ..clusters.services import percent_to_bps
 from ..core.errors import DomainError, Invalid, NotFound
 from ..db import get_db
 from ..invoicing.services import set_offer_fee, set_partnership_fee
-from ..ledger.queries import EntryFilter, entries, entries_csv
+from ..ledger.queries import MAX_ROWS, EntryFilter, entries, entries_csv
 from ..ledger.rules import month_of, period_bounds
 from ..ledger.services import FEDERATION_ACCOUNTS
 from ..settlements.documents import statement_csv, statement_pdf
@@ -218,8 +218,11 @@ def _entry_filter() -> tuple[EntryFilter, Cluster | None]:
 def ledger():
     """Ledger entries behind a figure, as a page or (format=csv) a spreadsheet file."""
     where, cluster = _entry_filter()
-    rows = entries(get_db(), where)
-    if request.args.get("format") == "csv":
+    as_csv = request.args.get("format") == "csv"
+    rows = entries(get_db(), where, limit=None if as_csv else MAX_ROWS + 1)
+    truncated = not as_csv and len(rows) > MAX_ROWS
+    rows = rows[:MAX_ROWS] if truncated else rows
+    if as_csv:
         owner = cluster.slug if cluster else "federation"
         return _attachment(entries_csv(rows), "text/csv; charset=utf-8",
                            f"ecritures-{owner}-{where.period or 'tout'}.csv")
@@ -227,7 +230,8 @@ def ledger():
     credit = sum(line.credit_cents for line, _a, _t in rows)
     accounts = ACCOUNT_NAMES if cluster else FEDERATION_ACCOUNTS
     return render("admin/ledger.html", rows=rows, where=where, cluster=cluster, debit=debit, credit=credit,
-                  kinds=KIND_NAMES, accounts=accounts, args=request.args.to_dict())
+                  kinds=KIND_NAMES, accounts=accounts, args=request.args.to_dict(), truncated=truncated,
+                  max_rows=MAX_ROWS)
 
 
 def _percent_arg() -> int | None:

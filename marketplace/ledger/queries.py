@@ -22,7 +22,7 @@ class EntryFilter:
     transaction_id: int | None = None
 
 
-def entries(db: Session, where: EntryFilter, limit: int = MAX_ROWS) -> list[tuple[LedgerLine, LedgerAccount,
+def entries(db: Session, where: EntryFilter, limit: int | None = MAX_ROWS) -> list[tuple[LedgerLine, LedgerAccount,
                                                                                    LedgerTransaction]]:
     """Lines of one owner's accounts matching the filter, in posting order."""
     owner = f"cluster-{where.cluster_id}:" if where.cluster_id is not None else "federation:"

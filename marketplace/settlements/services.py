@@ -23,6 +23,7 @@ from ..core.timeutil import utcnow
 from ..ledger.models import LedgerAccount, LedgerLine, LedgerTransaction
 from ..ledger.rules import Line, month_of, next_month, period_bounds
 from ..ledger.services import CLUSTER_ACCOUNTS, calendar, federation, of_cluster, owed_to, post
+from ..pools.models import PooledCost
 from ..pools.services import close_month, pools_to_close
 from .models import Settlement
 
@@ -129,12 +130,14 @@ def last_closed(db: Session) -> str | None:
 
 
 def first_open_period(db: Session) -> str | None:
-    """The month to close next: after the last closed one, else the earliest month with postings."""
+    """The month to close next: after the last closed one, else the earliest month with postings or pooled costs."""
     closed = last_closed(db)
     if closed is not None:
         return next_month(closed)
-    earliest = db.exec(select(func.min(LedgerTransaction.period))).one()
-    return earliest
+    starts = [db.exec(select(func.min(LedgerTransaction.period))).one(),
+              db.exec(select(func.min(PooledCost.starts_on))).one()]
+    months = [start if isinstance(start, str) else month_of(start) for start in starts if start is not None]
+    return min(months, default=None)
 
 
 @dataclass

@@ -146,7 +146,7 @@ def world(factories):
     pending = factories.make_order(factories.make_offer(a, list_price_cents=3000))
     paid = factories.make_order(factories.make_offer(a, list_price_cents=5000), status="paid", paid_cents=6000)
     pool = PooledCost(name="Veille partagée", kind="strategic_purchase", supplier_name="Veille SA",
-                      monthly_cost_cents=30000, sharing_key="usage", starts_on=date(2026, 1, 1))
+                      monthly_cost_cents=30000, sharing_key="usage", starts_on=date(2026, 10, 1))
     factories.db.add(pool)
     factories.db.flush()
     factories.db.add(PoolParticipant(pooled_cost_id=pool.id, cluster_id=a.id, joined_on=date(2026, 1, 1)))

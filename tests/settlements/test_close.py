@@ -32,7 +32,7 @@ def month(app, db, factories):
         order = factories.make_order(factories.make_offer(a, list_price_cents=50_000))
         record_manual_payment(db, order, order.total_incl_cents, date(2026, 10, 14), admin.id)
         pool = PooledCost(name="Veille", kind="strategic_purchase", supplier_name="Veille SA", sharing_key="equal",
-                          monthly_cost_cents=30_000, starts_on=date(2026, 1, 1))
+                          monthly_cost_cents=30_000, starts_on=date(2026, 10, 1))
         db.add(pool)
         db.flush()
         for cluster in (a, b, c):
@@ -117,3 +117,21 @@ def test_an_unpaid_month_is_carried_into_the_next_and_paid_once(app, db, month):
             sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
         payout = sepa_payout_file(db, app.config, "2026-11", date(2026, 12, 2), admin.id)
         assert payout.total_cents == latest.closing_cents
+
+
+def test_a_federation_with_only_pooled_costs_closes_from_their_first_month(app, db, factories):
+    from marketplace.settlements.services import first_open_period
+
+    with app.test_request_context():
+        a, b = factories.make_cluster(), factories.make_cluster()
+        pool = PooledCost(name="Locaux partagés", supplier_name="SCI du Port", sharing_key="equal",
+                          monthly_cost_cents=60_000, starts_on=date(2026, 9, 1))
+        db.add(pool)
+        db.flush()
+        for cluster in (a, b):
+            set_participant(db, pool, cluster.id, date(2026, 9, 1), None, None)
+        assert first_open_period(db) == "2026-09"
+        result = close_period(db, "2026-09", TODAY)
+        assert result.pools_closed == ["Locaux partagés"]
+        assert sorted(s.closing_cents for s in result.settlements) == [-30_000, -30_000]
+        assert first_open_period(db) == "2026-10"
