@@ -253,8 +253,8 @@ def add_clusters(engine: Engine) -> list[int]:
 
 
 def add_pools(engine: Engine, ids: list[int]) -> None:
-    """Three pooled costs running all year: allocated and posted by each month's close."""
-    start = date(2026, 1, 1)
+    """Three pooled costs running from September: allocated and posted by each month's close."""
+    start = date(2026, 9, 1)  # the first month closed: months close in order from a cost's start
     pools = [
         (PooledCost(name="Veille réglementaire mutualisée", kind="strategic_purchase", sharing_key="equal",
                     supplier_name="Cabinet Veille & Marchés", monthly_cost_cents=150_000, starts_on=start),
