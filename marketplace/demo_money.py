@@ -130,7 +130,7 @@ def _agreements(db: Session, clusters: dict[str, Cluster], period: str, admin_id
         db.add(terms)
         db.flush()
     on = first.replace(day=day)
-    declaration = declare_outcome(db, terms, outcome, declared, admin_id, f"demo-{period}",
+    declaration, _created = declare_outcome(db, terms, outcome, declared, admin_id, f"demo-{period}",
                                   datetime.combine(on, time(9), tzinfo=UTC))
     order = db.get(Order, declaration.order_id)
     if order.status == "pending_payment":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
@@ -21,6 +21,7 @@ from ..agreements.models import (
 from ..agreements.services import (
     close_rebate_year,
     declare_outcome,
+    notify_success_fee,
     purchases_by_member,
     record_purchase,
     redistribute_rebate,
@@ -168,12 +169,17 @@ def success_agreement(slug: str, agreement_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                declaration = declare_outcome(db, agreement, form.outcome.data, euros_to_cents(form.declared.data),
-                                              current_user.id, form.idempotency_key.data)
+                declaration, created = declare_outcome(db, agreement, form.outcome.data,
+                                                       euros_to_cents(form.declared.data), current_user.id,
+                                                       form.idempotency_key.data)
             except DomainError as exc:
                 db.rollback()
                 _form_error(form, exc)
             else:
+                order = db.get(Order, declaration.order_id) if declaration.order_id else None
+                if order is not None and created:
+                    link = url_for("checkout.order_page", number=order.number, t=order.access_token, _external=True)
+                    notify_success_fee(db, order, declaration, link, current_app.config)
                 db.commit()
                 flash(_("Résultat déclaré : commande de %(fee)s émise.", fee=money(declaration.fee_cents))
                       if declaration.order_id else _("Résultat déclaré : aucune commission due."), "success")

@@ -19,6 +19,7 @@ from ..core.money import format_eur_fr, vat_cents
 from ..core.timeutil import utcnow
 from ..ledger.rules import Line
 from ..ledger.services import federation, of_cluster, owed_to, post
+from ..mail.services import queue_email
 from .models import (
     RebateShare,
     SuccessFeeAgreement,
@@ -105,12 +106,16 @@ def redistribute_rebate(db: Session, agreement: SupplierAgreement, on: date) -> 
 
 
 def declare_outcome(db: Session, agreement: SuccessFeeAgreement, outcome: str, declared_cents: int,
-                    user_id: int | None, idempotency_key: str, now: datetime | None = None) -> SuccessFeeDeclaration:
-    """An outcome (a won tender, a funded project) raises one order for the fee; a double submit raises one."""
+                    user_id: int | None, idempotency_key: str,
+                    now: datetime | None = None) -> tuple[SuccessFeeDeclaration, bool]:
+    """An outcome (a won tender, a funded project) raises one order for the fee; returns (declaration, created).
+
+    The same idempotency key returns the first declaration: a double submit raises one order.
+    """
     existing = db.exec(select(SuccessFeeDeclaration)
                        .where(SuccessFeeDeclaration.idempotency_key == idempotency_key)).first()
     if existing is not None:
-        return existing
+        return existing, False
     if declared_cents <= 0:
         raise Invalid(_("Le montant déclaré doit être positif."), field="declared")
     if not outcome.strip():
@@ -123,7 +128,7 @@ def declare_outcome(db: Session, agreement: SuccessFeeAgreement, outcome: str, d
         declaration.order_id = _raise_order(db, agreement, declaration, now or utcnow()).id
     db.add(declaration)
     db.flush()
-    return declaration
+    return declaration, True
 
 
 def _percent(bps: int) -> str:
@@ -165,3 +170,18 @@ def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: Succe
 def is_success_fee_order(db: Session, order_id: int) -> bool:
     return db.exec(select(SuccessFeeDeclaration.id).where(SuccessFeeDeclaration.order_id == order_id)).first() \
         is not None
+
+
+def notify_success_fee(db: Session, order: Order, declaration: SuccessFeeDeclaration, link: str, config) -> None:
+    """The member is told of the fee raised on its outcome, with the transfer details; queued with the order."""
+    body = _("Bonjour,\n\nSuite au résultat déclaré (%(outcome)s, %(declared)s HT), la commission prévue par "
+             "votre accord est de %(fee)s HT, soit %(total)s TTC (commande %(number)s).\n\n"
+             "À régler par virement sous 30 jours :\n  Bénéficiaire : %(holder)s\n  IBAN : %(iban)s\n"
+             "  BIC : %(bic)s\n  Référence (obligatoire) : %(reference)s\n\nLa commande : %(link)s\n",
+             outcome=declaration.outcome, declared=format_eur_fr(declaration.declared_cents),
+             fee=format_eur_fr(declaration.fee_cents), total=format_eur_fr(order.total_incl_cents),
+             number=order.number, holder=config["FEDERATION_NAME"], iban=config["FEDERATION_IBAN"],
+             bic=config["FEDERATION_BIC"], reference=order.payment_reference, link=link)
+    if order.billing_email:
+        queue_email(db, order.billing_email, _("Commission de résultat : commande %(number)s", number=order.number),
+                    body)

@@ -77,8 +77,10 @@ def test_an_outcome_raises_one_order_and_its_payment_counts_as_a_success_fee(app
         db.flush()
         with pytest.raises(Invalid):
             declare_outcome(db, agreement, "Marché", 0, None, "k-0")
-        first = declare_outcome(db, agreement, "Marché de maintenance remporté", 48_000_000, None, "k-1")
-        again = declare_outcome(db, agreement, "Marché de maintenance remporté", 48_000_000, None, "k-1")
+        first, created = declare_outcome(db, agreement, "Marché de maintenance remporté", 48_000_000, None, "k-1")
+        again, created_again = declare_outcome(db, agreement, "Marché de maintenance remporté", 48_000_000, None,
+                                               "k-1")
+        assert (created, created_again) == (True, False)
         assert first.id == again.id and first.fee_cents == 480_000
         assert len(db.exec(select(Order)).all()) == 1
         order = db.get(Order, first.order_id)
@@ -88,3 +90,33 @@ def test_an_outcome_raises_one_order_and_its_payment_counts_as_a_success_fee(app
         rows = statements(db, "2026-10", cluster.id)[cluster.id].rows
         assert {(r["kind"], r["code"]): r["cents"] for r in rows} == {("success_fee", "706"): 480_000,
                                                                       ("success_fee", "44571"): 96_000}
+
+
+def test_staff_declare_an_outcome_once_and_the_member_is_told_how_to_pay(app, client, db, factories):
+    from marketplace.mail.models import OutboxEmail
+    from tests.conftest import csrf_token, login
+    from tests.factories import PASSWORD
+
+    with app.test_request_context():
+        cluster = factories.make_cluster(slug="neo")
+        staff = factories.make_staff(cluster, "manager", email="gestion@neo.fr")
+        member = factories.make_organization(name="Chantiers", email="achats@chantiers.fr")
+        offer = factories.make_offer(cluster, kind="service", list_price_cents=150_000)
+        agreement = SuccessFeeAgreement(cluster_id=cluster.id, offer_id=offer.id, organization_id=member.id,
+                                        rate_bps=100, min_cents=50_000, cap_cents=None)
+        db.add(agreement)
+        db.commit()
+    login(client, staff.email, PASSWORD)
+    path = f"/console/clusters/neo/agreements/success/{agreement.id}"
+    form = {"d-outcome": "Projet européen financé", "d-declared": "1 200 000", "d-idempotency_key": "declaration-1",
+            "csrf_token": csrf_token(client, path)}
+    assert client.post(path, data=form).status_code == 303
+    assert client.post(path, data=form).status_code == 303  # the double submit
+    assert client.post(path, data={**form, "d-declared": "zéro", "d-idempotency_key": "declaration-2"}
+                       ).status_code == 422
+    db.rollback()
+    [order] = db.exec(select(Order)).all()
+    assert order.total_excl_cents == 1_200_000 and order.billing_email == "achats@chantiers.fr"
+    [email] = db.exec(select(OutboxEmail)).all()
+    assert email.to_address == "achats@chantiers.fr" and order.payment_reference in email.body_text
+    assert "12 000,00" in email.body_text.replace("\u202f", " ").replace("\xa0", " ")
