@@ -36,6 +36,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     from .admin import pools as _admin_pools  # noqa: F401
     from .admin import settlements as _admin_settlements  # noqa: F401
     from .admin.views import bp as admin_bp
+    from .api import money as _api_money  # noqa: F401
     from .api import orders as _api_orders  # noqa: F401  (routes of the api blueprint)
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp

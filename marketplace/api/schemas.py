@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -258,3 +259,38 @@ class RefundOut(Strict):
     method: str
     order_status: str
     credit_notes: list[str]
+
+
+class StatementRowOut(Strict):
+    kind: str = Field(description="sale, success_fee, refund, payment_fee, pooled_cost, rebate, transfer, "
+                                  "transfer_reversal, payout, other")
+    account: str = Field(description="the cluster's account (French chart of accounts)")
+    label: str
+    amount_cents: int = Field(description="what it did to the cluster's claim on the federation (+ owed to it)")
+    entries_url: str = Field(description="the ledger entries behind the figure (CSV)")
+
+
+class StatementOut(Strict):
+    cluster: str
+    period: str = Field(description="YYYY-MM")
+    closed: bool = Field(description="true: the month is closed and these figures are frozen")
+    opening_cents: int
+    rows: list[StatementRowOut]
+    closing_cents: int = Field(description="> 0: the federation owes the cluster; < 0: the cluster owes it")
+    payout_status: Literal["none", "carried", "pending", "paid"] | None
+
+
+class UsageIn(Strict):
+    cluster: str = Field(description="slug of the participating cluster that used the function")
+    day: dt.date
+    quantity: Decimal = Field(gt=0, le=10_000, decimal_places=2,
+                              description="hours or days (the pooled cost's unit), two decimals at most")
+    note: str = Field(default="", max_length=300)
+
+
+class UsageOut(Strict):
+    id: int
+    pooled_cost_id: int
+    cluster: str
+    day: dt.date
+    quantity_centi: int = Field(description="hundredths of the pooled cost's unit")

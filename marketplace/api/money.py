@@ -1,0 +1,80 @@
+"""Money between clusters through the API: a cluster's monthly statement; usage of a pooled cost."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_login import current_user
+
+from ..clusters.models import Cluster
+from ..clusters.services import get_cluster
+from ..core.errors import Forbidden, NotFound
+from ..db import get_db
+from ..ledger.rules import period_bounds
+from ..pools.models import PooledCost
+from ..pools.services import record_usage
+from ..settlements.services import figures, settlement_of, statements
+from ..web.guards import can_view_cluster_console
+from . import schemas as s
+from .openapi import Param, documented
+from .orders import _body, _token_user
+from .views import _json, bp
+
+
+def _staff_cluster(slug: str) -> Cluster:
+    cluster = get_cluster(get_db(), slug)
+    if not current_user.is_authenticated or not can_view_cluster_console(cluster.id):
+        raise Forbidden("Staff of this cluster or platform administrators only.")
+    return cluster
+
+
+@bp.get("/v1/clusters/<slug>/statements/<period>")
+@documented("/api/v1/clusters/<slug>/statements/<period>", "GET",
+            "A cluster's statement for a month: frozen once the month is closed, running before",
+            params=(Param("slug", "cluster slug", location="path"), Param("period", "month, YYYY-MM", location="path")),
+            responses={200: (s.StatementOut, "the statement; its rows explain the change from opening to closing"),
+                       403: (None, "staff of the cluster or platform administrators only"),
+                       404: (None, "no such cluster or month")})
+def get_statement(slug: str, period: str):
+    cluster = _staff_cluster(slug)
+    try:
+        period_bounds(period)
+    except ValueError as exc:
+        raise NotFound("No such month (YYYY-MM).") from exc
+    db = get_db()
+    settlement = settlement_of(db, cluster.id, period)
+    statement = figures(settlement) if settlement else statements(db, period, cluster.id)[cluster.id]
+    rows = [s.StatementRowOut(kind=row["kind"], account=row["code"], label=row["label"], amount_cents=row["cents"],
+                              entries_url=url_for("admin.ledger", cluster=cluster.slug, period=period,
+                                                  kind=row["kind"], account=row["code"], format="csv",
+                                                  _external=True))
+            for row in statement.rows]
+    return _json(s.StatementOut(cluster=cluster.slug, period=period, closed=settlement is not None,
+                                opening_cents=statement.opening_cents, rows=rows,
+                                closing_cents=statement.closing_cents,
+                                payout_status=settlement.payout_status if settlement else None))
+
+
+@bp.post("/v1/pools/<int:pool_id>/usage")
+@documented("/api/v1/pools/<int:pool_id>/usage", "POST",
+            "Record usage of a pooled cost by a participating cluster (before its month is shared out)",
+            params=(Param("pool_id", "pooled cost id", location="path"),), body=s.UsageIn,
+            responses={201: (s.UsageOut, "recorded"), 400: (None, "the body is not JSON"),
+                       403: (None, "an API token of the cluster's staff is required"),
+                       404: (None, "no such pooled cost or cluster"),
+                       409: (None, "that month is already shared out"),
+                       422: (None, "a field is invalid or the cluster does not take part that day")})
+def create_usage(pool_id: int):
+    if _token_user() is None:
+        raise Forbidden("An API token is required.")
+    wanted, failure = _body(s.UsageIn)
+    if failure:
+        return failure
+    db = get_db()
+    pool = db.get(PooledCost, pool_id)
+    if pool is None:
+        raise NotFound("No such pooled cost.")
+    cluster = _staff_cluster(wanted.cluster)
+    usage = record_usage(db, pool, cluster.id, wanted.day, int(wanted.quantity * 100), wanted.note, current_user.id)
+    db.commit()
+    return _json(s.UsageOut(id=usage.id, pooled_cost_id=pool.id, cluster=cluster.slug, day=usage.day,
+                            quantity_centi=usage.quantity_centi), 201)
