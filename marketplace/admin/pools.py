@@ -99,8 +99,9 @@ def pools():
                 flash(_("Coût mutualisé créé : ajoutez ses participants."), "success")
                 return redirect(url_for("admin.pool", pool_id=pool.id), code=303)
         status = 422
-    return render("admin/pools.html", status=status, pools=_visible_pools(), names=names, form=form,
-                  counts={pool.id: len(participants_of(db, pool.id)) for pool in _visible_pools()})
+    visible = _visible_pools()
+    return render("admin/pools.html", status=status, pools=visible, names=names, form=form,
+                  counts={pool.id: len(participants_of(db, pool.id)) for pool in visible})
 
 
 def _pool_for_user(pool_id: int) -> PooledCost:

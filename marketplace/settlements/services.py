@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from ..clusters.models import Cluster
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
-from ..ledger.models import LedgerAccount, LedgerLine, LedgerTransaction
+from ..ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from ..ledger.rules import Line, month_of, next_month, period_bounds
 from ..ledger.services import CLUSTER_ACCOUNTS, calendar, federation, of_cluster, owed_to, post
 from ..pools.models import PooledCost
@@ -86,12 +86,23 @@ def row_label(kind: str, code: str) -> str:
 
 
 def _openings(db: Session, period: str) -> dict[int, int]:
-    """Each cluster's claim at the start of the month: its last settlement's closing (0 before any)."""
+    """Each cluster's claim at the start of the month: its last settlement's closing (0 before any), plus
+    what moved it in months still open before this one (a running statement two months ahead)."""
     latest = (select(Settlement.cluster_id, func.max(Settlement.period).label("period"))
               .where(Settlement.period < period).group_by(Settlement.cluster_id).subquery())
     rows = db.exec(select(Settlement.cluster_id, Settlement.closing_cents)
                    .join(latest, (latest.c.cluster_id == Settlement.cluster_id) & (latest.c.period == Settlement.period)))
-    return dict(rows.all())
+    openings = dict(rows.all())
+    after = last_closed(db) or ""
+    if after < period:
+        moved = db.exec(select(LedgerAccount.cluster_id, func.sum(LedgerLine.debit_cents - LedgerLine.credit_cents))
+                        .join(LedgerAccount, LedgerAccount.id == LedgerLine.account_id)
+                        .where(LedgerLine.period > after, LedgerLine.period < period, LedgerAccount.code == CLAIM,
+                               LedgerAccount.key.startswith("cluster-"))
+                        .group_by(LedgerAccount.cluster_id))
+        for cluster_id, cents in moved.all():
+            openings[cluster_id] = openings.get(cluster_id, 0) + int(cents)
+    return openings
 
 
 def statements(db: Session, period: str, cluster_id: int | None = None) -> dict[int, Statement]:
@@ -126,7 +137,8 @@ def statements(db: Session, period: str, cluster_id: int | None = None) -> dict[
 
 
 def last_closed(db: Session) -> str | None:
-    return calendar(db).closed_through
+    """The last month closed (read without a lock: closing takes the calendar's lock itself)."""
+    return db.exec(select(LedgerCalendar.closed_through).where(LedgerCalendar.id == 1)).first()
 
 
 def first_open_period(db: Session) -> str | None:

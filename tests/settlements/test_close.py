@@ -135,3 +135,11 @@ def test_a_federation_with_only_pooled_costs_closes_from_their_first_month(app, 
         assert result.pools_closed == ["Locaux partagés"]
         assert sorted(s.closing_cents for s in result.settlements) == [-30_000, -30_000]
         assert first_open_period(db) == "2026-10"
+
+
+def test_a_running_statement_counts_the_open_months_before_it(app, db, month):
+    a, *_rest = month
+    with app.test_request_context():
+        assert statements(db, "2026-12", a.id)[a.id].opening_cents == 60_000  # October's sale, not closed yet
+        close_period(db, "2026-10", TODAY)
+        assert statements(db, "2026-12", a.id)[a.id].opening_cents == 50_000  # its closing: the veille's share out
