@@ -1,4 +1,4 @@
-"""The README documents every setting; every French interface string has its English translation."""
+"""The README documents every setting; every French interface string has its English translation; the layers hold."""
 
 from __future__ import annotations
 
@@ -40,3 +40,11 @@ def test_every_interface_string_has_an_english_translation(tmp_path):
     write_mo(compiled, catalog)
     mo_file = ROOT / "marketplace/translations/en/LC_MESSAGES/messages.mo"
     assert mo_file.read_bytes() == compiled.getvalue(), "messages.mo is stale: run pybabel compile"
+
+
+def test_features_import_downwards_only():
+    """The layers named in pyproject.toml (import-linter) hold: no feature imports one above it."""
+    result = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
+                             "sys.exit(0 if lint_imports(no_cache=True, no_logo=True) == 0 else 1)"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
