@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -315,9 +316,23 @@ def release_stock(db: Session, order: Order) -> None:
     db.flush()
 
 
+ORDER_STATUS_LABELS = {
+    "awaiting_approval": _l("En attente de validation"), "pending_payment": _l("En attente de paiement"),
+    "paid": _l("Payée"), "fulfilled": _l("Servie"), "expired": _l("Expirée"), "cancelled": _l("Annulée"),
+    "refunded": _l("Remboursée"), "partially_refunded": _l("Remboursée en partie")}
+
+
+def order_status_label(status: str) -> str:
+    return str(ORDER_STATUS_LABELS.get(status, status))
+
+
 def change_order_status(db: Session, order: Order, target: str, now: datetime | None = None) -> Order:
     """Move an order along ORDER_TRANSITIONS; stock is given back when it stops holding it."""
-    check_transition(ORDER_TRANSITIONS, order.status, target)
+    try:
+        check_transition(ORDER_TRANSITIONS, order.status, target)
+    except Conflict as exc:
+        raise Conflict(_("Une commande « %(current)s » ne peut pas devenir « %(target)s ».",
+                         current=order_status_label(order.status), target=order_status_label(target))) from exc
     was_holding = order.status in HOLDING_STATUSES
     order.status = target
     if target in ("expired", "cancelled", "refunded"):

@@ -29,6 +29,7 @@ from .services import (
     get_cart,
     lines_of,
     notify_order_received,
+    order_status_label,
     orders_of,
     place_order,
     price_cart,
@@ -36,6 +37,7 @@ from .services import (
 )
 
 bp = Blueprint("checkout", __name__)
+bp.add_app_template_global(order_status_label, "order_status")
 CART_TOKEN = "cart_token"
 
 

@@ -170,3 +170,11 @@ def test_a_sponsor_member_of_the_sponsored_cluster_waits_for_review(db, ctx):
     free = _order(db, [(sponsorship, 1, {})], viewer_for(db, outsider.id, 2026), key="outsider")
     assert (held.status, free.status) == ("awaiting_approval", "pending_payment")
     assert expire_orders(db, NOW + timedelta(days=1)) == 1  # only the unpaid, unreviewed-free one
+
+
+def test_a_refused_status_change_is_told_in_words(app, db, factories):
+    with app.test_request_context():
+        order = factories.make_order(factories.make_offer(factories.make_cluster()), status="paid")
+        with pytest.raises(Conflict) as refused:
+            change_order_status(db, order, "pending_payment")
+    assert refused.value.message == "Une commande « Payée » ne peut pas devenir « En attente de paiement »."
