@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
             "1 behind HTTPS: cookies are sent over HTTPS only"),
     Setting("MARKETPLACE_RESET_TOKEN_MAX_AGE", "RESET_TOKEN_MAX_AGE", "3600",
             "seconds a password reset link stays valid"),
+    Setting("MARKETPLACE_INVITATION_MAX_AGE", "INVITATION_MAX_AGE", "604800",
+            "seconds a new staff member's invitation link stays valid (7 days)"),
     Setting("MARKETPLACE_PUBLIC_CACHE_SECONDS", "PUBLIC_CACHE_SECONDS", "30",
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
@@ -66,7 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES", "PLATFORM_FEE_BPS"}
+_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES", "PLATFORM_FEE_BPS"}
 
 
 def stripe_enabled(config) -> bool:

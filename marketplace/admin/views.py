@@ -250,10 +250,12 @@ def staff(slug: str):
             user, created = add_staff(db, cluster, form.email.data, form.full_name.data or "", form.role.data)
             if created:
                 link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-                    "auth.reset_password_form", token=make_reset_token(user))
+                    "auth.reset_password_form", token=make_reset_token(user, invitation=True))
+                days = current_app.config["INVITATION_MAX_AGE"] // 86400
                 queue_email(db, user.email, _("Votre accès à la console de %(cluster)s", cluster=cluster.name),
                             _("Bonjour,\n\nVous faites désormais partie de l'équipe de %(cluster)s. "
-                              "Choisissez votre mot de passe ici :\n%(link)s\n", cluster=cluster.name, link=link))
+                              "Choisissez votre mot de passe ici (lien valable %(days)d jours, une seule fois) :"
+                              "\n%(link)s\n", cluster=cluster.name, link=link, days=days))
             db.commit()
             flash(_("%(email)s fait partie de l'équipe.", email=user.email), "success")
             return redirect(url_for("admin.staff", slug=slug), code=303)

@@ -97,15 +97,22 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def make_reset_token(user: User) -> str:
-    """A signed token naming the user and a fingerprint of the current hash: single use by design."""
-    return _serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+def make_reset_token(user: User, invitation: bool = False) -> str:
+    """A signed token naming the user and a fingerprint of the current hash: single use by design.
+
+    An invitation (a new staff member choosing a first password) lives INVITATION_MAX_AGE seconds,
+    a password reset RESET_TOKEN_MAX_AGE.
+    """
+    return _serializer().dumps({"u": user.id, "h": user.password_hash[-16:], **({"i": 1} if invitation else {})})
 
 
 def user_from_reset_token(db: Session, token: str) -> User:
-    """The user a valid, unexpired, unused reset token belongs to; Invalid otherwise."""
+    """The user a valid, unexpired, unused reset or invitation token belongs to; Invalid otherwise."""
+    config = current_app.config
     try:
-        data = _serializer().loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+        data = _serializer().loads(token, max_age=max(config["RESET_TOKEN_MAX_AGE"], config["INVITATION_MAX_AGE"]))
+        if not (isinstance(data, dict) and data.get("i")):
+            data = _serializer().loads(token, max_age=config["RESET_TOKEN_MAX_AGE"])
     except SignatureExpired as exc:
         raise Invalid(_("Ce lien de réinitialisation a expiré. Demandez-en un nouveau.")) from exc
     except BadSignature as exc:
