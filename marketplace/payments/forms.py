@@ -20,8 +20,10 @@ class ManualPaymentForm(FlaskForm):
 
 
 class StatementForm(FlaskForm):
-    statement = FileField(_l("Relevé camt.053 (XML)"), validators=[
-        FileRequired(_l("Choisissez un fichier.")), FileAllowed(["xml"], _l("Un relevé camt.053 est un fichier .xml."))])
+    statement = FileField(_l("Relevé camt.053 (XML) ou CFONB 120"), validators=[
+        FileRequired(_l("Choisissez un fichier.")),
+        FileAllowed(["xml", "txt", "cfo", "dat"],
+                    _l("Un relevé camt.053 est un fichier .xml ; un relevé CFONB 120, un fichier .txt, .cfo ou .dat."))])
 
 
 class RefundForm(FlaskForm):

@@ -20,6 +20,7 @@ from ..invoicing.services import issue_credit_notes, issue_invoices, sold_lines
 from ..ledger.services import post_payment_received, post_refund, post_sale
 from ..mail.services import queue_email
 from .camt import Credit, StatementError, parse_camt053
+from .cfonb import looks_like_cfonb, parse_cfonb120
 from .models import Payment, Refund, StatementImport
 
 PAYABLE = ("pending_payment",)
@@ -81,12 +82,12 @@ class ImportResult:
 
 
 def import_statement(db: Session, filename: str, data: bytes, user_id: int) -> ImportResult:
-    """Record every new credit of a camt.053 file; the same file or entry twice records nothing more."""
+    """Record every new credit of a camt.053 or CFONB 120 file; the same file or entry twice records nothing more."""
     digest = hashlib.sha256(data).hexdigest()
     if db.exec(select(StatementImport).where(StatementImport.sha256 == digest)).first():
         raise Conflict(_("Ce relevé a déjà été importé."))
     try:
-        credits = parse_camt053(data)
+        credits = parse_cfonb120(data) if looks_like_cfonb(data) else parse_camt053(data)
     except StatementError as exc:
         raise Invalid(_("Relevé illisible : %(reason)s", reason=str(exc)), field="statement") from exc
     known = set(db.exec(select(Payment.external_id).where(
