@@ -30,6 +30,8 @@ from ..settlements.services import (
     figures,
     first_open_period,
     last_closed,
+    notify_closed_month,
+    period_summary_csv,
     settlement_of,
     statements,
 )
@@ -92,6 +94,10 @@ def close_settlement_period():
         db.rollback()
         flash(exc.message, "error")
         return redirect(url_for("admin.settlements"), code=303)
+    if not result.already_closed:
+        base = current_app.config["BASE_URL"].rstrip("/")
+        notify_closed_month(db, result.settlements,
+                            lambda cluster, month: base + url_for("admin.statement", slug=cluster.slug, period=month))
     db.commit()
     if result.already_closed:
         flash(_("%(period)s était déjà clôturé : rien n'a changé.", period=period), "info")
@@ -134,6 +140,14 @@ def stripe_payout(settlement_id: int):
         raise NotFound(_("Règlement introuvable."))
     return _payout(lambda db: pay_by_stripe(db, current_app.config, settlement, date.today()),
                    lambda _settlement: _("Virement Stripe envoyé."))
+
+
+@bp.get("/settlements/<period>.csv")
+@platform_admin_required
+def settlements_csv(period: str):
+    """Every cluster's settlement of a month, for the treasurer's spreadsheet."""
+    return _attachment(period_summary_csv(get_db(), _valid_period(period)), "text/csv; charset=utf-8",
+                       f"reglements-{period}.csv")
 
 
 @bp.get("/payout-files/<int:file_id>.xml")

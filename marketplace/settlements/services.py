@@ -7,6 +7,8 @@ for each cluster, the rows add up to the claim's movement: opening + rows = clos
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,11 +20,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..clusters.models import Cluster
+from ..clusters.services import staff_of
 from ..core.errors import Conflict, Invalid
+from ..core.money import format_eur_fr
 from ..core.timeutil import utcnow
 from ..ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
+from ..ledger.queries import csv_amount
 from ..ledger.rules import Line, month_of, next_month, period_bounds
 from ..ledger.services import CLUSTER_ACCOUNTS, calendar, federation, of_cluster, owed_to, post
+from ..mail.services import queue_email
 from ..pools.models import PooledCost
 from ..pools.services import close_month, pools_to_close
 from .models import Settlement
@@ -246,3 +252,41 @@ def periods_with_settlements(db: Session) -> list[str]:
 
 def current_period(today: date) -> str:
     return month_of(today)
+
+
+def notify_closed_month(db: Session, settlements: list[Settlement], link_for) -> int:
+    """Tell each cluster's administrators that its statement is ready and what is due; returns emails queued."""
+    queued = 0
+    for settlement in settlements:
+        cluster = db.get(Cluster, settlement.cluster_id)
+        closing = settlement.closing_cents
+        if closing > 0:
+            due = _("la fédération vous doit %(amount)s", amount=format_eur_fr(closing))
+        elif closing < 0:
+            due = _("vous devez %(amount)s à la fédération, déduits du prochain règlement",
+                    amount=format_eur_fr(-closing))
+        else:
+            due = _("rien n'est dû")
+        body = _("Bonjour,\n\nLe relevé de %(period)s de %(cluster)s est arrêté : %(due)s.\n\n"
+                 "Le relevé, son PDF, son CSV et les écritures de chaque montant : %(link)s\n",
+                 period=settlement.period, cluster=cluster.name, due=due, link=link_for(cluster, settlement.period))
+        for role, user in staff_of(db, cluster.id):
+            if role.role == "admin" and user.is_active:
+                queue_email(db, user.email, _("Relevé %(period)s de %(cluster)s", period=settlement.period,
+                                              cluster=cluster.name), body)
+                queued += 1
+    return queued
+
+
+def period_summary_csv(db: Session, period: str) -> bytes:
+    """Every cluster's settlement of a closed month, for the federation's treasurer (semicolons, UTF-8 BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Mois", "Cluster", "SIRET", "IBAN", "Ouverture", "Clôture", "Règlement", "Moyen", "Référence"])
+    rows = db.exec(select(Settlement, Cluster).join(Cluster, Cluster.id == Settlement.cluster_id)
+                   .where(Settlement.period == period).order_by(Cluster.name)).all()
+    for settlement, cluster in rows:
+        writer.writerow([period, cluster.name, cluster.siret, cluster.iban or "", csv_amount(settlement.opening_cents),
+                         csv_amount(settlement.closing_cents), settlement.payout_status, settlement.payout_method or "",
+                         settlement.payout_reference or ""])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from marketplace.ledger.models import LedgerTransaction
+from marketplace.mail.models import OutboxEmail
 from marketplace.payments.services import record_manual_payment
 from marketplace.pools.models import PoolAllocation, PooledCost
 from marketplace.settlements.models import PayoutFile, Settlement
@@ -31,6 +32,7 @@ def test_a_month_from_pooled_cost_to_payout(app, client, db, factories):
         b = factories.make_cluster(slug="beta", name="Beta", iban=IBAN, bic="AGRIFRPP")
         admin = factories.make_user("tresor@federation.fr", is_platform_admin=True)
         staff_b = factories.make_staff(b, "manager", email="gestion@beta.fr")
+        factories.make_staff(a, "admin", email="direction@alpha.fr")
         order = factories.make_order(factories.make_offer(a, list_price_cents=100_000))
         record_manual_payment(db, order, order.total_incl_cents, date(2026, 10, 3), admin.id)
         db.commit()
@@ -67,6 +69,12 @@ def test_a_month_from_pooled_cost_to_payout(app, client, db, factories):
     settlement_a = db.exec(select(Settlement).where(Settlement.cluster_id == a.id)).one()
     assert settlement_a.closing_cents == 120_000 + 75_001  # its sale incl. VAT + what Beta owes it
 
+    [told] = db.exec(select(OutboxEmail).where(OutboxEmail.subject.startswith("Relevé"))).all()
+    assert told.to_address == "direction@alpha.fr" and "1\u202f950,01\u00a0€" in told.body_text
+    assert "/console/clusters/alpha/settlements/2026-10" in told.body_text
+    summary = list(csv.reader(io.StringIO(client.get("/console/settlements/2026-10.csv").data.decode("utf-8-sig")),
+                              delimiter=";"))
+    assert [row[1] for row in summary[1:]] == ["Alpha", "Beta"] and summary[1][5] == "1950,01"
     page = client.get("/console/clusters/alpha/settlements/2026-10").get_data(as_text=True)
     assert "1\u202f950,01\u00a0€" in page and "/console/ledger?cluster=alpha&amp;period=2026-10&amp;kind=pooled_cost" in page
     rows = list(csv.reader(io.StringIO(client.get("/console/clusters/alpha/settlements/2026-10.csv")
@@ -94,3 +102,4 @@ def test_a_month_from_pooled_cost_to_payout(app, client, db, factories):
     assert _post(client, "/console/settlements/close", {"period": "2026-10"}).status_code == 303  # no-op
     db.rollback()
     assert len(db.exec(select(LedgerTransaction)).all()) == count
+    assert len(db.exec(select(OutboxEmail).where(OutboxEmail.subject.startswith("Relevé"))).all()) == 1  # once
