@@ -66,9 +66,16 @@ from marketplace.clusters.models import Cluster
 from marketplace.db import dispose_engine, get_engine
 from marketplace.ledger.models import LedgerAccount
 from marketplace.ledger.rules import Line, check_balanced, fingerprint, month_of, period_bounds, reversal
-from marketplace.ledger.services import SoldLine, _account, _sale_lines, claims_of, federation
+from marketplace.ledger.services import (
+    SoldLine,
+    _account,
+    _sale_lines,
+    claims_of,
+    federation,
+    paid_to_cluster,
+)
 from marketplace.migrate import upgrade
-from marketplace.payments.transfers import _fee_lines, _transfer_lines
+from marketplace.payments.transfers import _fee_lines
 from marketplace.pools.models import PooledCost, PoolUsage
 from marketplace.pools.services import set_participant
 from marketplace.settlements.models import Settlement
@@ -177,7 +184,7 @@ class LedgerGenerator:
             for cluster in sorted(set(claims) & self.connected):
                 transferred[cluster] = claims[cluster]
                 self.add(f"transfer:{order_id}:{cluster}", f"Transfert Stripe {number}", on, "transfer", "BQ",
-                         _transfer_lines(cluster, claims[cluster], number))
+                         paid_to_cluster(cluster, claims[cluster], number))
         if refund if refund is not None else rng.random() < 0.02:
             refund_id = self._next("refund")
             when = min(on + timedelta(days=rng.randint(1, 10)), last_day)
@@ -186,7 +193,7 @@ class LedgerGenerator:
                       *reversal(_sale_lines(sold, number))])
             for cluster, cents in transferred.items():
                 self.add(f"transfer_reversal:{refund_id}:{cluster}", f"Reprise de transfert {number}", when,
-                         "transfer_reversal", "BQ", reversal(_transfer_lines(cluster, cents, number)),
+                         "transfer_reversal", "BQ", reversal(paid_to_cluster(cluster, cents, number)),
                          reverses=f"transfer:{order_id}:{cluster}")
 
     def unidentified_payment(self, on: date) -> None:

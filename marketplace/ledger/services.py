@@ -118,6 +118,15 @@ def balance(db: Session, key: str) -> int:
     return int(row)
 
 
+def paid_to_cluster(cluster_id: int, amount_cents: int, label: str) -> list[Line]:
+    """Money the federation sends a cluster (a Stripe transfer, a settlement payout): its debt to the
+    cluster is paid from its bank, and the cluster's claim becomes money in its own bank."""
+    return [Line(owed_to(cluster_id), debit_cents=amount_cents, label=label),
+            Line(federation("512"), credit_cents=amount_cents, label=label),
+            Line(of_cluster(cluster_id, "512"), debit_cents=amount_cents, label=label),
+            Line(of_cluster(cluster_id, "467"), credit_cents=amount_cents, label=label)]
+
+
 @dataclass(frozen=True)
 class SoldLine:
     """What one invoice line sold (or a credit note line gives back), with the split frozen at sale time."""

@@ -22,7 +22,7 @@ from ..invoicing.models import Invoice
 from ..invoicing.services import invoices_of, sold_lines
 from ..ledger.models import LedgerTransaction
 from ..ledger.rules import Line, reversal
-from ..ledger.services import claims_of, federation, of_cluster, owed_to, post
+from ..ledger.services import claims_of, federation, of_cluster, owed_to, paid_to_cluster, post
 from .models import Payment, Refund, ShareTransfer, TransferReversal
 from .stripe_api import stripe_client
 
@@ -48,14 +48,6 @@ def fee_shares(fee_cents: int, claims: dict[int, int]) -> dict[int, int]:
     """The payment fee borne by each cluster pro rata of its claim; the shares add up to the fee exactly."""
     clusters = sorted(claims)
     return dict(zip(clusters, allocate(fee_cents, [claims[c] for c in clusters]), strict=True))
-
-
-def _transfer_lines(cluster_id: int, amount_cents: int, label: str) -> list[Line]:
-    """The federation pays its debt to the cluster from its bank; the cluster's claim becomes money in its bank."""
-    return [Line(owed_to(cluster_id), debit_cents=amount_cents, label=label),
-            Line(federation("512"), credit_cents=amount_cents, label=label),
-            Line(of_cluster(cluster_id, "512"), debit_cents=amount_cents, label=label),
-            Line(of_cluster(cluster_id, "467"), credit_cents=amount_cents, label=label)]
 
 
 def _fee_lines(fee_cents: int, claims: dict[int, int], label: str) -> list[Line]:
@@ -132,7 +124,7 @@ def _transfer_share(db: Session, client: stripe.StripeClient, payment: Payment, 
     db.add(transfer)
     db.flush()
     post(db, f"transfer:{order.id}:{cluster_id}", f"Transfert Stripe {order.number}",
-         _transfer_lines(cluster_id, amount_cents, order.number), payment.booked_on, "transfer", "BQ",
+         paid_to_cluster(cluster_id, amount_cents, order.number), payment.booked_on, "transfer", "BQ",
          order_id=order.id)
     return transfer
 
@@ -183,6 +175,6 @@ def _reverse(db: Session, client: stripe.StripeClient, order: Order, refund: Ref
     original = db.exec(select(LedgerTransaction.id).where(
         LedgerTransaction.idempotency_key == f"transfer:{order.id}:{transfer.cluster_id}")).first()
     post(db, f"transfer_reversal:{refund.id}:{transfer.cluster_id}", f"Reprise de transfert {order.number}",
-         reversal(_transfer_lines(transfer.cluster_id, amount_cents, order.number)), date.today(),
+         reversal(paid_to_cluster(transfer.cluster_id, amount_cents, order.number)), date.today(),
          "transfer_reversal", "BQ", order_id=order.id, reverses_id=original)
     return record

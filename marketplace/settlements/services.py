@@ -26,8 +26,8 @@ from ..core.money import format_eur_fr
 from ..core.timeutil import utcnow
 from ..ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from ..ledger.queries import csv_amount
-from ..ledger.rules import Line, month_of, next_month, period_bounds
-from ..ledger.services import CLUSTER_ACCOUNTS, calendar, federation, of_cluster, owed_to, post
+from ..ledger.rules import month_of, next_month, period_bounds
+from ..ledger.services import CLUSTER_ACCOUNTS, calendar, paid_to_cluster, post
 from ..mail.services import queue_email
 from ..pools.models import PooledCost
 from ..pools.services import close_month, pools_to_close
@@ -235,12 +235,8 @@ def settlement_of(db: Session, cluster_id: int, period: str) -> Settlement | Non
 def post_payout(db: Session, settlement: Settlement, on: date, reference: str) -> None:
     """The federation pays a cluster what it owed at the end of the month."""
     label = f"Règlement {settlement.period} — {reference}"
-    post(db, f"payout:{settlement.id}", label, [
-        Line(owed_to(settlement.cluster_id), debit_cents=settlement.closing_cents, label=label),
-        Line(federation("512"), credit_cents=settlement.closing_cents, label=label),
-        Line(of_cluster(settlement.cluster_id, "512"), debit_cents=settlement.closing_cents, label=label),
-        Line(of_cluster(settlement.cluster_id, CLAIM), credit_cents=settlement.closing_cents, label=label)],
-        on, "payout", "BQ")
+    post(db, f"payout:{settlement.id}", label, paid_to_cluster(settlement.cluster_id, settlement.closing_cents, label),
+         on, "payout", "BQ")
     settlement.payout_status, settlement.payout_reference, settlement.paid_at = "paid", reference[:64], utcnow()
     db.add(settlement)
     db.flush()
