@@ -3,7 +3,6 @@ success fees (an outcome declared by staff raises an order for the fee)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ from sqlmodel import Session, select
 
 from ..catalogue.models import Offer
 from ..checkout.models import Order, OrderLine
-from ..checkout.services import creditor_reference
+from ..checkout.services import new_order, number_order
 from ..clusters.models import Organization
 from ..core.errors import Conflict, Invalid
 from ..core.money import format_eur_fr, vat_cents
@@ -143,18 +142,12 @@ def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: Succe
     organization = db.get(Organization, agreement.organization_id)
     rate = offer.vat_rate_bps
     tax = vat_cents(declaration.fee_cents, rate) if rate is not None else 0
-    order = Order(number=f"tmp-{secrets.token_hex(6)}", idempotency_key=f"success-fee:{declaration.idempotency_key}",
-                  access_token=secrets.token_urlsafe(24), organization_id=organization.id,
-                  payment_reference=f"tmp-{secrets.token_hex(6)}", total_excl_cents=declaration.fee_cents,
-                  total_vat_cents=tax, total_incl_cents=declaration.fee_cents + tax,
-                  billing_name=organization.name, billing_email=organization.email or "",
-                  billing_siret=organization.siret, billing_vat_number=organization.vat_number,
-                  billing_address=organization.address, billing_postal_code=organization.postal_code,
-                  billing_city=organization.city, terms_accepted_at=now, created_at=now)
-    db.add(order)
-    db.flush()
-    order.number = f"C{now.year}-{order.id:06d}"
-    order.payment_reference = creditor_reference(order.number)
+    order = number_order(db, new_order(
+        now, idempotency_key=f"success-fee:{declaration.idempotency_key}", organization_id=organization.id,
+        total_excl_cents=declaration.fee_cents, total_vat_cents=tax, total_incl_cents=declaration.fee_cents + tax,
+        billing_name=organization.name, billing_email=organization.email or "", billing_siret=organization.siret,
+        billing_vat_number=organization.vat_number, billing_address=organization.address,
+        billing_postal_code=organization.postal_code, billing_city=organization.city))
     description = f"Success fee — {offer.title_fr} : {declaration.outcome}"[:400]
     db.add(OrderLine(order_id=order.id, offer_id=offer.id, cluster_id=agreement.cluster_id, kind=offer.kind,
                      description=description, quantity=1, units=1, unit_list_cents=declaration.fee_cents,

@@ -194,6 +194,21 @@ def _needs_review(db: Session, lines: list[PricedLine], organization_id: int | N
                                                Membership.year == year)).first() is not None
 
 
+def new_order(now: datetime, **values) -> Order:
+    """An order not numbered yet (temporary unique number and reference until number_order)."""
+    return Order(number=f"tmp-{secrets.token_hex(6)}", payment_reference=f"tmp-{secrets.token_hex(6)}",
+                 access_token=secrets.token_urlsafe(24), terms_accepted_at=now, created_at=now, **values)
+
+
+def number_order(db: Session, order: Order) -> Order:
+    """Store the order and give it its public number (C<year>-<id>) and the RF reference built from it."""
+    db.add(order)
+    db.flush()
+    order.number = f"C{order.created_at.year}-{order.id:06d}"
+    order.payment_reference = creditor_reference(order.number)
+    return order
+
+
 def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, billing: Billing,
                 idempotency_key: str, hold_minutes: int, payment_method: str = "bank_transfer",
                 now: datetime | None = None) -> tuple[Order, bool]:
@@ -219,22 +234,17 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
         # A buyer waiting behind others for the same stock gives up after a while and is told to retry.
         db.connection().execute(text("SET LOCAL lock_timeout = '5s'"))
     review = _needs_review(db, priced, viewer.organization_id, now.year)
-    order = Order(
-        number=f"tmp-{secrets.token_hex(6)}", idempotency_key=idempotency_key,
-        access_token=secrets.token_urlsafe(24), user_id=user_id, organization_id=viewer.organization_id,
+    order = new_order(
+        now, idempotency_key=idempotency_key, user_id=user_id, organization_id=viewer.organization_id,
         status="awaiting_approval" if review else "pending_payment", payment_method=payment_method,
-        payment_reference=f"tmp-{secrets.token_hex(6)}",
         total_excl_cents=sum(p.priced.excl_cents for p in priced),
         total_vat_cents=sum(p.priced.vat_cents for p in priced),
         total_incl_cents=sum(p.priced.incl_cents for p in priced),
         billing_name=billing.name, billing_email=billing.email, billing_siret=billing.siret,
         billing_vat_number=billing.vat_number, billing_address=billing.address,
-        billing_postal_code=billing.postal_code, billing_city=billing.city, terms_accepted_at=now,
-        hold_expires_at=now + timedelta(minutes=hold_minutes), created_at=now)
-    db.add(order)
-    db.flush()
-    order.number = f"C{now.year}-{order.id:06d}"
-    order.payment_reference = creditor_reference(order.number)
+        billing_postal_code=billing.postal_code, billing_city=billing.city,
+        hold_expires_at=now + timedelta(minutes=hold_minutes))
+    number_order(db, order)
     lines = [_order_line(order, p) for p in priced]
     db.add_all(lines)
     db.flush()
