@@ -15,7 +15,7 @@ from .catalogue.services import viewer_for
 from .checkout.models import Order
 from .checkout.services import Billing, add_to_cart, ensure_cart, place_order
 from .clusters.models import Cluster, Organization
-from .ledger.rules import month_of, period_bounds
+from .ledger.rules import month_before, period_bounds
 from .ledger.services import calendar
 from .payments.services import record_manual_payment
 from .pools.models import PooledCost, PoolUsage
@@ -50,11 +50,6 @@ SUPPLIER_AGREEMENT = ("mecabourg", "Énergies de l'Ain", 250,
 # cluster, offer slug, member email, rate bps, cap (cents), outcome, declared (cents), day of last month
 SUCCESS_FEE = ("neopolia", "accompagnement-appels-offres", "achats@chantiers-estuaire.fr", 100, 1_000_000,
                "Marché de maintenance des navires de l'État remporté", 48_000_000, 24)
-
-
-def _last_month(today: date) -> str:
-    first = today.replace(day=1)
-    return month_of(date.fromordinal(first.toordinal() - 1))
 
 
 def _pools(db: Session, clusters: dict[str, Cluster], period: str) -> None:
@@ -141,7 +136,7 @@ def _agreements(db: Session, clusters: dict[str, Cluster], period: str, admin_id
 def load_demo_money(db: Session, clusters: dict[str, Cluster], admin_id: int, today: date,
                     hold_minutes: int) -> str:
     """Last month's activity, closed once (a later run leaves a closed month as it is); returns that month."""
-    period = _last_month(today)
+    period = month_before(today)
     closed = calendar(db).closed_through
     if closed is not None and closed >= period:
         return period

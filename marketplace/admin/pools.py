@@ -14,7 +14,7 @@ from ..clusters.models import Cluster
 from ..clusters.services import euros_to_cents
 from ..core.errors import DomainError, NotFound
 from ..db import get_db
-from ..ledger.rules import month_of, next_month, period_bounds
+from ..ledger.rules import is_month, month_before, month_of, next_month, period_bounds
 from ..pools.forms import ParticipantForm, PoolForm, UsageForm
 from ..pools.models import PooledCost, PoolUsage
 from ..pools.services import (
@@ -37,18 +37,9 @@ from ..web.htmx import render
 from .views import _form_error, bp
 
 
-def previous_month(today: date) -> str:
-    first = today.replace(day=1)
-    return month_of(date.fromordinal(first.toordinal() - 1))
-
-
 def _period_arg(default: str) -> str:
     period = request.args.get("period", default)
-    try:
-        period_bounds(period)
-    except ValueError:
-        return default
-    return period
+    return period if is_month(period) else default
 
 
 def _visible_pools() -> list[PooledCost]:
@@ -120,7 +111,7 @@ def pool(pool_id: int):
     db = get_db()
     pool = _pool_for_user(pool_id)
     names = _cluster_names()
-    period = _period_arg(previous_month(date.today()))
+    period = _period_arg(month_before(date.today()))
     participants = participants_of(db, pool.id)
     joined = {p.cluster_id for p in participants}
     participant_form, usage_form = ParticipantForm(prefix="p"), UsageForm(prefix="u")
@@ -176,7 +167,7 @@ def pool(pool_id: int):
         except DomainError as exc:
             problem = exc.message
     return render("admin/pool.html", status=status, pool=pool, names=names, period=period,
-                  previous=previous_month(first), following=next_month(period), participants=participants,
+                  previous=month_before(first), following=next_month(period), participants=participants,
                   usage=usage, allocations=allocations, preview=preview, problem=problem, cost=cost,
                   participant_form=participant_form, usage_form=usage_form, can_record=bool(mine),
                   month_over=last < date.today())

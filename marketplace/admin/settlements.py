@@ -18,7 +18,7 @@ from ..core.errors import DomainError, Invalid, NotFound
 from ..db import get_db
 from ..invoicing.services import set_offer_fee, set_partnership_fee
 from ..ledger.queries import MAX_ROWS, EntryFilter, entries, entries_csv
-from ..ledger.rules import month_of, period_bounds
+from ..ledger.rules import is_month, month_of
 from ..ledger.services import FEDERATION_ACCOUNTS
 from ..settlements.documents import statement_csv, statement_pdf
 from ..settlements.models import PayoutFile, Settlement
@@ -27,12 +27,11 @@ from ..settlements.services import (
     ACCOUNT_NAMES,
     KIND_NAMES,
     close_period,
-    figures,
     first_open_period,
     last_closed,
     notify_closed_month,
     period_summary_csv,
-    settlement_of,
+    statement_for,
     statements,
 )
 from ..web.guards import (
@@ -48,9 +47,7 @@ from .views import _cluster_for_staff, bp
 
 
 def _valid_period(period: str) -> str:
-    try:
-        period_bounds(period)
-    except ValueError:
+    if not is_month(period):
         abort(404)
     return period
 
@@ -171,20 +168,11 @@ def cluster_settlements(slug: str):
                   current=statements(db, open_period, cluster.id)[cluster.id])
 
 
-def _statement(cluster: Cluster, period: str):
-    """The frozen statement of a closed month, or the running one of an open month."""
-    db = get_db()
-    settlement = settlement_of(db, cluster.id, period)
-    if settlement is not None:
-        return settlement, figures(settlement)
-    return None, statements(db, period, cluster.id)[cluster.id]
-
-
 @bp.get("/clusters/<slug>/settlements/<period>")
 @staff_required
 def statement(slug: str, period: str):
     cluster = _cluster_for_staff(slug)
-    settlement, figures_ = _statement(cluster, _valid_period(period))
+    settlement, figures_ = statement_for(get_db(), cluster.id, _valid_period(period))
     return render("admin/statement.html", cluster=cluster, settlement=settlement, statement=figures_,
                   kinds=KIND_NAMES, accounts=ACCOUNT_NAMES)
 
@@ -193,7 +181,7 @@ def statement(slug: str, period: str):
 @staff_required
 def statement_as_pdf(slug: str, period: str):
     cluster = _cluster_for_staff(slug)
-    settlement, figures_ = _statement(cluster, _valid_period(period))
+    settlement, figures_ = statement_for(get_db(), cluster.id, _valid_period(period))
     data = statement_pdf(cluster, figures_, current_app.config["FEDERATION_NAME"], settlement is not None)
     return _attachment(data, "application/pdf", f"releve-{cluster.slug}-{period}.pdf")
 
@@ -202,7 +190,7 @@ def statement_as_pdf(slug: str, period: str):
 @staff_required
 def statement_as_csv(slug: str, period: str):
     cluster = _cluster_for_staff(slug)
-    _settlement, figures_ = _statement(cluster, _valid_period(period))
+    _settlement, figures_ = statement_for(get_db(), cluster.id, _valid_period(period))
     return _attachment(statement_csv(cluster, figures_), "text/csv; charset=utf-8",
                        f"releve-{cluster.slug}-{period}.csv")
 

@@ -9,10 +9,10 @@ from ..clusters.models import Cluster
 from ..clusters.services import get_cluster
 from ..core.errors import Forbidden, NotFound
 from ..db import get_db
-from ..ledger.rules import period_bounds
+from ..ledger.rules import is_month
 from ..pools.models import PooledCost
 from ..pools.services import record_usage
-from ..settlements.services import figures, settlement_of, statements
+from ..settlements.services import statement_for
 from ..web.guards import can_view_cluster_console
 from . import schemas as s
 from .openapi import Param, documented
@@ -36,13 +36,9 @@ def _staff_cluster(slug: str) -> Cluster:
                        404: (None, "no such cluster or month")})
 def get_statement(slug: str, period: str):
     cluster = _staff_cluster(slug)
-    try:
-        period_bounds(period)
-    except ValueError as exc:
-        raise NotFound("No such month (YYYY-MM).") from exc
-    db = get_db()
-    settlement = settlement_of(db, cluster.id, period)
-    statement = figures(settlement) if settlement else statements(db, period, cluster.id)[cluster.id]
+    if not is_month(period):
+        raise NotFound("No such month (YYYY-MM).")
+    settlement, statement = statement_for(get_db(), cluster.id, period)
     rows = [s.StatementRowOut(kind=row["kind"], account=row["code"], label=row["label"], amount_cents=row["cents"],
                               entries_url=url_for("admin.ledger", cluster=cluster.slug, period=period,
                                                   kind=row["kind"], account=row["code"], format="csv",

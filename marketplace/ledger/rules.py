@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from ..core.money import allocate
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class UnbalancedPosting(ValueError):
@@ -69,6 +72,16 @@ def split_amount(amount_cents: int, fee_bps: int, shares: Sequence[tuple[int, in
 def month_of(day: date) -> str:
     """The settlement month of a day, as YYYY-MM."""
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def is_month(text: str) -> bool:
+    """A settlement month written YYYY-MM (month 01 to 12)."""
+    return bool(MONTH.fullmatch(text))
+
+
+def month_before(day: date) -> str:
+    """The month before the one a day falls in."""
+    return month_of(date.fromordinal(day.replace(day=1).toordinal() - 1))
 
 
 def next_month(period: str) -> str:

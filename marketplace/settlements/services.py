@@ -232,6 +232,14 @@ def settlement_of(db: Session, cluster_id: int, period: str) -> Settlement | Non
     return db.exec(select(Settlement).where(Settlement.cluster_id == cluster_id, Settlement.period == period)).first()
 
 
+def statement_for(db: Session, cluster_id: int, period: str) -> tuple[Settlement | None, Statement]:
+    """A cluster's statement of a month: frozen with its settlement once closed, running before."""
+    settlement = settlement_of(db, cluster_id, period)
+    if settlement is not None:
+        return settlement, figures(settlement)
+    return None, statements(db, period, cluster_id)[cluster_id]
+
+
 def post_payout(db: Session, settlement: Settlement, on: date, reference: str) -> None:
     """The federation pays a cluster what it owed at the end of the month."""
     label = f"Règlement {settlement.period} — {reference}"

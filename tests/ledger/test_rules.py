@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.ledger.rules import Line, UnbalancedPosting, check_balanced, fingerprint, reversal
+from marketplace.ledger.rules import (
+    Line,
+    UnbalancedPosting,
+    check_balanced,
+    fingerprint,
+    is_month,
+    month_before,
+    reversal,
+)
 
 ACCOUNTS = st.sampled_from(["federation:512", "federation:411", "cluster-1:706", "cluster-2:44571"])
 
@@ -66,3 +76,9 @@ def test_split_refuses_shares_above_the_whole():
 
     with pytest.raises(ValueError):
         split_amount(100, 5000, [(2, 6000)], issuer_id=1)
+
+
+def test_months_are_written_yyyy_mm_and_the_month_before_crosses_years():
+    assert is_month("2026-10") and is_month("2027-01")
+    assert not any(is_month(text) for text in ("2026-13", "2026-00", "2026-1", "2026-10-05", "2026-10x", ""))
+    assert month_before(date(2026, 11, 27)) == "2026-10" and month_before(date(2027, 1, 1)) == "2026-12"
