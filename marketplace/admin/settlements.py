@@ -4,7 +4,6 @@ and the ledger entries behind every figure."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -14,8 +13,9 @@ from sqlmodel import col, select
 from ..catalogue.models import Offer
 from ..clusters.models import Cluster, Partnership
 from ..clusters.services import percent_to_bps
-from ..core.errors import DomainError, Invalid, NotFound
+from ..core.errors import DomainError, NotFound
 from ..db import get_db
+from ..invoicing.forms import PlatformFeeForm
 from ..invoicing.services import set_offer_fee, set_partnership_fee
 from ..ledger.queries import MAX_ROWS, EntryFilter, entries, entries_csv
 from ..ledger.rules import is_month, month_of
@@ -106,8 +106,8 @@ def close_settlement_period():
     return redirect(url_for("admin.settlements"), code=303)
 
 
-def _payout(action, success):
-    """Run a payout action: committed and told on success; on a refusal nothing is kept and the reason shown."""
+def _act(action, success, back: str = "admin.settlements"):
+    """Run a console action: committed and told on success; on a refusal nothing is kept and the reason shown."""
     db = get_db()
     try:
         result = action(db)
@@ -117,14 +117,14 @@ def _payout(action, success):
     else:
         db.commit()
         flash(success(result), "success")
-    return redirect(url_for("admin.settlements"), code=303)
+    return redirect(url_for(back), code=303)
 
 
 @bp.post("/settlements/<period>/sepa")
 @platform_admin_required
 def sepa_payouts(period: str):
     period = _valid_period(period)
-    return _payout(lambda db: sepa_payout_file(db, current_app.config, period, date.today(), current_user.id),
+    return _act(lambda db: sepa_payout_file(db, current_app.config, period, date.today(), current_user.id),
                    lambda record: _("Fichier de virements %(id)s prêt : %(count)d virement(s).",
                                     id=record.message_id, count=record.count))
 
@@ -135,7 +135,7 @@ def stripe_payout(settlement_id: int):
     settlement = get_db().get(Settlement, settlement_id)
     if settlement is None:
         raise NotFound(_("Règlement introuvable."))
-    return _payout(lambda db: pay_by_stripe(db, current_app.config, settlement, date.today()),
+    return _act(lambda db: pay_by_stripe(db, current_app.config, settlement, date.today()),
                    lambda _settlement: _("Virement Stripe envoyé."))
 
 
@@ -236,18 +236,17 @@ def ledger():
                   max_rows=MAX_ROWS)
 
 
-def _percent_arg() -> int | None:
-    """The percentage typed in the form as bps; empty means no override."""
-    raw = (request.form.get("percent") or "").strip().replace(",", ".").replace("%", "").strip()
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise Invalid(_("Pourcentage invalide (ex. 3 ou 2,5)."), field="percent") from None
-    if not value.is_finite() or value < 0 or value > 100 or value != value.quantize(Decimal("0.01")):
-        raise Invalid(_("Pourcentage invalide (ex. 3 ou 2,5)."), field="percent")
-    return percent_to_bps(value)
+def _set_fee(db, form: PlatformFeeForm):
+    fee = percent_to_bps(form.percent.data) if form.percent.data is not None else None
+    if form.partnership.data:
+        partnership = db.get(Partnership, form.partnership.data)
+        if partnership is None:
+            raise NotFound(_("Partenariat introuvable."))
+        return set_partnership_fee(db, partnership, fee)
+    offer = db.get(Offer, form.offer.data or 0)
+    if offer is None:
+        raise NotFound(_("Offre introuvable."))
+    return set_offer_fee(db, offer, fee)
 
 
 @bp.route("/platform-fees", methods=["GET", "POST"])
@@ -256,25 +255,12 @@ def platform_fees():
     """The federation's commission: its default, and overrides per partnership or per offer."""
     db = get_db()
     if request.method == "POST":
-        try:
-            fee = _percent_arg()
-            if request.form.get("partnership"):
-                partnership = db.get(Partnership, request.form.get("partnership", type=int) or 0)
-                if partnership is None:
-                    raise NotFound(_("Partenariat introuvable."))
-                set_partnership_fee(db, partnership, fee)
-            else:
-                offer = db.get(Offer, request.form.get("offer", type=int) or 0)
-                if offer is None:
-                    raise NotFound(_("Offre introuvable."))
-                set_offer_fee(db, offer, fee)
-        except DomainError as exc:
-            db.rollback()
-            flash(exc.message, "error")
-        else:
-            db.commit()
-            flash(_("Commission enregistrée ; elle s'applique aux prochaines ventes."), "success")
-        return redirect(url_for("admin.platform_fees"), code=303)
+        form = PlatformFeeForm()
+        if not form.validate_on_submit():
+            flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+            return redirect(url_for("admin.platform_fees"), code=303)
+        return _act(lambda db: _set_fee(db, form), lambda _record: _(
+            "Commission enregistrée ; elle s'applique aux prochaines ventes."), "admin.platform_fees")
     clusters = {c.id: c for c in db.exec(select(Cluster))}
     partnerships = db.exec(select(Partnership).order_by(Partnership.id)).all()
     overridden = db.exec(select(Offer).where(col(Offer.platform_fee_bps).is_not(None)).order_by(Offer.title_fr)).all()

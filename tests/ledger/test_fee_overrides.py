@@ -35,3 +35,20 @@ def test_offer_then_partnership_then_federation(app, db, factories):
         order = factories.make_order(offer)
         record_manual_payment(db, order, order.total_incl_cents, date(2026, 10, 2), factories.make_user().id)
         assert balance(db, federation("706")) == -300  # the partnership's 3 %, frozen on the invoice
+
+
+def test_the_federation_sets_and_clears_an_offer_fee_in_the_console(app, client, db, factories):
+    from tests.conftest import csrf_token, login
+    from tests.factories import PASSWORD
+
+    with app.test_request_context():
+        offer = factories.make_offer(factories.make_cluster(), list_price_cents=10_000)
+        admin = factories.make_user("tresor@federation.fr", is_platform_admin=True)
+    login(client, admin.email, PASSWORD)
+    token = csrf_token(client, "/console/platform-fees")
+    for percent, expected in (("2,5", 250), ("cent vingt", 250), ("120", 250), ("", None)):
+        assert client.post("/console/platform-fees", data={"offer": offer.id, "percent": percent,
+                                                           "csrf_token": token}).status_code == 303
+        db.rollback()
+        db.expire_all()
+        assert db.get(type(offer), offer.id).platform_fee_bps == expected, percent
