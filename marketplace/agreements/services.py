@@ -14,7 +14,7 @@ from ..checkout.models import Order, OrderLine
 from ..checkout.services import new_order, number_order
 from ..clusters.models import Organization
 from ..core.errors import Conflict, Invalid
-from ..core.money import format_eur_fr, vat_cents
+from ..core.money import format_eur_fr, format_hundredths, vat_cents
 from ..core.timeutil import utcnow
 from ..ledger.rules import Line
 from ..ledger.services import federation, of_cluster, owed_to, post
@@ -130,11 +130,6 @@ def declare_outcome(db: Session, agreement: SuccessFeeAgreement, outcome: str, d
     return declaration, True
 
 
-def _percent(bps: int) -> str:
-    whole, rest = divmod(bps, 100)
-    return f"{whole},{rest:02d} %" if rest else f"{whole} %"
-
-
 def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: SuccessFeeDeclaration,
                  now: datetime) -> Order:
     """The fee as an order of the member, payable by transfer like any other (no stock held)."""
@@ -154,7 +149,7 @@ def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: Succe
                      unit_price_cents=declaration.fee_cents, excl_cents=declaration.fee_cents, vat_rate_bps=rate,
                      vat_exempt_mention=offer.vat_exempt_mention, vat_cents=tax,
                      incl_cents=declaration.fee_cents + tax,
-                     adjustments_text=f"{_percent(agreement.rate_bps)} de {format_eur_fr(declaration.declared_cents)}"))
+                     adjustments_text=f"{format_hundredths(agreement.rate_bps)} % de {format_eur_fr(declaration.declared_cents)}"))
     db.add(order)
     db.flush()
     return order

@@ -63,3 +63,15 @@ def format_eur_fr(cents: int) -> str:
     sign = MINUS if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
     return f"{sign}{euros:,}".replace(",", NNBSP) + f",{rest:02d}{NBSP}€"
+
+
+def format_hundredths(value: int, decimal_mark: str = ",") -> str:
+    """Hundredths (bps as a percentage, hours, days) without trailing zeros: 3000 -> '30', 1550 -> '15,5'."""
+    whole, rest = divmod(value, 100)
+    return str(whole) if rest == 0 else f"{whole}{decimal_mark}{f'{rest:02d}'.rstrip('0')}"
+
+
+def decimal_comma(cents: int) -> str:
+    """-123456 -> '-1234,56': an amount as French accounting files and spreadsheets read it."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"

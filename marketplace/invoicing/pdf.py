@@ -8,7 +8,7 @@ from pathlib import Path
 from facturx import generate_from_binary
 from fpdf import FPDF
 
-from ..core.money import format_eur_fr
+from ..core.money import format_eur_fr, format_hundredths
 from .facturx_xml import facturx_xml
 from .models import Invoice
 from .services import vat_breakdown
@@ -23,7 +23,7 @@ LATE_PAYMENT = ("En cas de retard de paiement : pénalités au taux d'intérêt 
 
 
 def percent(bps: int) -> str:
-    return f"{bps / 100:g}".replace(".", ",") + " %"
+    return f"{format_hundredths(bps)} %"
 
 
 class PdfDocument(FPDF):

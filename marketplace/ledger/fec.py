@@ -11,16 +11,13 @@ from datetime import date
 from sqlmodel import Session, select
 
 from ..clusters.models import Cluster
+from ..core.money import decimal_comma
 from .models import LedgerAccount, LedgerLine, LedgerTransaction
 from .services import JOURNALS
 
 COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
            "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
            "ValidDate", "Montantdevise", "Idevise")
-
-
-def _amount(cents: int) -> str:
-    return f"{cents // 100},{cents % 100:02d}"
 
 
 def _clean(text: str) -> str:
@@ -49,6 +46,6 @@ def fec_for_cluster(db: Session, cluster: Cluster, year: int) -> bytes:
         piece = transaction.idempotency_key.split(":")[0] + f"-{transaction.order_id or transaction.id}"
         lines.append("\t".join((
             transaction.journal, JOURNALS.get(transaction.journal, transaction.journal), str(transaction.id), day, account.code, _clean(account.name), "", "", _clean(piece), day,
-            _clean(line.label or transaction.description), _amount(line.debit_cents), _amount(line.credit_cents),
+            _clean(line.label or transaction.description), decimal_comma(line.debit_cents), decimal_comma(line.credit_cents),
             "", "", day, "", "")))
     return "\r\n".join(lines).encode("iso-8859-15")

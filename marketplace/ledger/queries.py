@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from ..core.money import decimal_comma
 from .models import LedgerAccount, LedgerLine, LedgerTransaction
 
 MAX_ROWS = 5000
@@ -42,20 +44,21 @@ def entries(db: Session, where: EntryFilter, limit: int | None = MAX_ROWS) -> li
                         .limit(limit)).all())
 
 
-def csv_amount(cents: int) -> str:
-    """-1234 -> '-12,34' (a spreadsheet in French reads it as a number)."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
+def spreadsheet_csv(rows: Iterable[Sequence]) -> bytes:
+    """Rows (the header first) as a CSV a French spreadsheet opens as is: semicolons, CRLF, UTF-8 with BOM.
+
+    Amounts go in as decimal_comma(cents) so that they read as numbers.
+    """
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def entries_csv(rows) -> bytes:
-    """The entries as a CSV for a spreadsheet (semicolons, decimal comma, UTF-8 with BOM)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Date", "Écriture", "Journal", "Mois de règlement", "Nature", "Compte", "Intitulé du compte",
-                     "Libellé", "Débit", "Crédit"])
-    for line, account, transaction in rows:
-        writer.writerow([transaction.occurred_on.isoformat(), transaction.id, transaction.journal, line.period,
-                         line.kind, account.code, account.name, line.label or transaction.description,
-                         csv_amount(line.debit_cents), csv_amount(line.credit_cents)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """The entries behind a figure, one line each."""
+    return spreadsheet_csv([
+        ["Date", "Écriture", "Journal", "Mois de règlement", "Nature", "Compte", "Intitulé du compte", "Libellé",
+         "Débit", "Crédit"],
+        *([transaction.occurred_on.isoformat(), transaction.id, transaction.journal, line.period, line.kind,
+           account.code, account.name, line.label or transaction.description, decimal_comma(line.debit_cents),
+           decimal_comma(line.credit_cents)] for line, account, transaction in rows)])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..core.money import allocate, round_div
+from ..core.money import allocate, format_hundredths, round_div
 
 
 class NothingToShare(ValueError):
@@ -38,12 +38,6 @@ def overlap_days(first: date, last: date, start: date, end: date | None) -> int:
     return max(0, (high - low).days + 1)
 
 
-def _centi_text(centi: int) -> str:
-    """Hundredths as a French number: 1250 → 12,5; 1200 → 12."""
-    whole, rest = divmod(centi, 100)
-    return f"{whole},{rest:02d}".rstrip("0") if rest else str(whole)
-
-
 def month_cost(monthly_cost_cents: int, first: date, last: date, starts_on: date, ends_on: date | None) -> int:
     """The month's cost, prorated by days when the pooled cost starts or ends inside the month."""
     active = overlap_days(first, last, starts_on, ends_on)
@@ -70,9 +64,9 @@ def share_month(cost_cents: int, key: str, first: date, last: date, participants
             basis = f"{presence} × {p.members} adhérent" + ("s" if p.members > 1 else "")
         elif key == "fixed":
             weight = days * (p.fixed_bps or 0)
-            basis = f"{presence} × {_centi_text(p.fixed_bps or 0)} %"
+            basis = f"{presence} × {format_hundredths(p.fixed_bps or 0)} %"
         elif key == "usage":
-            weight, basis = p.usage_centi, f"{_centi_text(p.usage_centi)} {unit}"
+            weight, basis = p.usage_centi, f"{format_hundredths(p.usage_centi)} {unit}"
         else:
             raise ValueError(f"unknown sharing key {key!r}")
         rows.append((p, days, weight, basis))

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from ..clusters.models import Cluster, Membership
 from ..core.errors import Conflict, Invalid
+from ..core.money import format_hundredths
 from ..ledger.rules import Line, month_of, period_bounds
 from ..ledger.services import federation, of_cluster, owed_to, post
 from .models import PoolAllocation, PooledCost, PoolParticipant, PoolUsage
@@ -59,7 +60,7 @@ def preview_month(db: Session, pool: PooledCost, period: str) -> tuple[int, list
     fixed_total = sum(p.fixed_bps or 0 for p in people)
     if pool.sharing_key == "fixed" and fixed_total != 10000:
         raise Invalid(_("%(pool)s : les pourcentages fixes font %(total)s %%, pas 100 %%.",
-                        pool=pool.name, total=f"{fixed_total / 100:g}".replace(".", ",")))
+                        pool=pool.name, total=format_hundredths(fixed_total)))
     try:
         return cost, share_month(cost, pool.sharing_key, first, last, people, unit)
     except NothingToShare as exc:

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core.errors import Invalid
-from ..core.money import MINUS, NNBSP, apply_bps, format_eur_fr, split_inclusive, vat_cents
+from ..core.money import MINUS, NNBSP, apply_bps, format_eur_fr, format_hundredths, split_inclusive, vat_cents
 
 OFFER_KINDS = frozenset({"service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
                          "coworking", "shared_function", "membership"})
@@ -636,18 +636,12 @@ def format_eur_en(cents: int) -> str:
     return f"{sign}€{euros:,}.{rest:02d}"
 
 
-def format_percent(bps: int, decimal_mark: str) -> str:
-    """3000 -> '30', 1550 -> '15,5' / '15.5' (no trailing zeros)."""
-    whole, rest = divmod(bps, 100)
-    return str(whole) if rest == 0 else f"{whole}{decimal_mark}{f'{rest:02d}'.rstrip('0')}"
-
-
 def _off_fr(bps: int | None) -> str:
-    return "" if bps is None else f" {MINUS}{format_percent(bps, ',')}{NNBSP}%"
+    return "" if bps is None else f" {MINUS}{format_hundredths(bps, ',')}{NNBSP}%"
 
 
 def _off_en(bps: int | None) -> str:
-    return "" if bps is None else f" {MINUS}{format_percent(bps, '.')}%"
+    return "" if bps is None else f" {MINUS}{format_hundredths(bps, '.')}%"
 
 
 def _partner_fr(p: dict[str, Any]) -> str:

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from ..clusters.models import Cluster
-from ..core.money import format_eur_fr
+from ..core.money import decimal_comma, format_eur_fr
 from ..invoicing.pdf import PdfDocument
-from ..ledger.queries import csv_amount
+from ..ledger.queries import spreadsheet_csv
 from .services import Statement
 
 
 def statement_csv(cluster: Cluster, statement: Statement) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Cluster", "Mois", "Poste", "Nature", "Compte", "Montant"])
-    writer.writerow([cluster.name, statement.period, "Solde d'ouverture", "", "467", csv_amount(statement.opening_cents)])
-    for row in statement.rows:
-        writer.writerow([cluster.name, statement.period, row["label"], row["kind"], row["code"], csv_amount(row["cents"])])
-    writer.writerow([cluster.name, statement.period, "Solde de clôture", "", "467", csv_amount(statement.closing_cents)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = [("Solde d'ouverture", "", "467", statement.opening_cents),
+            *((row["label"], row["kind"], row["code"], row["cents"]) for row in statement.rows),
+            ("Solde de clôture", "", "467", statement.closing_cents)]
+    return spreadsheet_csv([["Cluster", "Mois", "Poste", "Nature", "Compte", "Montant"],
+                            *([cluster.name, statement.period, label, kind, code, decimal_comma(cents)]
+                              for label, kind, code, cents in rows)])
 
 
 def statement_pdf(cluster: Cluster, statement: Statement, federation_name: str, closed: bool) -> bytes:

@@ -7,8 +7,6 @@ for each cluster, the rows add up to the claim's movement: opening + rows = clos
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,10 +20,10 @@ from sqlmodel import Session, select
 from ..clusters.models import Cluster
 from ..clusters.services import staff_of
 from ..core.errors import Conflict, Invalid
-from ..core.money import format_eur_fr
+from ..core.money import decimal_comma, format_eur_fr
 from ..core.timeutil import utcnow
 from ..ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
-from ..ledger.queries import csv_amount
+from ..ledger.queries import spreadsheet_csv
 from ..ledger.rules import month_of, next_month, period_bounds
 from ..ledger.services import CLUSTER_ACCOUNTS, calendar, paid_to_cluster, post
 from ..mail.services import queue_email
@@ -284,13 +282,10 @@ def notify_closed_month(db: Session, settlements: list[Settlement], link_for) ->
 
 def period_summary_csv(db: Session, period: str) -> bytes:
     """Every cluster's settlement of a closed month, for the federation's treasurer (semicolons, UTF-8 BOM)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Mois", "Cluster", "SIRET", "IBAN", "Ouverture", "Clôture", "Règlement", "Moyen", "Référence"])
     rows = db.exec(select(Settlement, Cluster).join(Cluster, Cluster.id == Settlement.cluster_id)
                    .where(Settlement.period == period).order_by(Cluster.name)).all()
-    for settlement, cluster in rows:
-        writer.writerow([period, cluster.name, cluster.siret, cluster.iban or "", csv_amount(settlement.opening_cents),
-                         csv_amount(settlement.closing_cents), settlement.payout_status, settlement.payout_method or "",
-                         settlement.payout_reference or ""])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheet_csv([
+        ["Mois", "Cluster", "SIRET", "IBAN", "Ouverture", "Clôture", "Règlement", "Moyen", "Référence"],
+        *([period, cluster.name, cluster.siret, cluster.iban or "", decimal_comma(settlement.opening_cents),
+           decimal_comma(settlement.closing_cents), settlement.payout_status, settlement.payout_method or "",
+           settlement.payout_reference or ""] for settlement, cluster in rows)])

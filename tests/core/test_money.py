@@ -140,3 +140,11 @@ def test_allocate_sums_exactly_and_stays_within_one_cent(amount, weights):
 def test_allocate_mirrors_negative_amounts_and_is_deterministic(amount, weights):
     assert allocate(-amount, weights) == [-part for part in allocate(amount, weights)]
     assert allocate(amount, weights) == allocate(amount, list(weights))
+
+
+def test_hundredths_and_amounts_with_a_decimal_comma():
+    from marketplace.core.money import decimal_comma, format_hundredths
+
+    assert [format_hundredths(v) for v in (3000, 1550, 1525, 5, 0)] == ["30", "15,5", "15,25", "0,05", "0"]
+    assert format_hundredths(550, ".") == "5.5"
+    assert [decimal_comma(c) for c in (0, 5, 123456, -1234, -5)] == ["0,00", "0,05", "1234,56", "-12,34", "-0,05"]
