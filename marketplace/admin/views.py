@@ -378,63 +378,55 @@ def publish_offer(slug: str, offer_id: int):
     return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id), code=303)
 
 
-@bp.post("/clusters/<slug>/offers/<int:offer_id>/variants")
-@staff_required
-def add_offer_variant(slug: str, offer_id: int):
+def _add_offer_row(slug: str, offer_id: int, form, add, done: str, anchor: str, form_key: str):
+    """Add a pack or a room rate from its form; a refusal is shown beside the field on the offer page."""
     db = get_db()
     cluster = _cluster_for_staff(slug)
     offer = get_cluster_offer(db, cluster, offer_id)
-    form = VariantForm()
     if form.validate_on_submit():
         try:
-            add_variant(db, offer, form)
+            add(db, offer, form)
         except DomainError as exc:
             db.rollback()
             _form_error(form, exc)
         else:
             db.commit()
-            flash(_("Formule ajoutée."), "success")
-            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id, _anchor="variants"), code=303)
-    return _offer_page(cluster, offer, _offer_form(cluster, offer, formdata=None), variant_form=form)
+            flash(done, "success")
+            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id, _anchor=anchor), code=303)
+    return _offer_page(cluster, offer, _offer_form(cluster, offer, formdata=None), **{form_key: form})
+
+
+def _remove_offer_row(slug: str, offer_id: int, remove, row_id: int, done: str, anchor: str):
+    """Remove a pack or a room rate of one of the cluster's offers."""
+    db = get_db()
+    cluster = _cluster_for_staff(slug)
+    remove(db, get_cluster_offer(db, cluster, offer_id), row_id)
+    db.commit()
+    flash(done, "success")
+    return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer_id, _anchor=anchor), code=303)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/variants")
+@staff_required
+def add_offer_variant(slug: str, offer_id: int):
+    return _add_offer_row(slug, offer_id, VariantForm(), add_variant, _("Formule ajoutée."), "variants",
+                          "variant_form")
 
 
 @bp.post("/clusters/<slug>/offers/<int:offer_id>/variants/<int:variant_id>/delete")
 @staff_required
 def delete_offer_variant(slug: str, offer_id: int, variant_id: int):
-    db = get_db()
-    cluster = _cluster_for_staff(slug)
-    remove_variant(db, get_cluster_offer(db, cluster, offer_id), variant_id)
-    db.commit()
-    flash(_("Formule supprimée."), "success")
-    return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer_id, _anchor="variants"), code=303)
+    return _remove_offer_row(slug, offer_id, remove_variant, variant_id, _("Formule supprimée."), "variants")
 
 
 @bp.post("/clusters/<slug>/offers/<int:offer_id>/rates")
 @staff_required
 def add_offer_rate(slug: str, offer_id: int):
-    db = get_db()
-    cluster = _cluster_for_staff(slug)
-    offer = get_cluster_offer(db, cluster, offer_id)
-    form = RoomRateForm()
-    if form.validate_on_submit():
-        try:
-            add_room_rate(db, offer, form)
-        except DomainError as exc:
-            db.rollback()
-            _form_error(form, exc)
-        else:
-            db.commit()
-            flash(_("Tarif ajouté à la grille."), "success")
-            return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer.id, _anchor="rates"), code=303)
-    return _offer_page(cluster, offer, _offer_form(cluster, offer, formdata=None), rate_form=form)
+    return _add_offer_row(slug, offer_id, RoomRateForm(), add_room_rate, _("Tarif ajouté à la grille."), "rates",
+                          "rate_form")
 
 
 @bp.post("/clusters/<slug>/offers/<int:offer_id>/rates/<int:rate_id>/delete")
 @staff_required
 def delete_offer_rate(slug: str, offer_id: int, rate_id: int):
-    db = get_db()
-    cluster = _cluster_for_staff(slug)
-    remove_room_rate(db, get_cluster_offer(db, cluster, offer_id), rate_id)
-    db.commit()
-    flash(_("Tarif supprimé."), "success")
-    return redirect(url_for("admin.edit_offer", slug=slug, offer_id=offer_id, _anchor="rates"), code=303)
+    return _remove_offer_row(slug, offer_id, remove_room_rate, rate_id, _("Tarif supprimé."), "rates")
