@@ -22,6 +22,11 @@ def participants_of(db: Session, pool_id: int) -> list[PoolParticipant]:
                         .order_by(PoolParticipant.cluster_id)))
 
 
+def participant_of(db: Session, pool_id: int, cluster_id: int) -> PoolParticipant | None:
+    return db.exec(select(PoolParticipant).where(PoolParticipant.pooled_cost_id == pool_id,
+                                                 PoolParticipant.cluster_id == cluster_id)).first()
+
+
 def active_members(db: Session, cluster_id: int, year: int) -> int:
     """Member organizations with an active membership of the cluster for the year."""
     return int(db.exec(select(func.count(Membership.id)).where(
@@ -131,8 +136,7 @@ def record_usage(db: Session, pool: PooledCost, cluster_id: int, day: date, quan
     """Usage by a participant present that day, in a month not closed yet for this pool."""
     if quantity_centi <= 0:
         raise Invalid(_("La quantité doit être positive."), field="quantity")
-    participant = db.exec(select(PoolParticipant).where(PoolParticipant.pooled_cost_id == pool.id,
-                                                        PoolParticipant.cluster_id == cluster_id)).first()
+    participant = participant_of(db, pool.id, cluster_id)
     if participant is None or not overlap_days(day, day, participant.joined_on, participant.left_on):
         raise Invalid(_("Ce cluster ne participe pas à %(pool)s à cette date.", pool=pool.name), field="day")
     if allocations_of(db, pool.id, month_of(day)):
@@ -154,8 +158,7 @@ def set_participant(db: Session, pool: PooledCost, cluster_id: int, joined_on: d
     if pool.sharing_key == "fixed" and not (fixed_bps and 0 < fixed_bps <= 10000):
         raise Invalid(_("Indiquez le pourcentage fixe de ce participant."), field="fixed_percent")
     closed = db.exec(select(func.max(PoolAllocation.period)).where(PoolAllocation.pooled_cost_id == pool.id)).one()
-    participant = db.exec(select(PoolParticipant).where(PoolParticipant.pooled_cost_id == pool.id,
-                                                        PoolParticipant.cluster_id == cluster_id)).first()
+    participant = participant_of(db, pool.id, cluster_id)
     before = (participant.joined_on, participant.left_on) if participant else (None, None)
     for old, new in zip(before, (joined_on, left_on), strict=True):
         if closed and old != new and any(d is not None and month_of(d) <= closed for d in (old, new)):
