@@ -16,7 +16,7 @@ from ..core.errors import DomainError, NotFound
 from ..db import get_db
 from ..ledger.rules import is_month, month_before, month_of, next_month, period_bounds
 from ..pools.forms import ParticipantForm, PoolForm, UsageForm
-from ..pools.models import PooledCost, PoolUsage
+from ..pools.models import PooledCost, PoolParticipant, PoolUsage
 from ..pools.services import (
     allocations_of,
     close_month,
@@ -95,13 +95,15 @@ def pools():
                   counts={pool.id: len(participants_of(db, pool.id)) for pool in visible})
 
 
-def _pool_for_user(pool_id: int) -> PooledCost:
+def _pool_for_user(pool_id: int) -> tuple[PooledCost, list[PoolParticipant]]:
+    """The pooled cost and its participants, if the user is an admin or staff of its provider or a participant."""
     pool = get_db().get(PooledCost, pool_id)
     if pool is None:
         raise NotFound(_("Coût mutualisé introuvable."))
-    clusters = {p.cluster_id for p in participants_of(get_db(), pool.id)} | {pool.provider_cluster_id}
+    participants = participants_of(get_db(), pool.id)
+    clusters = {p.cluster_id for p in participants} | {pool.provider_cluster_id}
     require(is_platform_admin() or any(can_view_cluster_console(c) for c in clusters if c))
-    return pool
+    return pool, participants
 
 
 @bp.route("/pools/<int:pool_id>", methods=["GET", "POST"])
@@ -109,10 +111,9 @@ def _pool_for_user(pool_id: int) -> PooledCost:
 def pool(pool_id: int):
     """A pooled cost: participants, usage of the month, and the month's allocation (preview or posted)."""
     db = get_db()
-    pool = _pool_for_user(pool_id)
+    pool, participants = _pool_for_user(pool_id)
     names = _cluster_names()
     period = _period_arg(month_before(date.today()))
-    participants = participants_of(db, pool.id)
     joined = {p.cluster_id for p in participants}
     participant_form, usage_form = ParticipantForm(prefix="p"), UsageForm(prefix="u")
     participant_form.cluster_id.choices = list(names.items())
