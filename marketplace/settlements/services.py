@@ -248,12 +248,6 @@ def post_payout(db: Session, settlement: Settlement, on: date, reference: str) -
     db.flush()
 
 
-def periods_with_settlements(db: Session) -> list[str]:
-    return list(db.exec(select(Settlement.period).distinct().order_by(Settlement.period.desc())).all())
-
-
-def current_period(today: date) -> str:
-    return month_of(today)
 
 
 def notify_closed_month(db: Session, settlements: list[Settlement], link_for) -> int:
