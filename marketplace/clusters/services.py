@@ -102,15 +102,6 @@ def update_organization(db: Session, organization: Organization, form) -> Organi
     return organization
 
 
-def find_tier_for(tiers: list[MembershipTier], category: str, headcount: int) -> MembershipTier | None:
-    """The tier of `category` whose headcount band contains `headcount`."""
-    for tier in tiers:
-        if tier.category == category and tier.min_headcount <= headcount and (
-                tier.max_headcount is None or headcount <= tier.max_headcount):
-            return tier
-    return None
-
-
 def check_tier_allowed(db: Session, tier: MembershipTier, organization: Organization, year: int) -> None:
     """Discovery lasts `max_years` at most; the partner tier is for service providers."""
     if tier.max_years is not None:
