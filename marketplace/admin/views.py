@@ -27,6 +27,7 @@ from ..catalogue.services import (
     toggle_published,
     variants_of,
 )
+from ..clusters import contacts
 from ..clusters.forms import (
     ClusterForm,
     MembershipStatusForm,
@@ -37,6 +38,7 @@ from ..clusters.forms import (
 )
 from ..clusters.models import Cluster, Membership
 from ..clusters.services import (
+    MemberRegistration,
     add_staff,
     add_tier,
     change_membership_status,
@@ -153,6 +155,28 @@ def _new_member_form(cluster: Cluster) -> NewMemberForm:
     return form
 
 
+def _flash_registration(registration: MemberRegistration) -> None:
+    """Tell staff what was recorded, and what waits for someone else's confirmation."""
+    flash(_("Adhésion enregistrée (n° %(id)d).", id=registration.membership.id), "success")
+    if registration.details_kept:
+        flash(_("Cette organisation était déjà connue : ses coordonnées n'ont pas été modifiées. "
+                "Ses contacts les mettent à jour depuis leur compte."), "info")
+    messages = {
+        contacts.ATTACHED: _("Un compte membre est ouvert pour le contact : il reçoit un lien pour choisir son "
+                             "mot de passe."),
+        contacts.ALREADY: _("Le contact agit déjà pour cette organisation."),
+        contacts.ASKED_ORGANIZATION: _("Le contact sera rattaché quand l'organisation l'aura confirmé : un lien "
+                                       "est envoyé à ses contacts connus."),
+        contacts.ASKED_ACCOUNT: _("Ce contact a déjà un compte : il sera rattaché quand il l'aura confirmé par le "
+                                  "lien qui vient de lui être envoyé."),
+        contacts.NO_KNOWN_CONTACT: _("Aucun contact connu de cette organisation ne peut confirmer ce nouveau "
+                                     "contact : il n'a pas été rattaché."),
+    }
+    if registration.contact in messages:
+        flash(messages[registration.contact],
+              "warning" if registration.contact == contacts.NO_KNOWN_CONTACT else "info")
+
+
 @bp.route("/clusters/<slug>/members", methods=["GET", "POST"])
 @staff_required
 def members(slug: str):
@@ -161,13 +185,13 @@ def members(slug: str):
     form = _new_member_form(cluster)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            membership = register_member(db, cluster, form)
+            registration = register_member(db, cluster, form)
         except DomainError as exc:
             db.rollback()
             _form_error(form, exc)
         else:
             db.commit()
-            flash(_("Adhésion enregistrée (n° %(id)d).", id=membership.id), "success")
+            _flash_registration(registration)
             return redirect(url_for("admin.members", slug=slug), code=303)
     year = request.args.get("year", type=int)
     status = 422 if form.errors or form.form_errors else 200

@@ -14,6 +14,7 @@ from ..auth.models import StaffRole, User
 from ..auth.services import create_user, grant_staff_role, normalize_email
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.states import MEMBERSHIP_TRANSITIONS, check_transition
+from .contacts import propose_contact
 from .models import Cluster, Membership, MembershipTier, Organization, Partnership
 
 
@@ -142,28 +143,37 @@ def add_membership(db: Session, cluster: Cluster, organization: Organization, ti
     return membership
 
 
-def register_member(db: Session, cluster: Cluster, form) -> Membership:
-    """Staff enrol an organization (new, or known by SIRET) and optionally open its contact's account."""
+@dataclass(frozen=True)
+class MemberRegistration:
+    membership: Membership
+    organization_was_known: bool
+    details_kept: bool  # the organization existed with other details, which were left as they are
+    contact: str | None  # what happened to the contact (clusters.contacts), None when none was named
+
+
+def register_member(db: Session, cluster: Cluster, form) -> MemberRegistration:
+    """Staff enrol an organization: a new one from the form, or one already known by its SIRET as it is.
+
+    An organization that exists is never changed from here, and who acts for it is decided by
+    confirmation (clusters.contacts), never by the staff member's say-so.
+    """
     organization = None
     if form.siret.data:
         organization = db.exec(select(Organization).where(Organization.siret == form.siret.data)).first()
+    known = organization is not None
+    details_kept = known and any(
+        (getattr(form, name).data or None) != (getattr(organization, name) or None)
+        for name in ORGANIZATION_FIELDS if name != "siret")
     if organization is None:
-        organization = Organization()
-    update_organization(db, organization, form)
+        organization = update_organization(db, Organization(), form)
     tier = db.get(MembershipTier, form.tier_id.data)
     if tier is None:
         raise Invalid(_("Formule inconnue."), field="tier_id")
     membership = add_membership(db, cluster, organization, tier, form.year.data, form.status.data)
+    contact = None
     if form.contact_email.data:
-        email = normalize_email(form.contact_email.data)
-        user = db.exec(select(User).where(User.email == email)).first()
-        if user is None:
-            user = create_user(db, email, secrets.token_urlsafe(24), organization_id=organization.id)
-        elif user.organization_id not in (None, organization.id):
-            raise Conflict(_("Ce contact est déjà rattaché à une autre organisation."), field="contact_email")
-        user.organization_id = organization.id
-        db.add(user)
-    return membership
+        contact = propose_contact(db, cluster, organization, form.contact_email.data, organization_is_new=not known)
+    return MemberRegistration(membership, known, details_kept, contact)
 
 
 def change_membership_status(db: Session, membership: Membership, status: str) -> Membership:
