@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from ..clusters.models import Cluster
 from ..core.money import decimal_comma
 from .models import LedgerAccount, LedgerLine, LedgerTransaction
+from .queries import spreadsheet_cell
 from .services import JOURNALS
 
 COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
@@ -24,6 +25,12 @@ def _clean(text: str) -> str:
     """No tab or line break inside a field; characters ISO-8859-15 lacks become '?'."""
     flat = " ".join(text.replace("\t", " ").split())
     return flat.encode("iso-8859-15", "replace").decode("iso-8859-15")
+
+
+def _text(text: str) -> str:
+    """A free-text field, cleaned, that a spreadsheet opening the file never runs as a formula."""
+    # Accountants often open the FEC in a spreadsheet; cleaning first, as it strips the leading blanks.
+    return spreadsheet_cell(_clean(text))
 
 
 def fec_filename(cluster: Cluster, year: int) -> str:
@@ -45,7 +52,7 @@ def fec_for_cluster(db: Session, cluster: Cluster, year: int) -> bytes:
         day = f"{transaction.occurred_on:%Y%m%d}"
         piece = transaction.idempotency_key.split(":")[0] + f"-{transaction.order_id or transaction.id}"
         lines.append("\t".join((
-            transaction.journal, JOURNALS.get(transaction.journal, transaction.journal), str(transaction.id), day, account.code, _clean(account.name), "", "", _clean(piece), day,
-            _clean(line.label or transaction.description), decimal_comma(line.debit_cents), decimal_comma(line.credit_cents),
+            transaction.journal, JOURNALS.get(transaction.journal, transaction.journal), str(transaction.id), day, account.code, _text(account.name), "", "", _text(piece), day,
+            _text(line.label or transaction.description), decimal_comma(line.debit_cents), decimal_comma(line.credit_cents),
             "", "", day, "", "")))
     return "\r\n".join(lines).encode("iso-8859-15")

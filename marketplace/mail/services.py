@@ -9,15 +9,22 @@ from typing import Protocol
 
 from sqlmodel import Session, select
 
+from ..core.text import one_line
 from ..core.timeutil import utcnow
 from .models import OutboxEmail
 
 MAX_ATTEMPTS = 8
 
 
+def header_value(text: str) -> str:
+    """Text fit for an email header: a CR or LF (a cluster name typed with a line break) would make the
+    message impossible to build."""
+    return one_line(text)
+
+
 def queue_email(db: Session, to_address: str, subject: str, body_text: str) -> OutboxEmail:
     """Write an email to the outbox; it is sent only if the surrounding transaction commits."""
-    email = OutboxEmail(to_address=to_address, subject=subject, body_text=body_text)
+    email = OutboxEmail(to_address=header_value(to_address), subject=header_value(subject), body_text=body_text)
     db.add(email)
     db.flush()
     return email
@@ -70,10 +77,26 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     return message
 
 
+def is_permanent(exc: Exception) -> bool:
+    """Whether sending the message again can never work: it cannot be built, or the server refused it for good."""
+    if isinstance(exc, ValueError | TypeError):  # UnicodeError is a ValueError
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # 4xx codes (a full mailbox, greylisting) may pass later; 5xx ones never will.
+        return all(code >= 500 for code, _message in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    # Anything else (server down, authentication or sender refused) is the server's or the
+    # configuration's, not this message's: every message would fail the same way, so retry.
+    return False
+
+
 def deliver_pending(db: Session, transport: Transport, sender: str, limit: int = 100) -> tuple[int, int]:
     """Send unsent emails one by one, committing each outcome; returns (sent, failed).
 
-    Each email is locked while it is sent (SKIP LOCKED), so two workers never send it twice.
+    Each email is locked while it is sent (SKIP LOCKED), so two workers never send it twice. A
+    temporary failure is retried in a later round, up to MAX_ATTEMPTS; a message refused for good is
+    given up at once with its reason in last_error.
     """
     sent = failed = 0
     tried: set[int] = set()
@@ -93,9 +116,9 @@ def deliver_pending(db: Session, transport: Transport, sender: str, limit: int =
         tried.add(email.id)
         try:
             transport.send(build_message(email, sender))
-        except (OSError, smtplib.SMTPException) as exc:
-            email.attempts += 1
-            email.last_error = str(exc)[:500]
+        except Exception as exc:  # one message that cannot go must not hold back the rest of the outbox
+            email.attempts = MAX_ATTEMPTS if is_permanent(exc) else email.attempts + 1
+            email.last_error = f"{type(exc).__name__}: {exc}"[:500]
             failed += 1
         else:
             email.attempts += 1

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+import defusedxml
+from defusedxml import ElementTree
 from stdnum import iso11649
 
 RF_START = re.compile(r"^RF\d{2}")
@@ -54,14 +55,20 @@ def find_creditor_reference(*texts: str) -> str:
     return ""
 
 
-def parse_camt053(data: bytes) -> list[Credit]:
-    """Every booked credit entry of the statement; raises StatementError on anything unreadable."""
-    if b"<!DOCTYPE" in data[:2000].upper() or b"<!ENTITY" in data.upper():
-        raise StatementError("DTD and entities are not allowed in a statement")
+def _parse(data: bytes):
+    """The root element of an uploaded file, read by a parser that refuses DTDs, entities and external references."""
+    # The parser, not a search of the bytes, must refuse them: a file in UTF-16 hides "<!DOCTYPE" from a byte search.
     try:
-        root = ElementTree.fromstring(data)
+        return ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise StatementError("DTD, entities and external references are not allowed in a statement") from exc
     except ElementTree.ParseError as exc:
         raise StatementError(f"not XML: {exc}") from exc
+
+
+def parse_camt053(data: bytes) -> list[Credit]:
+    """Every booked credit entry of the statement; raises StatementError on anything unreadable."""
+    root = _parse(data)
     if not root.tag.endswith("Document") or root.find("{*}BkToCstmrStmt") is None:
         raise StatementError("not a camt.053 statement (BkToCstmrStmt missing)")
     credits = []
@@ -76,9 +83,10 @@ def parse_camt053(data: bytes) -> list[Credit]:
             amount_node = entry.find("{*}Amt")
             try:
                 amount = Decimal((amount_node.text or "").strip())
-            except (AttributeError, InvalidOperation) as exc:
+                in_cents = amount.is_finite() and amount > 0 and amount == amount.quantize(Decimal("0.01"))
+            except (AttributeError, InvalidOperation) as exc:  # no amount, not a number, or too many digits
                 raise StatementError(f"entry {index + 1}: unreadable amount") from exc
-            if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            if not in_cents:
                 raise StatementError(f"entry {index + 1}: amount must be positive with at most 2 decimals")
             booked = _text(entry, "{*}BookgDt/{*}Dt") or _text(entry, "{*}BookgDt/{*}DtTm")[:10]
             try:

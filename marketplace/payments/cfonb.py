@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from ..core.text import has_control_characters
 from .camt import Credit, StatementError, find_creditor_reference
 
 RECORD = 120
@@ -17,17 +18,24 @@ _LAST = {**{"{": (1, 0), "}": (-1, 0)}, **{chr(ord("A") + i): (1, i + 1) for i i
          **{chr(ord("J") + i): (-1, i + 1) for i in range(9)}}
 
 
+def _digits(text: str) -> bool:
+    """Only 0-9: str.isdigit() also accepts '²' or '¹', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def looks_like_cfonb(data: bytes) -> bool:
     return data[:2] in (b"01", b"04", b"05", b"07")
 
 
 def _records(data: bytes) -> list[str]:
-    text = data.decode("latin-1")
+    # Banks write CFONB in ASCII or a Windows code page (its 0x80-0x9F are letters such as "’", not controls).
+    text = data.decode("cp1252", errors="replace")
     lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()]
     if len(lines) == 1 and len(lines[0]) > RECORD and len(lines[0]) % RECORD == 0:  # no line breaks at all
         lines = [lines[0][i:i + RECORD] for i in range(0, len(lines[0]), RECORD)]
     for number, line in enumerate(lines, start=1):
-        if len(line) > RECORD or line[:2] not in ("01", "04", "05", "07"):
+        # A control character (a NUL byte...) is no part of a record, and the database would refuse it in a text.
+        if len(line) > RECORD or line[:2] not in ("01", "04", "05", "07") or has_control_characters(line):
             raise StatementError(f"line {number} is not a CFONB 120 record")
     return [line.ljust(RECORD) for line in lines]
 
@@ -35,7 +43,7 @@ def _records(data: bytes) -> list[str]:
 def _amount(field: str, decimals: int) -> int:
     """Cents of a signed CFONB amount (13 digits and a sign-and-digit character)."""
     digits, last = field[:-1], field[-1]
-    if not digits.isdigit() or last not in _LAST or not 0 <= decimals <= 3:
+    if not _digits(digits) or last not in _LAST or not 0 <= decimals <= 3:
         raise StatementError(f"unreadable amount {field!r}")
     sign, digit = _LAST[last]
     value = int(digits) * 10 + digit
@@ -63,7 +71,7 @@ def parse_cfonb120(data: bytes) -> list[Credit]:
     credits, seen = [], {}
     for movement in movements:
         record = movement["record"]
-        if not record[19].isdigit():
+        if not _digits(record[19]):
             raise StatementError("unreadable number of decimals")
         cents = _amount(record[90:104], int(record[19]))
         if cents <= 0:
