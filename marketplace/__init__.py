@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import db
-from .config import PROJECT_ROOT, load_config
+from .config import PROJECT_ROOT, check_secret_key, load_config
 
 
 def create_app(overrides: dict[str, object] | None = None) -> Flask:
@@ -13,6 +13,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     config = load_config()
     if overrides:
         config.update(overrides)
+    check_secret_key(str(config["SECRET_KEY"]))
     app = Flask(
         __name__,
         instance_path=str(config["INSTANCE_PATH"]),
@@ -23,13 +24,14 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from .web import errors, extensions, guards, i18n, pagecache
+    from .web import errors, extensions, guards, i18n, pagecache, security
 
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     guards.init_app(app)
     pagecache.init_app(app)
+    security.init_app(app)
 
     from .admin import agreements as _admin_agreements  # noqa: F401
     from .admin import orders as _admin_orders  # noqa: F401  (routes of the admin blueprint)

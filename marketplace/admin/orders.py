@@ -15,18 +15,19 @@ from ..auth.services import create_api_token, revoke_api_token
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import change_order_status
 from ..clusters.services import euros_to_cents
-from ..core.errors import DomainError, Invalid, NotFound
+from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..ledger.fec import fec_filename, fec_for_cluster
 from ..payments.forms import ManualPaymentForm, RefundForm, StatementForm
 from ..payments.services import import_statement, payments_to_review, record_manual_payment
 from ..payments.stripe_provider import refund_order as refund
-from ..web.guards import platform_admin_required, staff_required
+from ..web.guards import is_platform_admin, platform_admin_required, staff_required
 from ..web.htmx import render
+from ..web.security import accepts_large_body
 from .views import _cluster_for_staff, _form_error, bp
 
-MAX_STATEMENT_BYTES = 5 * 1024 * 1024
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # room for a year of bank statements in one file
 
 
 def _cluster_orders(cluster_id: int) -> list[tuple[Order, int]]:
@@ -79,6 +80,7 @@ def reject_order(slug: str, order_id: int):
 
 
 @bp.route("/payments", methods=["GET", "POST"])
+@accepts_large_body(MAX_STATEMENT_BYTES, allowed=is_platform_admin)
 @platform_admin_required
 def payments():
     """The federation's account: record a transfer by hand, import a statement, review what did not match."""
@@ -101,10 +103,8 @@ def payments():
             flash(_("Paiement enregistré (%(status)s).", status=payment.match_status), "success")
             return redirect(url_for("admin.payments"), code=303)
     elif request.method == "POST" and request.form.get("action") == "statement" and upload.validate_on_submit():
-        data = upload.statement.data.read(MAX_STATEMENT_BYTES + 1)
+        data = upload.statement.data.read()  # at most MAX_STATEMENT_BYTES: larger requests answer 413
         try:
-            if len(data) > MAX_STATEMENT_BYTES:
-                raise Invalid(_("Fichier trop volumineux (5 Mo au plus)."), field="statement")
             result = import_statement(db, upload.statement.data.filename or "releve.xml", data, current_user.id)
         except DomainError as exc:
             db.rollback()

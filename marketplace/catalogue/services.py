@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -20,6 +21,10 @@ from .models import OFFER_KINDS, Offer, OfferCoOwner, OfferTheme, OfferVariant, 
 PAGE_SIZE = 24
 PARIS = ZoneInfo("Europe/Paris")  # calendar days are French days
 SORTS = ("relevance", "price_asc", "price_desc", "date", "title")
+# Filter bounds: anything outside is a typing error, and would overflow a date or an integer column.
+MAX_FILTER_EUROS = Decimal(10_000_000)
+FIRST_FILTER_DAY, LAST_FILTER_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -85,27 +90,15 @@ class Filters:
         if f.sort not in SORTS:
             f.errors["sort"] = _("Tri inconnu.")
             f.sort = "relevance"
-        for name in ("date_from", "date_to"):
-            raw = args.get(name)
+        parsers = {"date_from": _filter_day, "date_to": _filter_day, "price_min": _filter_cents,
+                   "price_max": _filter_cents, "page": _filter_page}
+        for name, parse in parsers.items():
+            raw = (args.get(name) or "").strip()
             if raw:
                 try:
-                    setattr(f, name, date.fromisoformat(raw))
-                except ValueError:
-                    f.errors[name] = _("Date invalide (AAAA-MM-JJ attendu).")
-        for name in ("price_min", "price_max"):
-            raw = (args.get(name) or "").replace(",", ".").strip()
-            if raw:
-                try:
-                    euros = float(raw)
-                    if euros < 0:
-                        raise ValueError
-                    setattr(f, name, round(euros * 100))
-                except ValueError:
-                    f.errors[name] = _("Montant invalide : un nombre positif en euros.")
-        try:
-            f.page = max(1, int(args.get("page") or 1))
-        except ValueError:
-            f.errors["page"] = _("Page invalide.")
+                    setattr(f, name, parse(raw))
+                except ValueError as exc:
+                    f.errors[name] = str(exc)
         return f
 
     def as_args(self, **changes) -> dict[str, str]:
@@ -119,6 +112,41 @@ class Filters:
                   "page": str(self.page) if self.page > 1 else ""}
         values.update({k: str(v) for k, v in changes.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
+
+
+def _filter_day(raw: str) -> date:
+    """A day typed in a filter; ValueError, with the message to show, if unreadable or out of range."""
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(_("Date invalide (AAAA-MM-JJ attendu).")) from None
+    if not FIRST_FILTER_DAY <= day <= LAST_FILTER_DAY:
+        raise ValueError(_("Date hors de la plage acceptée (années 2000 à 2100)."))
+    return day
+
+
+def _filter_cents(raw: str) -> int:
+    """Euros typed in a filter, as cents; ValueError unless a finite amount from 0 to MAX_FILTER_EUROS."""
+    try:
+        euros = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        euros = None
+    if euros is None or not euros.is_finite() or euros < 0:  # NaN and infinities parse as Decimals
+        raise ValueError(_("Montant invalide : un nombre positif en euros."))
+    if euros > MAX_FILTER_EUROS:
+        raise ValueError(_("Montant trop élevé : 10 000 000 € au plus."))
+    return euros_to_cents(euros)
+
+
+def _filter_page(raw: str) -> int:
+    """A page number from 1 to MAX_PAGE (below 1 means the first page)."""
+    try:
+        page = int(raw)
+    except ValueError:
+        page = None
+    if page is None or page > MAX_PAGE:
+        raise ValueError(_("Page invalide."))
+    return max(1, page)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..web.validators import Bic, Iban, Siret, VatNumber, strip
+from ..web.validators import Bic, HttpUrl, Iban, Siret, VatNumber, strip
 
 
 def vat_regime_choices():
@@ -44,7 +44,7 @@ class ClusterForm(FlaskForm):
     region = StringField(_l("Région"), filters=[strip], validators=[DataRequired(), Length(max=80)])
     sector = StringField(_l("Filière"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     city = StringField(_l("Ville"), filters=[strip], validators=[Optional(), Length(max=80)])
-    website = URLField(_l("Site web"), filters=[strip], validators=[Optional(), Length(max=200)])
+    website = URLField(_l("Site web"), filters=[strip], validators=[Optional(), Length(max=200), HttpUrl])
     email = EmailField(_l("Email de contact"), filters=[strip], validators=[Optional(), Email(), Length(max=254)])
     staff_fte = IntegerField(_l("Équipe (ETP)"), default=0,
                              validators=[InputRequired(), NumberRange(min=0, max=500)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -32,11 +33,20 @@ def _titles() -> dict[int, str]:
         404: _("Page introuvable"),
         405: _("Méthode non autorisée"),
         409: _("Conflit"),
+        413: _("Envoi trop volumineux"),
         422: _("Données invalides"),
         429: _("Trop de requêtes"),
         500: _("Erreur interne"),
         503: _("Service indisponible"),
     }
+
+
+def _too_large_message() -> str:
+    limit = request.max_content_length
+    if limit and (request.content_length or 0) > limit:
+        return _("Les données envoyées dépassent la taille autorisée (%(size)s Mo au plus).",
+                 size=format_decimal(round(limit / 1024 / 1024, 1)))
+    return _("Les données envoyées dépassent la taille autorisée pour cette page.")
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +68,8 @@ def init_app(app: Flask) -> None:
             403: _("Vous n'avez pas les droits nécessaires pour cette page."),
             404: _("Cette page n'existe pas ou plus."),
         }
-        return _error_response(status, _titles().get(status, exc.name), messages.get(status, exc.description))
+        message = _too_large_message() if status == 413 else messages.get(status, exc.description)
+        return _error_response(status, _titles().get(status, exc.name), message)
 
     @app.errorhandler(500)
     def internal_error(exc):

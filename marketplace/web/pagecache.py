@@ -74,9 +74,18 @@ def csrf_token_for_templates() -> str:
     return generate_csrf()
 
 
+def _same_for_every_visitor() -> bool:
+    """A GET by a visitor who is not signed in and has no message waiting."""
+    return request.method == "GET" and not current_user.is_authenticated and not session.get("_flashes")
+
+
 def _cacheable() -> bool:
-    return (current_app.config.get("PUBLIC_CACHE_SECONDS", 0) > 0 and request.method == "GET"
-            and not current_user.is_authenticated and not session.get("_flashes"))
+    return current_app.config.get("PUBLIC_CACHE_SECONDS", 0) > 0 and _same_for_every_visitor()
+
+
+def is_public_page() -> bool:
+    """True when this response is a public page that turned out to hold nothing personal."""
+    return bool(g.get("public_page")) and not g.get("page_is_personal")
 
 
 def public_page(view):
@@ -84,6 +93,7 @@ def public_page(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
+        g.public_page = _same_for_every_visitor()
         if not _cacheable():
             return view(*args, **kwargs)
         key = (request.full_path, str(get_locale()), is_htmx_fragment_request())

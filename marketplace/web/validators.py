@@ -1,6 +1,8 @@
-"""Form validators for French identifiers (SIRET, VAT number) and bank accounts (IBAN, BIC)."""
+"""Form validators for French identifiers (SIRET, VAT number), bank accounts (IBAN, BIC) and web addresses."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from schwifty import BIC, IBAN
@@ -9,6 +11,8 @@ from stdnum.eu import vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret
 from wtforms import ValidationError
+
+from ..core.text import has_control_characters
 
 
 def clean_siret(value: str) -> str:
@@ -40,6 +44,19 @@ def clean_bic(value: str) -> str:
         raise ValueError(str(exc)) from exc
 
 
+def clean_http_url(value: str) -> str:
+    """A web address with an http or https scheme and a host name; raises ValueError otherwise.
+
+    Other schemes (javascript:, data:) would run or show anything once the address is a link.
+    """
+    if has_control_characters(value):
+        raise ValueError("control character in a web address")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) address")
+    return value
+
+
 def _field_validator(clean, message):
     def validate(form, field):
         if field.data:
@@ -55,6 +72,7 @@ Siret = _field_validator(clean_siret, _l("SIRET invalide : 14 chiffres dont la c
 VatNumber = _field_validator(clean_vat_number, _l("Numéro de TVA intracommunautaire invalide (ex. FR40303265045)."))
 Iban = _field_validator(clean_iban, _l("IBAN invalide : vérifiez le code pays, la longueur et la clé."))
 Bic = _field_validator(clean_bic, _l("BIC invalide (8 ou 11 caractères, ex. BNPAFRPP)."))
+HttpUrl = _field_validator(clean_http_url, _l("Adresse web invalide : elle doit commencer par http:// ou https://."))
 
 
 def strip(value):

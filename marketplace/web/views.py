@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import get_db
 from .i18n import LANGUAGES
+from .redirects import safe_next
 
 bp = Blueprint("site", __name__)
 
@@ -26,10 +27,7 @@ def set_language(code: str):
             user = db.merge(current_user._get_current_object())
             user.language = code
             db.commit()
-    target = request.values.get("next") or url_for("shop.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("shop.home")
-    return redirect(target, code=303)
+    return redirect(safe_next(request.values.get("next"), url_for("shop.home")), code=303)
 
 
 @bp.get("/healthz")
