@@ -129,7 +129,8 @@ def register_commands(app: Flask) -> None:
     @click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
     @with_appcontext
     def worker(once: bool, interval: int):
-        """Background jobs: expire unpaid orders, send the email outbox."""
+        """Background jobs: expire unpaid orders, answer password reset requests, send the email outbox."""
+        from .auth.services import answer_reset_requests, forget_old_sign_in_records
         from .checkout.services import expire_orders
         from .mail.services import deliver_pending, transport_from_config
 
@@ -140,9 +141,12 @@ def register_commands(app: Flask) -> None:
                 db.commit()
                 if expired:
                     click.echo(f"{expired} commande(s) expirée(s)")
+                answer_reset_requests(db)
+                forget_old_sign_in_records(db)
+                db.commit()
                 sent, failed = deliver_pending(db, transport, current_app.config["MAIL_FROM"])
             if sent or failed:
-                click.echo(f"emails : {sent} envoyés, {failed} en échec (nouvel essai plus tard)")
+                click.echo(f"emails : {sent} envoyés, {failed} en échec (réessayés plus tard, sauf refus définitif)")
             if once:
                 return
             time.sleep(interval)

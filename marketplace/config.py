@@ -26,7 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_DATABASE_URL", "DATABASE_URL", None,
             "SQLAlchemy URL of the database; default: SQLite file instance/marketplace.sqlite3"),
     Setting("MARKETPLACE_SECRET_KEY", "SECRET_KEY", None,
-            "key signing sessions, CSRF and reset tokens; default: generated once into instance/secret_key"),
+            "key signing sessions, CSRF and emailed links, at least 32 random bytes (a placeholder or shorter key "
+            "stops the start); default: generated once into instance/secret_key"),
     Setting("MARKETPLACE_INSTANCE_PATH", "INSTANCE_PATH", None,
             "folder for the SQLite file, the secret key and the demo mail; default: ./instance"),
     Setting("MARKETPLACE_LOCALE", "BABEL_DEFAULT_LOCALE", "fr", "default interface language (fr or en)"),
@@ -35,11 +36,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_BASE_URL", "BASE_URL", "http://127.0.0.1:5000",
             "public address, used in links sent by email"),
     Setting("MARKETPLACE_SECURE_COOKIES", "SESSION_COOKIE_SECURE", "0",
-            "1 behind HTTPS: cookies are sent over HTTPS only"),
+            "1 behind HTTPS: cookies are sent over HTTPS only, and browsers are told to use HTTPS (HSTS)"),
+    Setting("MARKETPLACE_PROXY_COUNT", "PROXY_COUNT", "0",
+            "reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/Proto/Host are trusted"),
+    Setting("MARKETPLACE_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", "30",
+            "minutes without a request after which a signed-in session ends"),
+    Setting("MARKETPLACE_SESSION_MAX_HOURS", "SESSION_MAX_HOURS", "12",
+            "hours after sign-in when a session ends however active it is"),
+    Setting("MARKETPLACE_RATE_LIMITS", "RATE_LIMITS", "1",
+            "1: sign-in, password reset, checkout and the API are rate limited (429 with Retry-After); 0: off"),
+    Setting("MARKETPLACE_REDIS_URL", "REDIS_URL", "",
+            "Redis shared by every worker for rate limit counters (redis://host:6379/0); empty: each worker's memory"),
     Setting("MARKETPLACE_RESET_TOKEN_MAX_AGE", "RESET_TOKEN_MAX_AGE", "3600",
             "seconds a password reset link stays valid"),
     Setting("MARKETPLACE_INVITATION_MAX_AGE", "INVITATION_MAX_AGE", "604800",
-            "seconds a new staff member's invitation link stays valid (7 days)"),
+            "seconds an invitation link (new staff or member account, contact confirmation) stays valid (7 days)"),
     Setting("MARKETPLACE_PUBLIC_CACHE_SECONDS", "PUBLIC_CACHE_SECONDS", "30",
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
@@ -67,8 +78,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_SMTP_STARTTLS", "SMTP_STARTTLS", "0", "1 to upgrade the SMTP connection with STARTTLS"),
 )
 
-_BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS"}
-_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES", "PLATFORM_FEE_BPS"}
+_BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATE_LIMITS"}
+_INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES",
+                 "PLATFORM_FEE_BPS", "PROXY_COUNT", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
+MIN_SECRET_KEY_BYTES = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting that must not be used as it is (the application refuses to start)."""
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a placeholder or short signing key: anyone knowing it could forge sessions and reset links."""
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES or key.lower().startswith(("change-me", "changeme")):
+        raise ConfigError(
+            f"MARKETPLACE_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} random bytes and not the example's "
+            "placeholder; make one with: python3 -c \"import secrets; print(secrets.token_hex(32))\"")
 
 
 def stripe_enabled(config) -> bool:

@@ -9,7 +9,7 @@ from .agreements.models import (
            SupplierAgreement,
            SupplierPurchase,
 )
-from .auth.models import ApiToken, StaffRole, User
+from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole, User
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant, RoomRate
 from .checkout.models import Cart, CartLine, OfferStock, Order, OrderLine, RoomBooking
 from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
@@ -25,4 +25,4 @@ metadata = SQLModel.metadata
 __all__ = ["RebateShare", "SuccessFeeAgreement", "SuccessFeeDeclaration", "SupplierAgreement", "SupplierPurchase",
            "LedgerCalendar", "PoolAllocation", "PooledCost", "PoolParticipant", "PoolUsage", "PayoutFile",
            "Settlement", "ShareTransfer", "TransferReversal", "LedgerAccount", "LedgerLine", "LedgerTransaction", "ApiToken", "Refund", "StripeEvent", "Invoice", "InvoiceSequence", "Payment", "StatementImport", "Cart", "CartLine", "OfferStock", "Order", "OrderLine", "RoomBooking", "Offer", "OfferCoOwner", "OfferTheme", "OfferVariant", "RoomRate", "Cluster", "Membership", "MembershipTier", "Organization", "OutboxEmail", "Partnership",
-           "StaffRole", "User", "metadata"]
+           "StaffRole", "User", "LoginSession", "PasswordResetRequest", "metadata"]

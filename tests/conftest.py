@@ -73,7 +73,7 @@ def app(database_url, tmp_path):
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path),
         "MAIL_DIR": str(tmp_path / "mail"),
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": "test-secret-key-of-at-least-32-bytes",
         "PUBLIC_CACHE_SECONDS": 0,
         "TESTING": True,
     })
@@ -117,3 +117,14 @@ def factories(db):
     from tests import factories
 
     return factories.Factories(db)
+
+
+def answer_resets(app) -> int:
+    """Run the worker's answer to password reset requests, as `marketplace worker` does."""
+    from marketplace.auth.services import answer_reset_requests
+    from marketplace.db import get_engine
+
+    with Session(get_engine(app.config["DATABASE_URL"]), expire_on_commit=False) as db, app.test_request_context():
+        handled = answer_reset_requests(db)
+        db.commit()
+    return handled

@@ -57,6 +57,14 @@ def _schema_ref(model: type[BaseModel], components: dict) -> dict:
     return {"$ref": REF.format(model=model.__name__)}
 
 
+def _common_responses(op: Operation) -> list[tuple[int, str]]:
+    """What any operation may answer besides its own: too many requests, a body over the size limit."""
+    common = [(429, "too many requests from this token (or address): wait Retry-After seconds")]
+    if op.body is not None:
+        common.append((413, "the body is larger than 1 MiB"))
+    return common
+
+
 def build_document(server_url: str = "/") -> dict:
     """The whole OpenAPI document for every documented operation."""
     components: dict[str, dict] = {}
@@ -79,6 +87,12 @@ def build_document(server_url: str = "/") -> dict:
             if target is not None:
                 response["content"] = {"application/json": {"schema": _schema_ref(target, components)}}
             operation["responses"][str(status)] = response
+        for status, description in _common_responses(op):
+            operation["responses"].setdefault(str(status), {"description": description, "content": {
+                "application/json": {"schema": _schema_ref(ErrorOut, components)}}})
+        if "429" in operation["responses"]:
+            operation["responses"]["429"]["headers"] = {"Retry-After": {
+                "description": "seconds to wait before trying again", "schema": {"type": "integer"}}}
         paths.setdefault(_path(op.rule), {})[op.method.lower()] = operation
     return {
         "openapi": "3.1.0",

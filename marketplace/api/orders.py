@@ -9,7 +9,14 @@ from sqlmodel import select
 
 from ..catalogue.services import viewer_for
 from ..checkout.models import Cart, CartLine, Order
-from ..checkout.services import Billing, dump_options, lines_of, notify_order_received, place_order
+from ..checkout.services import (
+    Billing,
+    dump_options,
+    lines_of,
+    notify_order_received,
+    place_order,
+    request_fingerprint,
+)
 from ..checkout.views import can_see_order
 from ..core.errors import Forbidden, Invalid, NotFound
 from ..core.timeutil import utcnow
@@ -76,12 +83,13 @@ def _buyer_fields(buyer: s.BuyerIn) -> Billing:
 
 
 @bp.post("/v1/orders")
-@documented("/api/v1/orders", "POST", "Place an order (the same idempotency key returns the same order)",
+@documented("/api/v1/orders", "POST",
+            "Place an order (the same request with the same idempotency key returns the same order)",
             body=s.OrderIn,
             responses={201: (s.OrderOut, "the order, holding its stock, with payment instructions"),
-                       200: (s.OrderOut, "the order this idempotency key already created"),
+                       200: (s.OrderOut, "the order this caller created with this key and this very request"),
                        400: (None, "the body is not JSON"), 404: (None, "an offer is not visible to the caller"),
-                       409: (None, "sold out, slot taken, or the key belongs to someone else"),
+                       409: (None, "sold out, slot taken, or the key was used by another caller or request"),
                        422: (None, "a field is invalid or an offer cannot be sold so")})
 def create_order():
     wanted, failure = _body(s.OrderIn)
@@ -100,8 +108,10 @@ def create_order():
             db.add(CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
                             options_json=dump_options(line.options.model_dump(exclude_none=True))))
         db.flush()
+    # A replay must be the same request from the same caller (for anonymous callers, the same body).
     order, created = place_order(db, cart, viewer, user.id if user else None, billing, wanted.idempotency_key,
-                                 current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method)
+                                 current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method,
+                                 fingerprint=request_fingerprint(wanted.model_dump(mode="json")))
     if created:
         db.delete(cart)
         notify_order_received(db, order, url_for("checkout.order_page", number=order.number,

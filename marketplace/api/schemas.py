@@ -190,7 +190,9 @@ class OrderIn(Strict):
     buyer: BuyerIn
     payment_method: Literal["bank_transfer", "stripe"] = "bank_transfer"
     idempotency_key: str = Field(min_length=16, max_length=80,
-                                 description="the same key returns the same order: retry safely")
+                                 description="a new random key (e.g. a UUID) per order: retrying the same request "
+                                             "with it returns the same order; any other request with it is refused "
+                                             "(409)")
 
 
 class OrderLineOut(Strict):

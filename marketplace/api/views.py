@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
@@ -25,14 +26,25 @@ from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.rules import PricingError
 from ..pricing.services import price_offer
-from ..web.extensions import csrf
+from ..web.extensions import RATE_LIMITS, csrf, limiter
 from ..web.guards import is_platform_admin, is_staff
 from . import schemas as s
 from .openapi import Param, build_document, documented
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-# The API reads, and its only POST (a quote) changes nothing: no cookie-borne write to protect.
+# Writes need a Bearer token (never a cookie) or are anonymous orders: no cookie-borne write to protect.
 csrf.exempt(bp)
+
+
+def _api_caller() -> str:
+    """API limits count per signed-in token holder, else per client address (a made-up token counts as none)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+limiter.limit(RATE_LIMITS["api_write"], key_func=_api_caller, methods=["POST"], scope="api-write")(bp)
+limiter.limit(RATE_LIMITS["api_read"], key_func=_api_caller, methods=["GET"], scope="api-read")(bp)
 
 FILTER_PARAMS = (
     Param("q", "text searched in titles, summaries and cluster names"),

@@ -38,8 +38,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        """Session id: changes with the password, so a password change signs out other sessions."""
-        return f"{self.id}.{self.password_hash[-12:]}"
+        """Flask-Login's id; the cookie carries the opaque LoginSession token instead (see sign_in)."""
+        return str(self.id)
 
 
 class StaffRole(SQLModel, table=True):
@@ -67,3 +67,26 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginSession(SQLModel, table=True):
+    """A browser signed in: the cookie holds a random token, only its SHA-256 is stored.
+
+    It ends at sign-out, when the password changes, or after MARKETPLACE_SESSION_MAX_HOURS; idle
+    time is checked against the signed time of the last request kept in the cookie.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasswordResetRequest(SQLModel, table=True):
+    """A reset asked for an email address, answered by the worker (the request never says if it exists)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

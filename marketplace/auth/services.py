@@ -1,24 +1,33 @@
-"""Passwords (argon2id), sign-in, password reset by signed token, user creation."""
+"""Passwords (argon2id), sign-in sessions, password reset by signed token, user creation."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
+from zxcvbn import zxcvbn
 
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
-from .models import ApiToken, StaffRole, User
+from ..mail.services import queue_email
+from .models import ApiToken, LoginSession, PasswordResetRequest, StaffRole, User
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+# zxcvbn scores 0-4; 3 is "safely unguessable" (its dictionaries hold the 30 000 most common leaked passwords).
+MIN_PASSWORD_SCORE = 3
+# Words a password must not lean on: the product's own and the account's.
+_SITE_WORDS = ("cluster", "clusters", "marketplace", "federation", "fédération", "place de marché")
 # A real hash to verify against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
@@ -39,12 +48,64 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def password_problem(password: str, email: str = "", full_name: str = "") -> str | None:
+    """Why a new password is refused (too short, too long, common or guessable), or None (ASVS 2.1)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Le mot de passe doit compter au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("Le mot de passe doit compter au plus %(n)d caractères.", n=MAX_PASSWORD_LENGTH)
+    hints = [*_SITE_WORDS, email.lower(), *email.lower().replace("@", " ").replace(".", " ").split(),
+             *full_name.lower().split()]
+    if zxcvbn(password[:100], user_inputs=hints)["score"] < MIN_PASSWORD_SCORE:
+        return _("Ce mot de passe est trop courant ou trop facile à deviner : choisissez par exemple "
+                 "plusieurs mots sans lien entre eux.")
+    return None
+
+
+def check_new_password(password: str, email: str = "", full_name: str = "") -> None:
+    problem = password_problem(password, email, full_name)
+    if problem:
+        raise Invalid(problem, field="password")
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def start_login_session(db: Session, user: User) -> str:
+    """Open a server-side session for `user`; returns the token for the cookie (only its hash is kept)."""
+    raw = secrets.token_urlsafe(32)
+    db.add(LoginSession(user_id=user.id, token_hash=_token_hash(raw)))
+    db.flush()
+    return raw
+
+
+def end_login_sessions(db: Session, user_id: int, *, token: str | None = None, keep: str | None = None) -> None:
+    """End one session (by its token) or every session of the user but `keep`."""
+    query = select(LoginSession).where(LoginSession.user_id == user_id, col(LoginSession.ended_at).is_(None))
+    if token is not None:
+        query = query.where(LoginSession.token_hash == _token_hash(token))
+    if keep is not None:
+        query = query.where(LoginSession.token_hash != _token_hash(keep))
+    now = utcnow()
+    for login_session in db.exec(query).all():
+        login_session.ended_at = now
+        db.add(login_session)
+    db.flush()
+
+
 def load_user_from_session_id(value: str) -> User | None:
-    user_id = value.partition(".")[0]
-    if not user_id.isdigit():
+    """The active user of an open, unexpired login session named by its cookie token, or None."""
+    if not value or len(value) > 100:
         return None
-    user = get_db().get(User, int(user_id))
-    if user is None or not user.is_active or user.get_id() != value:
+    max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    row = get_db().exec(
+        select(User, LoginSession.created_at).join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == _token_hash(value), col(LoginSession.ended_at).is_(None))).first()
+    if row is None:
+        return None
+    user, created_at = row
+    if not user.is_active or created_at + max_age < utcnow():
         return None
     return user
 
@@ -66,10 +127,9 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
 
 def create_user(db: Session, email: str, password: str, *, full_name: str = "", language: str = "fr",
                 is_platform_admin: bool = False, organization_id: int | None = None) -> User:
-    """Create a user; refuses a duplicate email and a short password."""
+    """Create a user; refuses a duplicate email and a weak password."""
     email = normalize_email(email)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(_("Le mot de passe doit compter au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH), field="password")
+    check_new_password(password, email, full_name)
     if db.exec(select(User).where(User.email == email)).first():
         raise Conflict(_("Un compte existe déjà avec cette adresse email."), field="email")
     user = User(email=email, password_hash=hash_password(password), full_name=full_name, language=language,
@@ -123,20 +183,71 @@ def user_from_reset_token(db: Session, token: str) -> User:
     return user
 
 
-def reset_password(db: Session, token: str, new_password: str) -> User:
-    user = user_from_reset_token(db, token)
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(_("Le mot de passe doit compter au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH), field="password")
+def set_new_password(db: Session, user: User, new_password: str, keep_session: str | None = None) -> User:
+    """Set a new password (checked) and end the user's other sessions."""
+    check_new_password(new_password, user.email, user.full_name)
     user.password_hash = hash_password(new_password)
     db.add(user)
+    end_login_sessions(db, user.id, keep=keep_session)
     return user
 
 
+def reset_password(db: Session, token: str, new_password: str) -> User:
+    """Set the password from a reset or invitation link; every session of the user ends."""
+    return set_new_password(db, user_from_reset_token(db, token), new_password)
+
+
+def request_password_reset(db: Session, email: str) -> None:
+    """Note a reset request; the worker answers it, so the page takes the same time for any address."""
+    db.add(PasswordResetRequest(email=normalize_email(email)))
+    db.flush()
+
+
+def answer_reset_requests(db: Session, limit: int = 100) -> int:
+    """Email a reset link for each pending request naming an active account; returns how many were handled.
+
+    Requests are locked while handled (SKIP LOCKED), so two workers never answer one twice.
+    """
+    rows = db.exec(select(PasswordResetRequest, User)
+                   .outerjoin(User, (User.email == PasswordResetRequest.email) & col(User.is_active))
+                   .where(col(PasswordResetRequest.handled_at).is_(None))
+                   .order_by(PasswordResetRequest.id).limit(limit)
+                   .with_for_update(skip_locked=True, of=PasswordResetRequest)).all()
+    now = utcnow()
+    for reset_request, user in rows:
+        if user is not None:
+            _queue_reset_email(db, user)
+        reset_request.handled_at = now
+        db.add(reset_request)
+    db.flush()
+    return len(rows)
+
+
+def forget_old_sign_in_records(db: Session, keep_days: int = 30) -> int:
+    """Delete login sessions and answered reset requests over `keep_days` past their end; returns how many."""
+    cutoff = utcnow() - timedelta(days=keep_days)
+    expired = cutoff - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])  # never ended, long expired
+    stale = db.exec(select(LoginSession).where((col(LoginSession.ended_at) < cutoff)
+                                               | (col(LoginSession.created_at) < expired))).all()
+    answered = db.exec(select(PasswordResetRequest).where(col(PasswordResetRequest.handled_at) < cutoff)).all()
+    for record in [*stale, *answered]:
+        db.delete(record)
+    db.flush()
+    return len(stale) + len(answered)
+
+
+def _queue_reset_email(db: Session, user: User) -> None:
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset_password_form",
+                                                                 token=make_reset_token(user))
+    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    with force_locale(user.language):
+        queue_email(db, user.email, _("Réinitialisation de votre mot de passe"),
+                    _("Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien "
+                      "(valable %(minutes)d minutes, une seule fois) :\n%(link)s\n\n"
+                      "Si vous n'avez rien demandé, ignorez ce message.", minutes=minutes, link=link))
+
+
 TOKEN_PREFIX = "mkt_"
-
-
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def create_api_token(db: Session, user: User, name: str) -> tuple[ApiToken, str]:

@@ -46,6 +46,8 @@ class Order(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True, description="public number, e.g. C2026-000042")
     idempotency_key: str = Field(max_length=80, unique=True)
+    request_fingerprint: str | None = Field(default=None, max_length=64,
+                                            description="digest of the request that created it: a replay must match")
     access_token: str = Field(max_length=64, description="lets a guest buyer open the order page from its link")
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)

@@ -8,9 +8,10 @@ on SQLite (writers serialised by BEGIN IMMEDIATE) and PostgreSQL (row locks).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -209,19 +210,29 @@ def number_order(db: Session, order: Order) -> Order:
     return order
 
 
+def request_fingerprint(*parts) -> str:
+    """A digest of what was asked (canonical JSON of `parts`), kept with the order its key created."""
+    canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, billing: Billing,
                 idempotency_key: str, hold_minutes: int, payment_method: str = "bank_transfer",
-                now: datetime | None = None) -> tuple[Order, bool]:
+                now: datetime | None = None, fingerprint: str | None = None) -> tuple[Order, bool]:
     """Turn the cart into an order holding its stock; returns (order, created).
 
-    The same idempotency key returns the order it created (a double submit makes one order).
+    The same idempotency key returns the order it created (a double submit makes one order), but only
+    to the same caller asking the same thing (`fingerprint`, by default the billing details and payment
+    method): anyone else reusing a key gets Conflict and learns nothing of that order.
     Raises Conflict when something is sold out or a room slot is taken, Invalid when a line cannot
     be bought; then nothing is written.
     """
+    fingerprint = fingerprint or request_fingerprint(asdict(billing), payment_method)
     existing = db.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
     if existing is not None:
-        if existing.user_id != user_id:
-            raise Conflict(_("Cette commande a déjà été passée depuis une autre session."))
+        if existing.user_id != user_id or not secrets.compare_digest(existing.request_fingerprint or "", fingerprint):
+            raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre demande : "
+                             "envoyez une nouvelle clé pour une nouvelle commande."), field="idempotency_key")
         return existing, False
     now = now or utcnow()
     priced = price_cart(db, cart, viewer)
@@ -235,7 +246,8 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
         db.connection().execute(text("SET LOCAL lock_timeout = '5s'"))
     review = _needs_review(db, priced, viewer.organization_id, now.year)
     order = new_order(
-        now, idempotency_key=idempotency_key, user_id=user_id, organization_id=viewer.organization_id,
+        now, idempotency_key=idempotency_key, request_fingerprint=fingerprint, user_id=user_id,
+        organization_id=viewer.organization_id,
         status="awaiting_approval" if review else "pending_payment", payment_method=payment_method,
         total_excl_cents=sum(p.priced.excl_cents for p in priced),
         total_vat_cents=sum(p.priced.vat_cents for p in priced),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
@@ -17,6 +18,7 @@ from ..config import stripe_enabled
 from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
+from ..web.extensions import RATE_LIMITS, limiter
 from ..web.guards import can_view_cluster_console, is_platform_admin
 from ..web.htmx import render
 from .forms import AddToCartForm, CheckoutForm
@@ -34,6 +36,7 @@ from .services import (
     place_order,
     price_cart,
     remove_cart_line,
+    request_fingerprint,
 )
 
 bp = Blueprint("checkout", __name__)
@@ -141,6 +144,7 @@ def _prefill(form: CheckoutForm) -> None:
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
+@limiter.limit(RATE_LIMITS["checkout"], methods=["POST"])
 def checkout():
     db = get_db()
     cart = _current_cart()
@@ -154,7 +158,8 @@ def checkout():
         try:
             method = form.payment_method.data if stripe_enabled(current_app.config) else "bank_transfer"
             order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
-                                         current_app.config["HOLD_MINUTES"], payment_method=method)
+                                         current_app.config["HOLD_MINUTES"], payment_method=method,
+                                         fingerprint=request_fingerprint(asdict(billing), method, cart.token))
             if created:
                 notify_order_received(db, order, _order_link(order), current_app.config)
         except DomainError as exc:

@@ -115,3 +115,34 @@ def test_revoked_token_no_longer_works(client, app, db, demo, spec, factories): 
     response = client.post(f"/api/v1/orders/{order['id']}/payments", headers=headers,
                            json={"amount_cents": 100, "booked_on": "2026-11-30"})
     assert response.status_code == 403
+
+
+def test_reusing_an_anonymous_order_key_with_another_buyer_reveals_nothing(client, app, db, demo, spec):  # noqa: F811
+    _, order = _place(client, spec, demo)
+    attacker = app.test_client()
+    response, body = _place(attacker, spec, demo, buyer={**BUYER, "name": "Curieux", "email": "curieux@evil.example"})
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    for secret in (order["number"], order["url"].split("t=")[1], BUYER["email"], BUYER["address"],
+                   order["payment"]["reference"]):
+        assert secret not in text
+    assert body["error"]["fields"] == {"idempotency_key": body["error"]["message"]}
+    # the same anonymous request replayed (a retry after a lost answer) still gets its order
+    again, same = _place(attacker, spec, demo)
+    assert again.status_code == 200 and same["number"] == order["number"]
+    db.rollback()
+    assert len(db.exec(select(Order)).all()) == 1
+
+
+def test_a_token_holder_replays_only_their_own_request(client, app, db, demo, spec, factories):  # noqa: F811
+    mine = _token(app, db, factories.make_user("crm@studio-api.fr"))
+    other = _token(app, db, factories.make_user("crm@concurrent.fr"))
+    first, order = _place(client, spec, demo, key="8d6c3f0e-1b7a-4e0f-9f55-0c2a1d3e4b5f", headers=mine)
+    assert first.status_code == 201
+    same_body_other_token, _ = _place(client, spec, demo, key="8d6c3f0e-1b7a-4e0f-9f55-0c2a1d3e4b5f", headers=other)
+    anonymous, _ = _place(client, spec, demo, key="8d6c3f0e-1b7a-4e0f-9f55-0c2a1d3e4b5f")
+    changed, _ = _place(client, spec, demo, key="8d6c3f0e-1b7a-4e0f-9f55-0c2a1d3e4b5f", headers=mine,
+                        payment_method="stripe")
+    assert (same_body_other_token.status_code, anonymous.status_code, changed.status_code) == (409, 409, 409)
+    replay, same = _place(client, spec, demo, key="8d6c3f0e-1b7a-4e0f-9f55-0c2a1d3e4b5f", headers=mine)
+    assert replay.status_code == 200 and same["id"] == order["id"]

@@ -11,7 +11,7 @@ from sqlmodel import select
 from marketplace.auth.models import User
 from marketplace.auth.services import make_reset_token
 from marketplace.mail.models import OutboxEmail
-from tests.conftest import csrf_token, login
+from tests.conftest import answer_resets, csrf_token, login
 from tests.factories import PASSWORD
 
 
@@ -83,13 +83,17 @@ def test_login_redirect_ignores_external_next(client, member):
     assert response.headers["Location"] == "/"
 
 
-def test_forgot_password_queues_one_email_and_says_the_same_for_unknown(client, db, member):
+def test_forgot_password_queues_one_email_and_says_the_same_for_unknown(app, client, db, member):
     for email in ("membre@exemple.fr", "personne@exemple.fr"):
         response = client.post("/password/forgot", data={"email": email, "csrf_token": csrf_token(client)})
         assert response.status_code == 303
+    assert db.exec(select(OutboxEmail)).all() == []  # the worker answers: the page did the same for both
+    assert answer_resets(app) == 2
+    db.rollback()
     emails = db.exec(select(OutboxEmail)).all()
     assert [e.to_address for e in emails] == ["membre@exemple.fr"]
     assert "/password/reset/" in emails[0].body_text
+    assert answer_resets(app) == 0  # each request answered once
 
 
 def _reset_link(db) -> str:
@@ -97,8 +101,9 @@ def _reset_link(db) -> str:
     return "/password/reset/" + body.split("/password/reset/")[1].split()[0]
 
 
-def test_reset_password_with_valid_token_once(client, db, member):
+def test_reset_password_with_valid_token_once(app, client, db, member):
     client.post("/password/forgot", data={"email": member.email, "csrf_token": csrf_token(client)})
+    answer_resets(app)
     link = _reset_link(db)
     assert client.get(link).status_code == 200
     response = client.post(link, data={"password": "nouveau-secret-42", "confirm": "nouveau-secret-42",

@@ -128,3 +128,22 @@ def test_bad_add_to_cart_is_refused(client, db, demo, fields):  # noqa: F811
 def test_add_to_cart_needs_the_csrf_token(client, db, demo):  # noqa: F811
     response = client.post("/cart", data={"offer_id": demo["formation-lean"].id})
     assert response.status_code == 400
+
+
+def test_another_visitor_reusing_a_checkout_key_learns_nothing(client, app, db, demo):  # noqa: F811
+    add(client, demo["coworking"], variant="book10_day", quantity=1)
+    key = checkout_key(client)
+    first = client.post("/checkout", data={**BILLING, "idempotency_key": key,
+                                           "csrf_token": csrf_token(client, "/checkout")})
+    assert first.status_code == 303
+    db.rollback()
+    number = db.exec(select(Order)).one().number
+    other = app.test_client()
+    add(other, demo["coworking"], variant="day", quantity=1)
+    response = other.post("/checkout", data={**BILLING, "idempotency_key": key,
+                                             "csrf_token": csrf_token(other, "/checkout")})
+    assert response.status_code == 409
+    assert number not in response.get_data(as_text=True)
+    assert "Location" not in response.headers
+    db.rollback()
+    assert len(db.exec(select(Order)).all()) == 1
