@@ -83,15 +83,18 @@ def test_signing_in_starts_a_new_session_and_csrf_token(app, client, member):
     assert csrf_token(client, "/account") != before
 
 
-def test_a_password_change_ends_other_sessions_and_a_reset_ends_them_all(app, member):
-    first, second = app.test_client(), app.test_client()
+def test_a_password_reset_ends_every_session(app, member):
+    from marketplace.auth.services import make_reset_token
+
+    first, second, browser = app.test_client(), app.test_client(), app.test_client()
     login(first, member.email, PASSWORD)
     login(second, member.email, PASSWORD)
-    response = first.post("/account/password", data={
-        "current": PASSWORD, "password": "tout-nouveau-99", "confirm": "tout-nouveau-99",
-        "csrf_token": csrf_token(first, "/account")})
+    with app.test_request_context():
+        link = f"/password/reset/{make_reset_token(member)}"
+    response = browser.post(link, data={"password": "tout-nouveau-99", "confirm": "tout-nouveau-99",
+                                        "csrf_token": csrf_token(browser, link)})
     assert response.status_code == 303
-    assert (first.get("/account").status_code, second.get("/account").status_code) == (200, 302)
+    assert (first.get("/account").status_code, second.get("/account").status_code) == (302, 302)
 
 
 def test_sessions_made_before_an_account_is_disabled_stop_working(app, client, db, member):

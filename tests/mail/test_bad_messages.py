@@ -3,7 +3,6 @@ message refused for good is given up with its reason, a temporary refusal is ret
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes
 
 import pytest
@@ -18,6 +17,7 @@ from marketplace.mail.services import (
     header_value,
     queue_email,
 )
+from tests.mail.smtp_server import free_port
 
 SENDER = "Fédération <no-reply@exemple.fr>"
 RESET = "Réinitialisation de votre mot de passe"
@@ -45,15 +45,9 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, SmtpTransport("127.0.0.1", port)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from marketplace.mail.models import OutboxEmail
 from marketplace.mail.services import SmtpTransport, deliver_pending, queue_email
+from tests.mail.smtp_server import free_port
 
 
 class Inbox:
@@ -21,15 +20,9 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     yield inbox, port, controller
 

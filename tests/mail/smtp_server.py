@@ -1,0 +1,11 @@
+"""A real SMTP server for the outbox tests (aiosmtpd), on a free port of the loopback."""
+
+from __future__ import annotations
+
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
