@@ -24,12 +24,14 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from .web import errors, extensions, guards, i18n, pagecache, security
+    from .auth import permissions, signin
+    from .web import errors, extensions, i18n, pagecache, security
 
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
-    guards.init_app(app)
+    signin.init_app(app)
+    permissions.init_app(app)
     pagecache.init_app(app)
     security.init_app(app)
 

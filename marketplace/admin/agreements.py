@@ -26,13 +26,13 @@ from ..agreements.services import (
     record_purchase,
     redistribute_rebate,
 )
+from ..auth.permissions import staff_required
 from ..catalogue.models import Offer
 from ..checkout.models import Order
 from ..clusters.models import Cluster, Membership, Organization
-from ..clusters.services import euros_to_cents, percent_to_bps
 from ..core.errors import DomainError, NotFound
+from ..core.money import euros_to_cents, percent_to_bps
 from ..db import get_db
-from ..web.guards import staff_required
 from ..web.htmx import render
 from ..web.i18n import money
 from .views import _cluster_for_staff, _form_error, bp

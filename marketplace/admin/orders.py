@@ -11,18 +11,18 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from ..auth.models import ApiToken, User
+from ..auth.permissions import is_platform_admin, platform_admin_required, staff_required
 from ..auth.services import create_api_token, revoke_api_token
 from ..checkout.models import Order, OrderLine
 from ..checkout.services import change_order_status
-from ..clusters.services import euros_to_cents
 from ..core.errors import DomainError, NotFound
+from ..core.money import euros_to_cents
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..ledger.fec import fec_filename, fec_for_cluster
 from ..payments.forms import ManualPaymentForm, RefundForm, StatementForm
 from ..payments.services import import_statement, payments_to_review, record_manual_payment
 from ..payments.stripe_provider import refund_order as refund
-from ..web.guards import is_platform_admin, platform_admin_required, staff_required
 from ..web.htmx import render
 from ..web.security import accepts_large_body
 from .views import _cluster_for_staff, _form_error, bp

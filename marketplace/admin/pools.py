@@ -10,9 +10,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
+from ..auth.permissions import (
+    can_view_cluster_console,
+    is_platform_admin,
+    require,
+    staff_required,
+    staff_roles,
+)
 from ..clusters.models import Cluster
-from ..clusters.services import euros_to_cents
 from ..core.errors import DomainError, NotFound
+from ..core.money import euros_to_cents
 from ..db import get_db
 from ..ledger.rules import is_month, month_before, month_of, next_month, period_bounds
 from ..pools.forms import ParticipantForm, PoolForm, UsageForm
@@ -25,13 +32,6 @@ from ..pools.services import (
     preview_month,
     record_usage,
     set_participant,
-)
-from ..web.guards import (
-    can_view_cluster_console,
-    is_platform_admin,
-    require,
-    staff_required,
-    staff_roles,
 )
 from ..web.htmx import render
 from .views import _form_error, bp

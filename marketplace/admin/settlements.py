@@ -10,10 +10,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
+from ..auth.permissions import (
+    can_view_cluster_console,
+    is_platform_admin,
+    platform_admin_required,
+    require,
+    staff_required,
+    staff_roles,
+)
 from ..catalogue.models import Offer
 from ..clusters.models import Cluster, Partnership
-from ..clusters.services import percent_to_bps
 from ..core.errors import DomainError, NotFound
+from ..core.money import percent_to_bps
 from ..db import get_db
 from ..invoicing.forms import PlatformFeeForm
 from ..invoicing.services import set_offer_fee, set_partnership_fee
@@ -33,14 +41,6 @@ from ..settlements.services import (
     period_summary_csv,
     statement_for,
     statements,
-)
-from ..web.guards import (
-    can_view_cluster_console,
-    is_platform_admin,
-    platform_admin_required,
-    require,
-    staff_required,
-    staff_roles,
 )
 from ..web.htmx import render
 from .views import _cluster_for_staff, bp

@@ -9,6 +9,15 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
+from ..auth.permissions import (
+    can_administer_cluster,
+    can_view_cluster_console,
+    is_platform_admin,
+    platform_admin_required,
+    require,
+    staff_required,
+    staff_roles,
+)
 from ..auth.services import make_reset_token
 from ..catalogue.forms import OfferForm, RoomRateForm, VariantForm, offer_kind_choices, visibility_choices
 from ..catalogue.models import Offer
@@ -47,24 +56,15 @@ from ..clusters.services import (
     list_clusters_with_counts,
     members_of,
     partnerships_of,
-    percent_to_bps,
     register_member,
     save_cluster,
     save_partnership,
     staff_of,
 )
 from ..core.errors import DomainError, NotFound
+from ..core.money import percent_to_bps
 from ..db import get_db
 from ..mail.services import queue_email
-from ..web.guards import (
-    can_administer_cluster,
-    can_view_cluster_console,
-    is_platform_admin,
-    platform_admin_required,
-    require,
-    staff_required,
-    staff_roles,
-)
 from ..web.htmx import render
 
 bp = Blueprint("admin", __name__, url_prefix="/console")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_login import current_user
 
+from ..auth.permissions import can_view_cluster_console
 from ..clusters.models import Cluster
 from ..clusters.services import get_cluster
 from ..core.errors import Forbidden, NotFound
@@ -13,7 +14,6 @@ from ..ledger.rules import is_month
 from ..pools.models import PooledCost
 from ..pools.services import record_usage
 from ..settlements.services import statement_for
-from ..web.guards import can_view_cluster_console
 from . import schemas as s
 from .openapi import Param, documented
 from .orders import _body, _token_user

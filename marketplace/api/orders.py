@@ -7,6 +7,7 @@ from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 from sqlmodel import select
 
+from ..auth.permissions import is_platform_admin
 from ..catalogue.services import viewer_for
 from ..checkout.models import Cart, CartLine, Order
 from ..checkout.services import (
@@ -24,7 +25,6 @@ from ..db import get_db
 from ..invoicing.services import invoices_of
 from ..payments.services import record_manual_payment
 from ..payments.stripe_provider import refund_order
-from ..web.guards import is_platform_admin
 from ..web.validators import clean_siret, clean_vat_number
 from . import schemas as s
 from .openapi import documented

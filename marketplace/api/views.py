@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 
+from ..auth.permissions import is_platform_admin, is_staff
 from ..catalogue.models import Offer
 from ..catalogue.services import (
     Filters,
@@ -27,7 +28,6 @@ from ..db import get_db
 from ..pricing.rules import PricingError
 from ..pricing.services import price_offer
 from ..web.extensions import RATE_LIMITS, csrf, limiter
-from ..web.guards import is_platform_admin, is_staff
 from . import schemas as s
 from .openapi import Param, build_document, documented
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -24,14 +20,20 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from ..clusters.services import percent_to_bps
+from ..core.money import percent_to_bps
+from ..web.forms import (
+    MAX_EUROS,
+    AmountField,
+    ParisDateTimeField,
+    between,
+    optional_int,
+    split_list,
+)
 from ..web.validators import strip
 from .registry import all_kinds
 from .services import THEME_MAX_LENGTH
 
-PARIS = ZoneInfo("Europe/Paris")  # staff type French wall-clock times; the database keeps UTC
 CO_OWNER_ROWS = 3
-MAX_EUROS = Decimal(1_000_000)
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[a-z0-9_-]+$"
 
@@ -59,83 +61,6 @@ def day_type_choices():
 def room_slot_choices():
     return [("full_day", _l("Journée")), ("half_day", _l("Demi-journée")), ("evening", _l("Soirée")),
             ("breakfast", _l("Petit-déjeuner")), ("meeting", _l("Salle de réunion, demi-journée"))]
-
-
-def split_list(text: str | None) -> list[str]:
-    """"Salon, Numérique ,,salon" -> ["salon", "numérique"]: trimmed, lowercased, blanks and repeats dropped."""
-    seen: list[str] = []
-    for item in (text or "").split(","):
-        item = item.strip().lower()
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
-def optional_int(value) -> int | None:
-    """Select coercion where the empty option means "none"."""
-    return None if value in (None, "", "None") else int(value)
-
-
-class AmountField(DecimalField):
-    """A number typed the French or the English way ("1 250,50" or "1250.50"), two decimals at most."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, places=2, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = re.sub(r"[\s\u00a0\u202f]", "", valuelist[0]).replace(",", ".")
-        try:
-            value = Decimal(text)
-            if not value.is_finite() or abs(value) > 10**12 or value != value.quantize(Decimal("0.01")):
-                raise InvalidOperation
-        except InvalidOperation as exc:
-            self.data = None
-            raise ValueError(str(_l("Nombre invalide : deux décimales au plus (ex. 1250,50)."))) from exc
-        self.data = value
-
-
-class ParisDateTimeField(DateTimeLocalField):
-    """A `datetime-local` input read and shown as Paris wall-clock time; `data` is an aware UTC moment."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(_l("Date et heure invalides (JJ/MM/AAAA HH:MM)."))) from exc
-        local = self.data.replace(tzinfo=PARIS)
-        moment = local.astimezone(UTC)
-        if moment.astimezone(PARIS).replace(tzinfo=None) != self.data:
-            self.data = None  # 02:30 on the night clocks go forward does not exist in Paris
-            raise ValueError(str(_l("Cette heure n'existe pas à Paris (passage à l'heure d'été).")))
-        self.data = moment
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        if isinstance(self.data, datetime):
-            value = self.data.astimezone(PARIS) if self.data.tzinfo else self.data
-            return value.strftime("%Y-%m-%dT%H:%M")
-        return ""
-
-
-def between(low, high, message, *, low_inclusive=True, high_inclusive=True):
-    """Range validator that stays silent when the value could not be read (its parse error says enough)."""
-
-    def validate(form, field):
-        if field.data is None:
-            return
-        above = field.data >= low if low_inclusive else field.data > low
-        below = field.data <= high if high_inclusive else field.data < high
-        if not (above and below):
-            raise ValidationError(message)
-
-    return validate
 
 
 def _after(start_name: str, message):

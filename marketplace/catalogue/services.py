@@ -13,8 +13,9 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from ..clusters.models import Cluster, Membership, MembershipTier, Partnership
-from ..clusters.services import apply_form, euros_to_cents, partnerships_of, percent_to_bps
+from ..clusters.services import apply_form, partnerships_of
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.money import euros_to_cents, percent_to_bps
 from ..core.timeutil import utcnow
 from .models import OFFER_KINDS, Offer, OfferCoOwner, OfferTheme, OfferVariant, RoomRate
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 from sqlmodel import select
 
+from ..auth.permissions import can_view_cluster_console, is_platform_admin
 from ..catalogue.services import Viewer, viewer_for
 from ..clusters.models import Organization
 from ..config import stripe_enabled
@@ -19,7 +20,6 @@ from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..web.extensions import RATE_LIMITS, limiter
-from ..web.guards import can_view_cluster_console, is_platform_admin
 from ..web.htmx import render
 from .forms import AddToCartForm, CheckoutForm
 from .models import Order

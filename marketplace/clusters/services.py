@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -13,18 +12,10 @@ from sqlmodel import Session, col, select
 from ..auth.models import StaffRole, User
 from ..auth.services import create_user, grant_staff_role, normalize_email
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.money import euros_to_cents
 from ..core.states import MEMBERSHIP_TRANSITIONS, check_transition
 from .contacts import propose_contact
 from .models import Cluster, Membership, MembershipTier, Organization, Partnership
-
-
-def percent_to_bps(value: Decimal) -> int:
-    """12.5 (%) -> 1250 bps, exact for two decimals."""
-    return int((Decimal(value) * 100).to_integral_value())
-
-
-def euros_to_cents(value: Decimal) -> int:
-    return int((Decimal(value) * 100).to_integral_value())
 
 
 def get_cluster(db: Session, slug: str) -> Cluster:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 BPS_SCALE = 10_000
 NBSP = "\u00a0"  # before € (French typography, as CLDR)
 NNBSP = "\u202f"  # thousands separator and before % (French typography, as CLDR)
 MINUS = "\u2212"
+
+
+def euros_to_cents(value: Decimal) -> int:
+    """Euros with at most two decimals (as read from a form) in cents, exactly: Decimal("12.5") -> 1250."""
+    return int((Decimal(value) * 100).to_integral_value())
+
+
+def percent_to_bps(value: Decimal) -> int:
+    """A percentage with at most two decimals in basis points, exactly: Decimal("12.5") -> 1250."""
+    return int((Decimal(value) * 100).to_integral_value())
 
 
 def round_div(numerator: int, denominator: int) -> int:

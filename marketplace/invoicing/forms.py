@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from ..catalogue.forms import AmountField
+from ..web.forms import AmountField
 
 
 class PlatformFeeForm(FlaskForm):

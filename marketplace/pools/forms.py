@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..catalogue.forms import AmountField
+from ..web.forms import AmountField
 from ..web.validators import strip
 
 

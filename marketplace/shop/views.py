@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlmodel import select
 
+from ..auth.permissions import is_platform_admin
 from ..catalogue.models import Offer
 from ..catalogue.registry import all_kinds, get_kind
 from ..catalogue.services import (
@@ -28,7 +29,6 @@ from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.rules import ROOM_SLOTS, PricingError
 from ..pricing.services import display_prices, price_offer
-from ..web.guards import is_platform_admin
 from ..web.htmx import render
 from ..web.pagecache import public_page
 

@@ -1,10 +1,8 @@
-"""Flask extensions: CSRF protection, the sign-in session, rate limits."""
+"""Flask extensions: CSRF protection, the sign-in manager (auth.signin tells it who is who), rate limits."""
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, current_app, session
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,22 +24,6 @@ RATE_LIMITS = {
     "api_write": "60 per minute",
     "api_read": "600 per minute",
 }
-# A signed-in browser's last request is noted in its cookie at most this often.
-SEEN_RESOLUTION_SECONDS = 60
-
-
-def _user_from_session(token: str):
-    """The user of an open login session, unless the browser stayed idle too long."""
-    from ..auth.services import load_user_from_session_id
-
-    seen = session.get("_seen")
-    now = int(time.time())
-    if not isinstance(seen, int) or now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
-        return None
-    user = load_user_from_session_id(token)
-    if user is not None and now - seen >= SEEN_RESOLUTION_SECONDS:
-        session["_seen"] = now
-    return user
 
 
 def init_app(app: Flask) -> None:
@@ -56,27 +38,3 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message_category = "info"
-    # "strong": a session cookie replayed from another browser/IP is dropped.
-    login_manager.session_protection = "strong"
-    login_manager.user_loader(_user_from_session)
-
-    @login_manager.request_loader
-    def _user_from_bearer_token(request):
-        """API clients sign in with `Authorization: Bearer mkt_...` (no cookie, so no CSRF to fear)."""
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return None
-        from flask import g
-
-        from ..auth.services import user_from_api_token
-        from ..db import get_db
-
-        user = user_from_api_token(get_db(), header[7:].strip())
-        g.signed_in_by_token = user is not None
-        return user
-
-    from flask_babel import lazy_gettext
-
-    login_manager.login_message = lazy_gettext("Connectez-vous pour accéder à cette page.")

@@ -8,8 +8,8 @@ from flask import abort, g
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ..auth.models import StaffRole
 from ..db import get_db
+from .models import StaffRole
 
 
 def staff_roles() -> dict[int, str]:
