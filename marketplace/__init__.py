@@ -35,26 +35,43 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     pagecache.init_app(app)
     security.init_app(app)
 
-    from .admin import agreements as _admin_agreements  # noqa: F401
-    from .admin import orders as _admin_orders  # noqa: F401  (routes of the admin blueprint)
-    from .admin import pools as _admin_pools  # noqa: F401
-    from .admin import settlements as _admin_settlements  # noqa: F401
-    from .admin.views import bp as admin_bp
-    from .api import money as _api_money  # noqa: F401
-    from .api import orders as _api_orders  # noqa: F401  (routes of the api blueprint)
-    from .api.views import bp as api_bp
-    from .auth.views import bp as auth_bp
-    from .checkout.views import bp as checkout_bp
-    from .clusters.views import bp as clusters_bp
-    from .invoicing.views import bp as invoicing_bp
-    from .payments.views import bp as payments_bp
-    from .shop.views import bp as shop_bp
-    from .web.views import bp as site_bp
-
-    for blueprint in (site_bp, shop_bp, checkout_bp, invoicing_bp, payments_bp, auth_bp, clusters_bp, admin_bp, api_bp):
-        app.register_blueprint(blueprint)
+    register_blueprints(app)
 
     from .cli import register_commands
 
     register_commands(app)
     return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every page of the product, in one explicit list: the public site, the API, then the console by feature."""
+    from .admin.views import bp as console_home
+    from .agreements.console import bp as agreements_console
+    from .api import money as _api_money  # noqa: F401  (routes of the api blueprint)
+    from .api import orders as _api_orders  # noqa: F401
+    from .api.views import bp as api
+    from .auth.console import bp as auth_console
+    from .auth.views import bp as auth
+    from .catalogue.console import bp as catalogue_console
+    from .checkout.console import bp as checkout_console
+    from .checkout.views import bp as checkout
+    from .clusters.console import bp as clusters_console
+    from .clusters.views import bp as clusters
+    from .invoicing.console import bp as invoicing_console
+    from .invoicing.views import bp as invoicing
+    from .ledger.console import bp as ledger_console
+    from .memberships.console import bp as memberships_console
+    from .memberships.views import bp as memberships
+    from .payments.console import bp as payments_console
+    from .payments.views import bp as payments
+    from .pools.console import bp as pools_console
+    from .rooms.console import bp as rooms_console
+    from .settlements.console import bp as settlements_console
+    from .shop.views import bp as shop
+    from .web.views import bp as site
+
+    for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, api,
+                      console_home, clusters_console, memberships_console, catalogue_console, rooms_console,
+                      checkout_console, payments_console, invoicing_console, ledger_console, pools_console,
+                      agreements_console, settlements_console, auth_console):
+        app.register_blueprint(blueprint)

@@ -117,7 +117,7 @@ def register_commands(app: Flask) -> None:
     @with_appcontext
     def expire_orders_command():
         """Expire unpaid orders whose hold has run out and give their stock back."""
-        from .checkout.services import expire_orders
+        from .checkout.orders import expire_orders
 
         with _session() as db, current_app.test_request_context():
             count = expire_orders(db)
@@ -131,7 +131,7 @@ def register_commands(app: Flask) -> None:
     def worker(once: bool, interval: int):
         """Background jobs: expire unpaid orders, answer password reset requests, send the email outbox."""
         from .auth.services import answer_reset_requests, forget_old_sign_in_records
-        from .checkout.services import expire_orders
+        from .checkout.orders import expire_orders
         from .mail.services import deliver_pending, transport_from_config
 
         transport = transport_from_config(current_app.config)

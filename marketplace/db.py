@@ -13,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from .core.errors import NotFound
+
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
@@ -83,3 +85,12 @@ def _close_db(_exc: BaseException | None) -> None:
 
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_db)
+
+
+def get_owned(db: Session, model, row_id: int, not_found: str, **owner):
+    """The row `row_id` of `model` if it exists and belongs to `owner` (e.g. offer_id=3); NotFound(not_found)
+    otherwise, whether it is missing or someone else's, so nothing of another's rows is revealed."""
+    row = db.get(model, row_id)
+    if row is None or any(getattr(row, name) != value for name, value in owner.items()):
+        raise NotFound(not_found)
+    return row

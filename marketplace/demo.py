@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 
 from .auth.models import StaffRole, User
 from .auth.services import grant_staff_role, hash_password
-from .clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+from .clusters.models import Cluster, Organization, Partnership
+from .memberships.models import Membership, MembershipTier
 
 DEMO_PASSWORD = "demo-clusters-2026"
 ADMIN_EMAIL = "admin@federation-clusters.fr"

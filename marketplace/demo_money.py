@@ -11,9 +11,10 @@ from .agreements.models import SuccessFeeAgreement, SupplierAgreement
 from .agreements.services import close_rebate_year, declare_outcome, record_purchase, redistribute_rebate
 from .auth.models import User
 from .catalogue.models import Offer
-from .catalogue.services import viewer_for
+from .catalogue.search import viewer_for
+from .checkout.cart import add_to_cart, ensure_cart
 from .checkout.models import Order
-from .checkout.services import Billing, add_to_cart, ensure_cart, place_order
+from .checkout.orders import Billing, place_order
 from .clusters.models import Cluster, Organization
 from .ledger.rules import month_before, period_bounds
 from .ledger.services import calendar

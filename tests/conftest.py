@@ -128,3 +128,14 @@ def answer_resets(app) -> int:
         handled = answer_reset_requests(db)
         db.commit()
     return handled
+
+
+def upcoming(weekday: int, weeks: int = 3):
+    """A day of `weekday` (0: Monday) some weeks ahead: a booking date that is never in the past."""
+    from datetime import date, timedelta
+
+    start = date.today() + timedelta(weeks=weeks)
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+MONDAY, SATURDAY, SUNDAY = upcoming(0), upcoming(5), upcoming(6)

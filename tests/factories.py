@@ -9,8 +9,10 @@ from sqlmodel import Session
 
 from marketplace.auth.models import StaffRole, User
 from marketplace.auth.services import hash_password
-from marketplace.catalogue.models import Offer, OfferVariant, RoomRate
-from marketplace.clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+from marketplace.catalogue.models import Offer, OfferVariant
+from marketplace.clusters.models import Cluster, Organization, Partnership
+from marketplace.memberships.models import Membership, MembershipTier
+from marketplace.rooms.models import RoomRate
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -103,7 +105,7 @@ class Factories:
         from datetime import UTC, datetime, timedelta
 
         from marketplace.checkout.models import Order, OrderLine
-        from marketplace.checkout.services import creditor_reference
+        from marketplace.checkout.orders import creditor_reference
 
         n = next(_counter)
         excl = offer.list_price_cents * quantity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import subprocess
 import sys
@@ -48,3 +49,30 @@ def test_features_import_downwards_only():
                              "sys.exit(0 if lint_imports(no_cache=True, no_logo=True) == 0 else 1)"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def _views(tree):
+    """Functions decorated as routes (`@bp.get(...)`, `@bp.route(...)`...)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                call = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(call, ast.Attribute) and call.attr in ("route", "get", "post"):
+                    yield node
+                    break
+
+
+def test_views_stay_thin_and_modules_small():
+    """A view parses, calls a service, commits, renders: 30 lines at most; no module over ~400 lines."""
+    long_views, long_modules = [], []
+    for path in (ROOT / "marketplace").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        text = path.read_text()
+        if len(text.splitlines()) > 420:
+            long_modules.append(str(path.relative_to(ROOT)))
+        for view in _views(ast.parse(text)):
+            length = view.end_lineno - view.lineno + 1
+            if length > 30:
+                long_views.append(f"{path.relative_to(ROOT)}:{view.name} ({length} lines)")
+    assert (long_views, long_modules) == ([], [])

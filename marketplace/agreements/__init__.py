@@ -1,0 +1,1 @@
+"""Agreements of a cluster: group purchasing (members' purchases, year-end rebate redistributed) and success fees."""

@@ -3,22 +3,27 @@ success fees (an outcome declared by staff raises an order for the fee)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
 from ..checkout.models import Order, OrderLine
-from ..checkout.services import new_order, number_order
+from ..checkout.orders import new_order, number_order
 from ..clusters.models import Organization
 from ..core.errors import Conflict, Invalid
+from ..core.kinds import codes_tagged
 from ..core.money import format_eur_fr, format_hundredths, vat_cents
 from ..core.timeutil import utcnow
+from ..db import get_owned
 from ..ledger.rules import Line
 from ..ledger.services import federation, of_cluster, owed_to, post
 from ..mail.services import queue_email
+from ..memberships.models import Membership
 from .models import (
     RebateShare,
     SuccessFeeAgreement,
@@ -27,6 +32,103 @@ from .models import (
     SupplierPurchase,
 )
 from .rules import rebate_cents, redistribute, success_fee_cents
+
+
+@dataclass(frozen=True)
+class SupplierTerms:
+    supplier_name: str
+    year: int
+    rebate_bps: int
+    description: str
+
+
+@dataclass(frozen=True)
+class SuccessFeeTerms:
+    organization_id: int
+    offer_id: int
+    rate_bps: int
+    min_cents: int
+    cap_cents: int | None
+    description: str
+
+
+@dataclass(frozen=True)
+class DeclaredOutcome:
+    outcome: str
+    declared_cents: int
+    idempotency_key: str  # one per form shown: a double submit declares once
+
+
+def _saved(db: Session, record):
+    db.add(record)
+    db.flush()
+    return record
+
+
+def create_supplier_agreement(db: Session, cluster_id: int, terms: SupplierTerms) -> SupplierAgreement:
+    """A cluster's purchasing agreement with a supplier for a year: one per supplier and year."""
+    exists = db.exec(select(SupplierAgreement.id).where(
+        SupplierAgreement.cluster_id == cluster_id, SupplierAgreement.year == terms.year,
+        SupplierAgreement.supplier_name == terms.supplier_name)).first()
+    if exists:
+        raise Invalid(_("Cet accord existe déjà pour cette année."), field="supplier_name")
+    return _saved(db, SupplierAgreement(cluster_id=cluster_id, **asdict(terms)))
+
+
+def create_success_agreement(db: Session, cluster_id: int, terms: SuccessFeeTerms) -> SuccessFeeAgreement:
+    """A success fee for a member on one of the cluster's services; a cap, if any, is at least the minimum."""
+    if terms.cap_cents is not None and terms.cap_cents < terms.min_cents:
+        raise Invalid(_("Le plafond est inférieur au minimum."), field="cap")
+    return _saved(db, SuccessFeeAgreement(cluster_id=cluster_id, **asdict(terms)))
+
+
+def get_agreement(db: Session, model: type[SupplierAgreement] | type[SuccessFeeAgreement], cluster_id: int,
+                  agreement_id: int):
+    """One of the cluster's agreements of this kind; another cluster's is not found."""
+    return get_owned(db, model, agreement_id, _("Accord introuvable."), cluster_id=cluster_id)
+
+
+def members_ever(db: Session, cluster_id: int) -> list[Organization]:
+    """Organizations that are or were members of the cluster, by name."""
+    joined = select(Membership.organization_id).where(Membership.cluster_id == cluster_id)
+    return list(db.exec(select(Organization).where(col(Organization.id).in_(joined)).order_by(Organization.name)))
+
+
+def services_of(db: Session, cluster_id: int) -> list[Offer]:
+    """The cluster's offers of a kind a success fee may follow (services)."""
+    return list(db.exec(select(Offer).where(Offer.cluster_id == cluster_id,
+                                            col(Offer.kind).in_(codes_tagged("success_fee")))
+                        .order_by(Offer.title_fr)))
+
+
+def supplier_agreements_of(db: Session, cluster_id: int) -> list[SupplierAgreement]:
+    return list(db.exec(select(SupplierAgreement).where(SupplierAgreement.cluster_id == cluster_id)
+                        .order_by(col(SupplierAgreement.year).desc(), SupplierAgreement.supplier_name)))
+
+
+def success_agreements_of(db: Session, cluster_id: int) -> list[tuple[SuccessFeeAgreement, Organization, Offer]]:
+    return list(db.exec(select(SuccessFeeAgreement, Organization, Offer)
+                        .join(Organization, Organization.id == SuccessFeeAgreement.organization_id)
+                        .join(Offer, Offer.id == SuccessFeeAgreement.offer_id)
+                        .where(SuccessFeeAgreement.cluster_id == cluster_id)).all())
+
+
+def purchases_of(db: Session, agreement_id: int) -> list[SupplierPurchase]:
+    return list(db.exec(select(SupplierPurchase).where(SupplierPurchase.agreement_id == agreement_id)
+                        .order_by(SupplierPurchase.day, SupplierPurchase.id)))
+
+
+def rebate_shares_of(db: Session, agreement_id: int) -> list[RebateShare]:
+    return list(db.exec(select(RebateShare).where(RebateShare.agreement_id == agreement_id)
+                        .order_by(RebateShare.organization_id)))
+
+
+def declarations_of(db: Session, agreement_id: int) -> list[tuple[SuccessFeeDeclaration, Order | None]]:
+    """Outcomes declared on the agreement, newest first, each with the order raised for its fee."""
+    return list(db.exec(select(SuccessFeeDeclaration, Order)
+                        .join(Order, Order.id == SuccessFeeDeclaration.order_id, isouter=True)
+                        .where(SuccessFeeDeclaration.agreement_id == agreement_id)
+                        .order_by(col(SuccessFeeDeclaration.id).desc())).all())
 
 
 def record_purchase(db: Session, agreement: SupplierAgreement, organization_id: int, day: date, amount_cents: int,
@@ -78,10 +180,9 @@ def close_rebate_year(db: Session, agreement: SupplierAgreement, on: date) -> Su
 
 def redistribute_rebate(db: Session, agreement: SupplierAgreement, on: date) -> list[RebateShare]:
     """Give the rebate back to the members pro rata of their purchases, to the cent, once."""
-    existing = db.exec(select(RebateShare).where(RebateShare.agreement_id == agreement.id)
-                       .order_by(RebateShare.organization_id)).all()
+    existing = rebate_shares_of(db, agreement.id)
     if existing:
-        return list(existing)
+        return existing
     if agreement.closed_on is None:
         raise Conflict(_("Calculez d'abord la ristourne de l'année."))
     members = purchases_by_member(db, agreement.id)
@@ -128,6 +229,17 @@ def declare_outcome(db: Session, agreement: SuccessFeeAgreement, outcome: str, d
     db.add(declaration)
     db.flush()
     return declaration, True
+
+
+def declare_success(db: Session, agreement: SuccessFeeAgreement, declared: DeclaredOutcome, user_id: int | None,
+                    config, link_for: Callable[[Order], str]) -> SuccessFeeDeclaration:
+    """Declare an outcome; the first time it raises an order, the member is told how to pay it."""
+    declaration, created = declare_outcome(db, agreement, declared.outcome, declared.declared_cents, user_id,
+                                           declared.idempotency_key)
+    if created and declaration.order_id:
+        order = db.get(Order, declaration.order_id)
+        notify_success_fee(db, order, declaration, link_for(order), config)
+    return declaration
 
 
 def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: SuccessFeeDeclaration,

@@ -16,8 +16,8 @@ from ..pools.services import record_usage
 from ..settlements.services import statement_for
 from . import schemas as s
 from .openapi import Param, documented
-from .orders import _body, _token_user
-from .views import _json, bp
+from .orders import _token_user
+from .views import _json, body_of, bp
 
 
 def _staff_cluster(slug: str) -> Cluster:
@@ -40,7 +40,7 @@ def get_statement(slug: str, period: str):
         raise NotFound("No such month (YYYY-MM).")
     settlement, statement = statement_for(get_db(), cluster.id, period)
     rows = [s.StatementRowOut(kind=row["kind"], account=row["code"], label=row["label"], amount_cents=row["cents"],
-                              entries_url=url_for("admin.ledger", cluster=cluster.slug, period=period,
+                              entries_url=url_for("ledger_console.ledger", cluster=cluster.slug, period=period,
                                                   kind=row["kind"], account=row["code"], format="csv",
                                                   _external=True))
             for row in statement.rows]
@@ -62,7 +62,7 @@ def get_statement(slug: str, period: str):
 def create_usage(pool_id: int):
     if _token_user() is None:
         raise Forbidden("An API token is required.")
-    wanted, failure = _body(s.UsageIn)
+    wanted, failure = body_of(s.UsageIn)
     if failure:
         return failure
     db = get_db()

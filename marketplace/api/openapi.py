@@ -73,7 +73,8 @@ def build_document(server_url: str = "/") -> dict:
         operation: dict = {"summary": op.summary, "operationId": f"{op.method.lower()}_{_path(op.rule)}",
                            "responses": {}}
         params = [{"name": p.name, "in": p.location, "required": p.required or p.location == "path",
-                   "description": p.description, "schema": p.schema} for p in op.params]
+                   "description": p.description, "schema": p.schema() if callable(p.schema) else p.schema}
+                  for p in op.params]
         params += [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
                    for name in re.findall(r"<int:([a-z_]+)>", op.rule) if name not in {p.name for p in op.params}]
         if params:

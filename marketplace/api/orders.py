@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, url_for
 from flask_login import current_user
-from pydantic import BaseModel, ValidationError
 from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
-from ..catalogue.services import viewer_for
+from ..catalogue.search import viewer_for
 from ..checkout.models import Cart, CartLine, Order
-from ..checkout.services import (
-    Billing,
-    dump_options,
-    lines_of,
-    notify_order_received,
-    place_order,
-    request_fingerprint,
-)
+from ..checkout.orders import Billing, lines_of, notify_order_received, place_order, request_fingerprint
 from ..checkout.views import can_see_order
 from ..core.errors import Forbidden, Invalid, NotFound
+from ..core.kinds import dump_options
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..invoicing.services import invoices_of
@@ -28,24 +21,13 @@ from ..payments.stripe_provider import refund_order
 from ..web.validators import clean_siret, clean_vat_number
 from . import schemas as s
 from .openapi import documented
-from .views import _json, bp, error
+from .views import _json, body_of, bp
 
 
 def _token_user():
     """The caller, if they sent a valid Bearer token (a cookie session does not count for writes)."""
     signed_in = current_user.is_authenticated  # loads the user (and notes a Bearer token) first
     return current_user if signed_in and g.get("signed_in_by_token") else None
-
-
-def _body(model: type[BaseModel]):
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return None, error(400, "The body must be a JSON object.", code="bad_json")
-    try:
-        return model.model_validate(payload), None
-    except ValidationError as exc:
-        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
-        return None, error(422, "Invalid request.", fields, "invalid")
 
 
 def _order_out(order: Order) -> s.OrderOut:
@@ -92,7 +74,7 @@ def _buyer_fields(buyer: s.BuyerIn) -> Billing:
                        409: (None, "sold out, slot taken, or the key was used by another caller or request"),
                        422: (None, "a field is invalid or an offer cannot be sold so")})
 def create_order():
-    wanted, failure = _body(s.OrderIn)
+    wanted, failure = body_of(s.OrderIn)
     if failure:
         return failure
     user = _token_user()
@@ -147,7 +129,7 @@ def _treasurer() -> None:
                        404: (None, "no such order"), 422: (None, "a field is invalid")})
 def create_payment(order_id: int):
     _treasurer()
-    wanted, failure = _body(s.PaymentIn)
+    wanted, failure = body_of(s.PaymentIn)
     if failure:
         return failure
     db = get_db()
@@ -166,7 +148,7 @@ def create_payment(order_id: int):
                        409: (None, "the order is not paid"), 422: (None, "a field is invalid or the amount too high")})
 def create_refund(order_id: int):
     _treasurer()
-    wanted, failure = _body(s.RefundIn)
+    wanted, failure = body_of(s.RefundIn)
     if failure:
         return failure
     db = get_db()

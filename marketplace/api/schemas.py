@@ -8,8 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-OfferKind = Literal["service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
-                    "coworking", "shared_function", "membership"]
+from ..core.kinds import kind_codes
+
+
+def kind_enum(schema: dict) -> None:
+    """The kinds of offer, read from the registry when the document is built (never a second list)."""
+    schema["enum"] = kind_codes()
 
 
 class Strict(BaseModel):
@@ -73,7 +77,7 @@ class OfferOut(Strict):
     id: int
     cluster_slug: str
     cluster_name: str
-    kind: OfferKind
+    kind: str = Field(json_schema_extra=kind_enum, description="the offer's kind")
     title_fr: str
     title_en: str
     summary_fr: str

@@ -9,23 +9,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..auth.permissions import is_platform_admin, is_staff
 from ..catalogue.models import Offer
-from ..catalogue.services import (
-    Filters,
-    Viewer,
-    co_owners_of,
-    get_visible_offer,
-    rates_of,
-    search_offers,
-    themes_of,
-    variants_of,
-    viewer_for,
-)
+from ..catalogue.search import Filters, Viewer, get_visible_offer, search_offers, themes_of, viewer_for
+from ..catalogue.services import co_owners_of, variants_of
 from ..clusters.models import Cluster
-from ..clusters.services import fee_grid, list_clusters_with_counts
-from ..core.errors import Forbidden
+from ..core.errors import Forbidden, PricingError
+from ..core.kinds import get_kind, kind_codes
 from ..core.timeutil import utcnow
 from ..db import get_db
-from ..pricing.rules import PricingError
+from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..pricing.services import price_offer
 from ..web.extensions import RATE_LIMITS, csrf, limiter
 from . import schemas as s
@@ -49,7 +40,7 @@ limiter.limit(RATE_LIMITS["api_read"], key_func=_api_caller, methods=["GET"], sc
 FILTER_PARAMS = (
     Param("q", "text searched in titles, summaries and cluster names"),
     Param("cluster", "cluster slug"),
-    Param("kind", "offer kind", {"type": "string", "enum": list(s.OfferKind.__args__)}),
+    Param("kind", "offer kind", lambda: {"type": "string", "enum": kind_codes()}),
     Param("theme", "theme"),
     Param("date_from", "events starting on or after this day", {"type": "string", "format": "date"}),
     Param("date_to", "events starting on or before this day", {"type": "string", "format": "date"}),
@@ -67,6 +58,18 @@ def _json(model: BaseModel, status: int = 200):
 def error(status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None):
     body = s.ErrorOut(error=s.ErrorBody(status=status, message=message, code=code, fields=fields or {}))
     return _json(body, status)
+
+
+def body_of(model: type[BaseModel]):
+    """The JSON body read as `model`, or the error answer to send instead (400 not JSON, 422 invalid)."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return None, error(400, "The body must be a JSON object.", code="bad_json")
+    try:
+        return model.model_validate(payload), None
+    except ValidationError as exc:
+        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
+        return None, error(422, "Invalid request.", fields, "invalid")
 
 
 def _viewer() -> Viewer:
@@ -125,7 +128,9 @@ def offer(offer_id: int):
     db = get_db()
     offer, cluster = get_visible_offer(db, offer_id, _viewer())
     variants = variants_of(db, offer.id)
-    rates = rates_of(db, offer.id)
+    kind = get_kind(offer.kind)
+    # What the offer's page shows of its kind (a room's rate grid) is part of its detail.
+    rates = (kind.page_context(db, offer, cluster) if kind.page_context else {}).get("rates", [])
     owners = co_owners_of(db, offer.id)
     return _json(s.OfferDetail(
         **_offer_out(offer, cluster, themes_of(db, [offer.id])[offer.id]),
@@ -154,24 +159,24 @@ def _may_price_for(organization_id: int) -> bool:
                        404: (None, "no such offer visible to the caller"),
                        422: (None, "a field is invalid or the offer cannot be sold so")})
 def quotes():
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return error(400, "The body must be a JSON object.", code="bad_json")
-    try:
-        wanted = s.QuoteRequest.model_validate(payload)
-    except ValidationError as exc:
-        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
-        return error(422, "Invalid quote request.", fields, "invalid")
+    wanted, failure = body_of(s.QuoteRequest)
+    if failure:
+        return failure
     if wanted.organization_id is not None and not _may_price_for(wanted.organization_id):
         raise Forbidden("You may only price for your own organization.")
     db = get_db()
     offer, cluster = get_visible_offer(db, wanted.offer_id, _viewer())
     options = wanted.options.model_dump(exclude_none=True)
     try:
-        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options, lang="en")
+        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options, lang="en",
+                            available=True)
     except PricingError as exc:
         return error(422, exc.message_en, {exc.field or "offer_id": exc.message_en}, exc.code)
-    return _json(s.QuoteOut(
+    return _json(_quote_out(quote))
+
+
+def _quote_out(quote) -> s.QuoteOut:
+    return s.QuoteOut(
         currency=current_app.config["CURRENCY"], total_excl_cents=quote.total_excl_cents,
         total_vat_cents=quote.total_vat_cents, total_incl_cents=quote.total_incl_cents,
         lines=[s.QuoteLineOut(
@@ -182,7 +187,7 @@ def quotes():
             prices_include_vat=line.prices_include_vat, vat_exempt_mention=line.vat_exempt_mention,
             adjustments=[s.AdjustmentOut(code=a.code, label_fr=a.label_fr, label_en=a.label_en,
                                          amount_cents=a.amount_cents) for a in line.adjustments])
-            for line in quote.lines]))
+            for line in quote.lines])
 
 
 @bp.get("/openapi.json")

@@ -34,3 +34,9 @@ class ChangePasswordForm(NewPasswordForm):
 class ProfileForm(FlaskForm):
     full_name = StringField(_l("Nom complet"), filters=[strip], validators=[Length(max=120)])
     language = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Nom"), filters=[strip], render_kw={"maxlength": 80, "placeholder": _l("CRM du cluster")},
+                       validators=[DataRequired(_l("Donnez un nom au jeton (ex. « CRM du cluster »).")),
+                                   Length(max=80)])

@@ -15,9 +15,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
-from ..core.errors import Conflict, Invalid, NotFound
+from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
-from ..db import get_db
+from ..db import get_db, get_owned
 from ..mail.services import queue_email
 from .models import ApiToken, LoginSession, PasswordResetRequest, StaffRole, User
 
@@ -271,9 +271,12 @@ def user_from_api_token(db: Session, raw: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+def api_tokens_of(db: Session, user_id: int) -> list[ApiToken]:
+    """A user's API tokens, revoked ones included, newest first."""
+    return list(db.exec(select(ApiToken).where(ApiToken.user_id == user_id).order_by(col(ApiToken.id).desc())))
+
+
 def revoke_api_token(db: Session, user: User, token_id: int) -> None:
-    token = db.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound(_("Jeton introuvable."))
+    token = get_owned(db, ApiToken, token_id, _("Jeton introuvable."), user_id=user.id)
     token.revoked_at = utcnow()
     db.add(token)

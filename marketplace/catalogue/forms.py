@@ -1,4 +1,4 @@
-"""Forms of the catalogue: an offer (texts, dates, prices, VAT, themes, co-owners), a variant, a room rate."""
+"""Forms of the catalogue: an offer (texts, dates, prices, VAT, themes, co-owners) and a variant."""
 
 from __future__ import annotations
 
@@ -20,18 +20,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from ..core.money import percent_to_bps
+from ..core.kinds import all_kinds, get_kind, is_kind
 from ..web.forms import (
-    MAX_EUROS,
-    AmountField,
     ParisDateTimeField,
+    PercentField,
     between,
+    money_field,
     optional_int,
     split_list,
 )
 from ..web.validators import strip
-from .registry import all_kinds
-from .services import THEME_MAX_LENGTH
+from .services import THEME_MAX_LENGTH, OfferInput, VariantInput, co_owners_of, partner_clusters, themes_text
 
 CO_OWNER_ROWS = 3
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -52,17 +51,6 @@ def vat_choices():
             ("exempt", _l("Exonéré / hors champ"))]
 
 
-# Codes shared with the pricing engine (pricing.rules.DAY_TYPES and ROOM_SLOTS; a test keeps them equal).
-def day_type_choices():
-    return [("weekday", _l("En semaine")), ("saturday", _l("Samedi")), ("sunday", _l("Dimanche")),
-            ("weekend", _l("Week-end")), ("any", _l("Tous les jours"))]
-
-
-def room_slot_choices():
-    return [("full_day", _l("Journée")), ("half_day", _l("Demi-journée")), ("evening", _l("Soirée")),
-            ("breakfast", _l("Petit-déjeuner")), ("meeting", _l("Salle de réunion, demi-journée"))]
-
-
 def _after(start_name: str, message):
     def validate(form, field):
         start = form[start_name].data
@@ -72,18 +60,12 @@ def _after(start_name: str, message):
     return validate
 
 
-def _money(label, required=False, message=None):
-    presence = InputRequired(message=message) if required else Optional()
-    return AmountField(label, validators=[
-        presence, between(0, MAX_EUROS, _l("Montant positif ou nul (1 000 000 € au plus)."))])
-
-
 class CoOwnerRow(Form):
     """One partner cluster that co-produces the offer, and its share of the revenue excl. VAT."""
 
     cluster_id = SelectField(_l("Cluster partenaire"), coerce=optional_int, validate_choice=True,
                              invalid_choice_message=_l("Choisissez un cluster partenaire de votre cluster."))
-    share = AmountField(_l("Part des recettes HT (%)"), validators=[
+    share = PercentField(_l("Part des recettes HT (%)"), validators=[
         Optional(), between(0, 100, _l("Une part est comprise entre 0 et 100 % (exclus)."),
                             low_inclusive=False, high_inclusive=False)])
 
@@ -124,20 +106,20 @@ class OfferForm(FlaskForm):
     capacity = IntegerField(_l("Capacité (places, vide : illimitée)"), validators=[
         Optional(), between(0, 1_000_000, _l("La capacité est un nombre positif ou nul."))])
 
-    list_price = _money(_l("Prix public (€)"), required=True,
+    list_price = money_field(_l("Prix public (€)"), required=True,
                         message=_l("Indiquez le prix public (0 pour une offre gratuite)."))
     prices_include_vat = BooleanField(_l("Prix toutes taxes comprises (TTC)"), default=False)
     vat_rate = SelectField(_l("TVA"), choices=vat_choices, default="2000")
     vat_exempt_mention = StringField(_l("Mention d'exonération de TVA"), filters=[strip],
                                      validators=[Length(max=200)])
-    member_price = _money(_l("Prix adhérent (€)"))
-    member_discount = AmountField(_l("ou remise adhérent (%)"), validators=[
+    member_price = money_field(_l("Prix adhérent (€)"))
+    member_discount = PercentField(_l("ou remise adhérent (%)"), validators=[
         Optional(), between(0, 100, _l("Une remise est comprise entre 0 et 100 %."), low_inclusive=False)])
     included_in_tiers = StringField(_l("Incluse dans les formules d'adhésion"), filters=[strip],
                                     validators=[Optional(), Length(max=200)])
     # No Optional() on these two: an empty one must still reach its "both or neither" check.
     early_bird_until = ParisDateTimeField(_l("Tarif lève-tôt jusqu'au"))
-    early_bird_discount = AmountField(_l("Remise lève-tôt (%)"), validators=[
+    early_bird_discount = PercentField(_l("Remise lève-tôt (%)"), validators=[
         between(0, 100, _l("Une remise est comprise entre 0 et 100 %."), low_inclusive=False)])
 
     co_owners = FieldList(FormField(CoOwnerRow), min_entries=CO_OWNER_ROWS, max_entries=CO_OWNER_ROWS)
@@ -166,9 +148,9 @@ class OfferForm(FlaskForm):
     def validate_member_price(self, field):
         if field.data is None:
             return
-        if self.kind.data == "room":
-            raise ValidationError(_l("Pour une salle, indiquez une remise adhérent en % : "
-                                     "elle s'applique à chaque tarif de la grille."))
+        if is_kind(self.kind.data) and get_kind(self.kind.data).member_discount_only:
+            raise ValidationError(_l("Pour cette offre, indiquez une remise adhérent en % : "
+                                     "elle s'applique à chaque tarif de sa grille."))
         if self.list_price.data is not None and field.data > self.list_price.data:
             raise ValidationError(_l("Le prix adhérent ne peut pas dépasser le prix public."))
 
@@ -227,19 +209,22 @@ class OfferForm(FlaskForm):
 
     # Values in the model's units, once the form is valid.
 
-    def vat_rate_bps(self) -> int | None:
-        return None if self.vat_rate.data == "exempt" else int(self.vat_rate.data)
-
-    def theme_list(self) -> list[str]:
-        return split_list(self.themes.data)
-
-    def tier_codes(self) -> list[str]:
-        return split_list(self.included_in_tiers.data)
-
-    def co_owner_shares(self) -> list[tuple[int, int]]:
-        """[(cluster_id, share_bps)] of the filled rows."""
-        return [(row.form.cluster_id.data, percent_to_bps(row.form.share.data)) for row in self.co_owners
-                if row.form.cluster_id.data is not None and row.form.share.data is not None]
+    def offer_input(self) -> OfferInput:
+        texts = {name: self[name].data or "" for name in OfferInput.TEXTS}
+        optional = {name: self[name].data for name in ("sale_starts_at", "sale_ends_at", "starts_at", "ends_at",
+                                                       "early_bird_until", "capacity")}
+        return OfferInput(
+            kind=self.kind.data, slug=self.slug.data, visibility=self.visibility.data,
+            is_published=self.is_published.data, members_only=self.members_only.data,
+            discovery_scope=self.discovery_scope.data, prices_include_vat=self.prices_include_vat.data,
+            list_price_cents=self.list_price.cents, member_price_cents=self.member_price.cents,
+            member_discount_bps=self.member_discount.bps, early_bird_discount_bps=self.early_bird_discount.bps,
+            vat_rate_bps=None if self.vat_rate.data == "exempt" else int(self.vat_rate.data),
+            vat_exempt_mention=self.vat_exempt_mention.data or None,
+            themes=tuple(split_list(self.themes.data)), included_in_tiers=tuple(split_list(self.included_in_tiers.data)),
+            co_owners=tuple((row.form.cluster_id.data, row.form.share.bps) for row in self.co_owners
+                            if row.form.cluster_id.data is not None and row.form.share.data is not None),
+            **texts, **optional)
 
 
 class VariantForm(FlaskForm):
@@ -252,9 +237,9 @@ class VariantForm(FlaskForm):
                                    validators=[DataRequired(), Length(max=120)])
     variant_label_en = StringField(_l("Libellé (anglais)"), filters=[strip],
                                    validators=[DataRequired(), Length(max=120)])
-    variant_list_price = _money(_l("Prix public (€)"), required=True,
+    variant_list_price = money_field(_l("Prix public (€)"), required=True,
                                 message=_l("Indiquez le prix public (0 pour gratuit)."))
-    variant_member_price = _money(_l("Prix adhérent (€, facultatif)"))
+    variant_member_price = money_field(_l("Prix adhérent (€, facultatif)"))
     variant_units = IntegerField(_l("Unités consommées"), default=1, validators=[
         InputRequired(message=_l("Au moins une unité.")), between(1, 10_000, _l("Au moins une unité."))])
 
@@ -263,20 +248,34 @@ class VariantForm(FlaskForm):
                 and field.data > self.variant_list_price.data:
             raise ValidationError(_l("Le prix adhérent ne peut pas dépasser le prix public."))
 
+    def variant(self) -> VariantInput:
+        return VariantInput(self.variant_code.data, self.variant_label_fr.data, self.variant_label_en.data,
+                            self.variant_list_price.cents, self.variant_member_price.cents, self.variant_units.data)
 
-class RoomRateForm(FlaskForm):
-    """A room price for a day type, a slot and a band of people (bounds included)."""
 
-    rate_day_type = SelectField(_l("Jours"), choices=day_type_choices)
-    rate_slot = SelectField(_l("Créneau"), choices=room_slot_choices)
-    rate_min_people = IntegerField(_l("Personnes, de"), default=1, validators=[
-        InputRequired(message=_l("Au moins une personne.")), between(1, 10_000, _l("Au moins une personne."))])
-    rate_max_people = IntegerField(_l("à"), validators=[
-        InputRequired(message=_l("Indiquez le nombre maximum de personnes.")),
-        between(1, 10_000, _l("Au moins une personne."))])
-    rate_price = _money(_l("Prix public (€)"), required=True, message=_l("Indiquez le prix de ce créneau."))
+def _euros(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents) / 100
 
-    def validate_rate_max_people(self, field):
-        if field.data is not None and self.rate_min_people.data is not None \
-                and field.data < self.rate_min_people.data:
-            raise ValidationError(_l("Le maximum doit être supérieur ou égal au minimum."))
+
+def _percent(bps: int | None) -> Decimal | None:
+    return None if bps is None else Decimal(bps) / 100
+
+
+def offer_form(db, cluster, offer, tier_codes: list[str], **kwargs) -> OfferForm:
+    """The offer form, filled from the offer (euros, percentages, Paris time) unless a posted form overrides it."""
+    co_owners = co_owners_of(db, offer.id) if offer.id is not None else []
+    if offer.id is not None:
+        kwargs.update(
+            list_price=_euros(offer.list_price_cents), member_price=_euros(offer.member_price_cents),
+            member_discount=_percent(offer.member_discount_bps),
+            early_bird_discount=_percent(offer.early_bird_discount_bps),
+            vat_rate="exempt" if offer.vat_rate_bps is None else str(offer.vat_rate_bps),
+            themes=themes_text(db, offer.id),
+            co_owners=[{"cluster_id": row.cluster_id, "share": _percent(row.share_bps)} for row, _c in co_owners])
+        form = OfferForm(obj=offer, **kwargs)
+    else:
+        form = OfferForm(**kwargs)
+    partners = {c.id: c.name for c in partner_clusters(db, cluster.id)}
+    form.set_partner_choices(list(partners.items()), [(c.id, c.name) for _row, c in co_owners if c.id not in partners])
+    form.known_tier_codes = tier_codes
+    return form

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -10,8 +10,6 @@ from sqlmodel import Field, SQLModel
 from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime, one_of
 
-OFFER_KINDS = ("service", "collective_action", "event_ticket", "stand", "sponsorship", "patronage", "room",
-               "coworking", "shared_function", "membership")
 VISIBILITIES = ("public", "members", "partners")
 VAT_RATES_BPS = (2000, 1000, 550, 210)
 
@@ -19,7 +17,6 @@ VAT_RATES_BPS = (2000, 1000, 550, 210)
 
 class Offer(SQLModel, table=True):
     __table_args__ = (
-        CheckConstraint(one_of("kind", OFFER_KINDS), name="ck_offer_kind"),
         CheckConstraint(one_of("visibility", VISIBILITIES), name="ck_offer_visibility"),
         CheckConstraint("list_price_cents >= 0", name="ck_offer_price"),
         CheckConstraint("member_price_cents IS NULL OR member_discount_bps IS NULL", name="ck_offer_member_rule"),
@@ -30,7 +27,7 @@ class Offer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     cluster_id: int = Field(foreign_key="cluster.id", index=True)
-    kind: str = Field(max_length=30, index=True)
+    kind: str = Field(max_length=30, index=True, description="a code of the kind registry (core.kinds)")
     slug: str = Field(max_length=80)
     title_fr: str = Field(max_length=200)
     title_en: str = Field(max_length=200)
@@ -88,20 +85,6 @@ class OfferVariant(SQLModel, table=True):
     position: int = Field(default=0)
 
 
-class RoomRate(SQLModel, table=True):
-    """A room price by day type, slot and people band (bounds inclusive)."""
-
-    __table_args__ = (CheckConstraint("min_people >= 1 AND max_people >= min_people", name="ck_room_band"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    offer_id: int = Field(foreign_key="offer.id", index=True)
-    day_type: str = Field(max_length=10)
-    slot: str = Field(max_length=20)
-    min_people: int
-    max_people: int
-    list_price_cents: int
-
-
 class OfferCoOwner(SQLModel, table=True):
     """A partner cluster that co-produces an offer and receives `share_bps` of its revenue excl. VAT."""
 
@@ -110,3 +93,22 @@ class OfferCoOwner(SQLModel, table=True):
     offer_id: int = Field(foreign_key="offer.id", primary_key=True)
     cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
     share_bps: int
+
+
+class OfferStock(SQLModel, table=True):
+    """Units of an offer held by orders that are pending or paid; never above the offer's capacity."""
+
+    __table_args__ = (CheckConstraint("held_units >= 0", name="ck_stock_held"),)
+
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
+    held_units: int = Field(default=0)
+
+
+class OfferDayStock(SQLModel, table=True):
+    """Units of an offer held on one day (desks of a coworking space); never above its capacity per day."""
+
+    __table_args__ = (CheckConstraint("held_units >= 0", name="ck_day_stock_held"),)
+
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    held_units: int = Field(default=0)

@@ -1,0 +1,1 @@
+"""Buying: the cart (cart.py), orders holding their stock (orders.py), the review of held orders (review.py)."""

@@ -8,17 +8,14 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from ..web.validators import Siret, VatNumber, strip
+from .orders import Billing
 
 
 class AddToCartForm(FlaskForm):
+    """An offer and a quantity; its kind reads its own options (a date, a slot, a pack...) from the same form."""
+
     offer_id = IntegerField(validators=[DataRequired()])
     quantity = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=999)])
-    variant = StringField(filters=[strip], validators=[Optional(), Length(max=40)])
-    date = StringField(filters=[strip], validators=[Optional(), Length(max=10)])
-    slot = StringField(filters=[strip], validators=[Optional(), Length(max=20)])
-    half = StringField(filters=[strip], validators=[Optional(), Regexp(r"^(morning|afternoon)$")])
-    people = IntegerField(validators=[Optional(), NumberRange(min=1, max=10000)])
-    category = StringField(filters=[strip], validators=[Optional(), Length(max=20)])
 
 
 class CheckoutForm(FlaskForm):
@@ -38,3 +35,8 @@ class CheckoutForm(FlaskForm):
         ("bank_transfer", _l("Virement bancaire (référence RF)")), ("stripe", _l("Carte bancaire (Stripe)"))])
     accept_terms = BooleanField(_l("J'accepte les conditions générales de vente"), validators=[
         DataRequired(message=_l("Acceptez les conditions générales de vente pour commander."))])
+
+    def billing(self) -> Billing:
+        return Billing(self.billing_name.data, self.billing_email.data, self.billing_siret.data or None,
+                       self.billing_vat_number.data or None, self.billing_address.data,
+                       self.billing_postal_code.data, self.billing_city.data)

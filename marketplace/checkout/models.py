@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Text
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -98,24 +98,3 @@ class OrderLine(SQLModel, table=True):
     vat_cents: int
     incl_cents: int
     adjustments_text: str = Field(default="", sa_type=Text, description="the discounts, as the buyer read them")
-
-
-class OfferStock(SQLModel, table=True):
-    """Units of an offer held by orders that are pending or paid; never above the offer's capacity."""
-
-    __table_args__ = (CheckConstraint("held_units >= 0", name="ck_stock_held"),)
-
-    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
-    held_units: int = Field(default=0)
-
-
-class RoomBooking(SQLModel, table=True):
-    """One block of a room on one day, held by one order line: the unique key forbids double booking."""
-
-    __table_args__ = (UniqueConstraint("offer_id", "day", "block", name="uq_room_block"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    offer_id: int = Field(foreign_key="offer.id", index=True)
-    day: date
-    block: str = Field(max_length=20)
-    order_line_id: int = Field(foreign_key="orderline.id", index=True)

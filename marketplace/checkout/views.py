@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
@@ -13,29 +12,31 @@ from flask_login import current_user, login_required, user_logged_in
 from sqlmodel import select
 
 from ..auth.permissions import can_view_cluster_console, is_platform_admin
-from ..catalogue.services import Viewer, viewer_for
+from ..catalogue.search import Viewer, viewer_for
 from ..clusters.models import Organization
 from ..config import stripe_enabled
-from ..core.errors import DomainError, NotFound
+from ..core.errors import DomainError, NotFound, PricingError
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..web.extensions import RATE_LIMITS, limiter
 from ..web.htmx import render
-from .forms import AddToCartForm, CheckoutForm
-from .models import Order
-from .services import (
-    Billing,
+from .cart import (
     add_to_cart,
     adopt_visitor_cart,
     ensure_cart,
     get_cart,
+    line_options,
+    price_cart,
+    remove_cart_line,
+)
+from .forms import AddToCartForm, CheckoutForm
+from .models import Order
+from .orders import (
     lines_of,
     notify_order_received,
     order_status_label,
     orders_of,
     place_order,
-    price_cart,
-    remove_cart_line,
     request_fingerprint,
 )
 
@@ -95,21 +96,13 @@ def add():
     if not form.validate_on_submit():
         flash(_("Impossible d'ajouter cette offre : vérifiez la quantité et les options."), "error")
         return redirect(request.referrer or url_for("shop.catalogue"), code=303)
-    options = {key: getattr(form, key).data for key in ("variant", "slot", "half", "people", "category")
-               if getattr(form, key).data}
-    if form.date.data:
-        try:
-            options["date"] = date.fromisoformat(form.date.data)
-        except ValueError:
-            flash(_("Date invalide."), "error")
-            return redirect(url_for("shop.offer_page", offer_id=form.offer_id.data), code=303)
     db = get_db()
     try:
-        add_to_cart(db, _current_cart(create=True), form.offer_id.data, form.quantity.data or 1, options,
-                    _viewer())
+        options = line_options(db, form.offer_id.data, request.form, _viewer())
+        add_to_cart(db, _current_cart(create=True), form.offer_id.data, form.quantity.data or 1, options, _viewer())
     except DomainError as exc:
         db.rollback()
-        flash(getattr(exc, "message_en", exc.message) if _lang() == "en" else exc.message, "error")
+        flash(exc.message_in(_lang()) if isinstance(exc, PricingError) else exc.message, "error")
         return redirect(url_for("shop.offer_page", offer_id=form.offer_id.data), code=303)
     db.commit()
     flash(_("Ajouté à votre panier."), "success")
@@ -146,37 +139,44 @@ def _prefill(form: CheckoutForm) -> None:
 @bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(RATE_LIMITS["checkout"], methods=["POST"])
 def checkout():
-    db = get_db()
-    cart = _current_cart()
-    form = CheckoutForm()
+    db, cart, form = get_db(), _current_cart(), CheckoutForm()
     _prefill(form)
     status = 200
     if form.validate_on_submit() and cart is not None:
-        billing = Billing(form.billing_name.data, form.billing_email.data, form.billing_siret.data or None,
-                          form.billing_vat_number.data or None, form.billing_address.data,
-                          form.billing_postal_code.data, form.billing_city.data)
         try:
-            method = form.payment_method.data if stripe_enabled(current_app.config) else "bank_transfer"
-            order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
-                                         current_app.config["HOLD_MINUTES"], payment_method=method,
-                                         fingerprint=request_fingerprint(asdict(billing), method, cart.token))
-            if created:
-                notify_order_received(db, order, _order_link(order), current_app.config)
+            order, created = _place(db, cart, form)
         except DomainError as exc:
             db.rollback()
             form.form_errors.append(exc.message)
             status = exc.status
         else:
             db.commit()
-            if created:
-                flash(_("Commande enregistrée : merci !"), "success")
-            if order.payment_method == "stripe" and order.status == "pending_payment":
-                return redirect(url_for("payments.pay_by_card", number=order.number, t=order.access_token), code=303)
-            return redirect(_order_link(order, external=False), code=303)
+            return _placed(order, created)
     elif form.errors:
         status = 422
     lines = price_cart(db, cart, _viewer(), _lang())
     return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines))
+
+
+def _place(db, cart, form: CheckoutForm) -> tuple[Order, bool]:
+    """Turn the cart into an order (or find the one this very request made) and tell the buyer once."""
+    billing = form.billing()
+    method = form.payment_method.data if stripe_enabled(current_app.config) else "bank_transfer"
+    order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
+                                 current_app.config["HOLD_MINUTES"], payment_method=method,
+                                 fingerprint=request_fingerprint(asdict(billing), method, cart.token))
+    if created:
+        notify_order_received(db, order, _order_link(order), current_app.config)
+    return order, created
+
+
+def _placed(order: Order, created: bool):
+    """Where the buyer goes next: Stripe Checkout for a card payment, else the order's page."""
+    if created:
+        flash(_("Commande enregistrée : merci !"), "success")
+    if order.payment_method == "stripe" and order.status == "pending_payment":
+        return redirect(url_for("payments.pay_by_card", number=order.number, t=order.access_token), code=303)
+    return redirect(_order_link(order, external=False), code=303)
 
 
 def _order_link(order: Order, external: bool = True) -> str:

@@ -1,0 +1,1 @@
+"""Clusters, their partnerships and staff, organizations and who acts for them (contacts.py)."""

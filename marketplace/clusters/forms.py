@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..web.forms import PercentField, form_values
 from ..web.validators import Bic, HttpUrl, Iban, Siret, VatNumber, strip
+from .services import ClusterProfile, OrganizationDetails
 
 
 def vat_regime_choices():
@@ -19,16 +21,6 @@ def vat_regime_choices():
 def organization_kind_choices():
     return [("company", _l("Entreprise")), ("individual", _l("Particulier")),
             ("public_body", _l("Organisme public")), ("service_provider", _l("Prestataire de services"))]
-
-
-def tier_category_choices():
-    return [("classic", _l("Classique")), ("discovery", _l("Découverte")), ("partner", _l("Partenaire")),
-            ("premium", _l("Premium")), ("basic", _l("Basique")), ("sector", _l("Ticket d'entrée filière"))]
-
-
-def membership_status_choices():
-    return [("pending", _l("En attente")), ("active", _l("Active")), ("expired", _l("Expirée")),
-            ("excluded", _l("Exclue"))]
 
 
 class ClusterForm(FlaskForm):
@@ -61,6 +53,9 @@ class ClusterForm(FlaskForm):
 
             raise ValidationError(_l("Indiquez l'article qui fonde l'exonération (mention des factures)."))
 
+    def profile(self) -> ClusterProfile:
+        return form_values(self, ClusterProfile)
+
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Nom de l'organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
@@ -82,49 +77,16 @@ class OrganizationForm(FlaskForm):
 
             raise ValidationError(_l("Le SIRET est obligatoire pour une entreprise."))
 
-
-class NewMemberForm(OrganizationForm):
-    """A member organization and its membership for a year, created by cluster staff."""
-
-    tier_id = SelectField(_l("Formule d'adhésion"), coerce=int, validate_choice=True)
-    year = IntegerField(_l("Année"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    status = SelectField(_l("Statut"), choices=membership_status_choices, default="active")
-    contact_email = EmailField(_l("Email du contact (compte membre)"),
-                               validators=[Optional(), Email(), Length(max=254)])
-
-
-class MembershipStatusForm(FlaskForm):
-    status = SelectField(_l("Statut"), choices=membership_status_choices)
-
-
-class TierForm(FlaskForm):
-    code = StringField(_l("Code"), filters=[strip], validators=[
-        DataRequired(), Length(max=40),
-        Regexp(r"^[a-z0-9_-]+$", message=_l("Minuscules, chiffres, tirets et soulignés seulement."))])
-    category = SelectField(_l("Catégorie"), choices=tier_category_choices)
-    name_fr = StringField(_l("Nom (français)"), filters=[strip], validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Nom (anglais)"), filters=[strip], validators=[DataRequired(), Length(max=120)])
-    min_headcount = IntegerField(_l("Effectif minimum"), default=0, validators=[
-        InputRequired(), NumberRange(min=0, message=_l("L'effectif doit être un nombre positif ou nul."))])
-    max_headcount = IntegerField(_l("Effectif maximum (vide : sans limite)"), validators=[
-        Optional(), NumberRange(min=0, message=_l("L'effectif doit être un nombre positif ou nul."))])
-    fee = DecimalField(_l("Cotisation annuelle (€)"), places=2, validators=[
-        InputRequired(), NumberRange(min=0, max=1_000_000, message=_l("Montant positif ou nul."))])
-    max_years = IntegerField(_l("Durée maximale (années)"), validators=[Optional(), NumberRange(min=1, max=50)])
-
-    def validate_max_headcount(self, field):
-        if field.data is not None and self.min_headcount.data is not None and field.data < self.min_headcount.data:
-            from wtforms import ValidationError
-
-            raise ValidationError(_l("Le maximum doit être supérieur ou égal au minimum."))
+    def details(self) -> OrganizationDetails:
+        return form_values(self, OrganizationDetails)
 
 
 class PartnershipForm(FlaskForm):
     partner_id = SelectField(_l("Cluster partenaire"), coerce=int, validate_choice=True)
-    reciprocity_percent = DecimalField(_l("Remise de réciprocité (%)"), places=2, validators=[
+    reciprocity_percent = PercentField(_l("Remise de réciprocité (%)"), validators=[
         InputRequired(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])
-    own_share_percent = DecimalField(_l("Part par défaut de votre cluster sur les ventes communes (%)"),
-                                     places=2, default=50, validators=[
+    own_share_percent = PercentField(_l("Part par défaut de votre cluster sur les ventes communes (%)"),
+                                     default=50, validators=[
                                          InputRequired(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])
     note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
 

@@ -1,4 +1,4 @@
-"""Clusters, their partnerships, fee grids, member organizations and memberships."""
+"""Clusters, their partnerships, and organizations (member companies, buyers, service providers)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from ..dbtypes import UTCDateTime, one_of
 
 VAT_REGIMES = ("liable", "franchise", "exempt")
 ORGANIZATION_KINDS = ("company", "individual", "public_body", "service_provider")
-TIER_CATEGORIES = ("classic", "discovery", "partner", "premium", "basic", "sector")
-MEMBERSHIP_STATUSES = ("pending", "active", "expired", "excluded")
-
 
 
 class Cluster(SQLModel, table=True):
@@ -65,32 +62,6 @@ class Partnership(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class MembershipTier(SQLModel, table=True):
-    """One row of a cluster's fee grid: a category and a headcount band with its yearly fee."""
-
-    __table_args__ = (
-        UniqueConstraint("cluster_id", "code", name="uq_tier_code"),
-        CheckConstraint(one_of("category", TIER_CATEGORIES), name="ck_tier_category"),
-        CheckConstraint("fee_cents >= 0", name="ck_tier_fee"),
-        CheckConstraint("min_headcount >= 0 AND (max_headcount IS NULL OR max_headcount >= min_headcount)",
-                        name="ck_tier_band"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    cluster_id: int = Field(foreign_key="cluster.id", index=True)
-    code: str = Field(max_length=40)
-    category: str = Field(default="classic", max_length=20)
-    name_fr: str = Field(max_length=120)
-    name_en: str = Field(max_length=120)
-    min_headcount: int = Field(default=0)
-    max_headcount: int | None = Field(default=None)
-    fee_cents: int
-    max_years: int | None = Field(default=None, description="discovery: one year at most")
-    description_fr: str = Field(default="")
-    description_en: str = Field(default="")
-    position: int = Field(default=0)
-
-
 class Organization(SQLModel, table=True):
     """A member company, person, public body or service provider."""
 
@@ -109,23 +80,4 @@ class Organization(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     postal_code: str = Field(default="", max_length=10)
     city: str = Field(default="", max_length=80)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class Membership(SQLModel, table=True):
-    """An organization's membership of one cluster for one calendar year."""
-
-    __table_args__ = (
-        UniqueConstraint("organization_id", "cluster_id", "year", name="uq_membership_year"),
-        CheckConstraint(one_of("status", MEMBERSHIP_STATUSES), name="ck_membership_status"),
-        CheckConstraint("fee_cents >= 0", name="ck_membership_fee"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    organization_id: int = Field(foreign_key="organization.id", index=True)
-    cluster_id: int = Field(foreign_key="cluster.id", index=True)
-    tier_id: int = Field(foreign_key="membershiptier.id")
-    year: int
-    status: str = Field(default="pending", max_length=20)
-    fee_cents: int = Field(description="frozen from the tier when the membership is created")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

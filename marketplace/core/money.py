@@ -76,6 +76,13 @@ def format_eur_fr(cents: int) -> str:
     return f"{sign}{euros:,}".replace(",", NNBSP) + f",{rest:02d}{NBSP}€"
 
 
+def format_eur_en(cents: int) -> str:
+    """'€1,234.56': the English counterpart of format_eur_fr."""
+    sign = MINUS if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"{sign}€{euros:,}.{rest:02d}"
+
+
 def format_hundredths(value: int, decimal_mark: str = ",") -> str:
     """Hundredths (bps as a percentage, hours, days) without trailing zeros: 3000 -> '30', 1550 -> '15,5'."""
     whole, rest = divmod(value, 100)

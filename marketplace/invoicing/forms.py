@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from ..web.forms import AmountField
+from ..web.forms import PercentField
 
 
 class PlatformFeeForm(FlaskForm):
     partnership = IntegerField(validators=[Optional()])
     offer = IntegerField(validators=[Optional()])
-    percent = AmountField(_l("Commission en pourcentage (vide : taux par défaut)"),
-                          validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])
+    percent = PercentField(_l("Commission en pourcentage (vide : taux par défaut)"),
+                           validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -15,9 +16,9 @@ from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer, OfferCoOwner
 from ..checkout.models import Order, OrderLine
-from ..checkout.services import lines_of
+from ..checkout.orders import lines_of
 from ..clusters.models import Cluster, Partnership
-from ..core.errors import Invalid
+from ..core.errors import Invalid, NotFound
 from ..core.money import allocate, split_inclusive
 from ..ledger.services import SoldLine
 from .models import Invoice, InvoiceSequence
@@ -95,6 +96,36 @@ def set_partnership_fee(db: Session, partnership: Partnership, fee_bps: int | No
     db.add(partnership)
     db.flush()
     return partnership
+
+
+def set_platform_fee(db: Session, partnership_id: int | None, offer_id: int | None, fee_bps: int | None):
+    """Override the platform fee of a partnership if one is named, else of an offer (None: back to the default)."""
+    if partnership_id:
+        partnership = db.get(Partnership, partnership_id)
+        if partnership is None:
+            raise NotFound(_("Partenariat introuvable."))
+        return set_partnership_fee(db, partnership, fee_bps)
+    offer = db.get(Offer, offer_id or 0)
+    if offer is None:
+        raise NotFound(_("Offre introuvable."))
+    return set_offer_fee(db, offer, fee_bps)
+
+
+@dataclass(frozen=True)
+class FeeOverrides:
+    """The platform fees set apart from the default, and what may get one."""
+
+    clusters: dict[int, Cluster]
+    partnerships: list[Partnership]
+    overridden: list[Offer]  # offers with a fee of their own
+    offers: list[Offer]
+
+
+def fee_overrides(db: Session) -> FeeOverrides:
+    offers = list(db.exec(select(Offer).order_by(Offer.title_fr)))
+    return FeeOverrides(clusters={c.id: c for c in db.exec(select(Cluster))},
+                        partnerships=list(db.exec(select(Partnership).order_by(Partnership.id))),
+                        overridden=[offer for offer in offers if offer.platform_fee_bps is not None], offers=offers)
 
 
 def invoice_number(cluster: Cluster, year: int, sequence: int, kind: str = "invoice") -> str:

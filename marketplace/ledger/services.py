@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -34,6 +35,18 @@ CLUSTER_ACCOUNTS = {"467": "Créance sur la fédération", "706": "Prestations d
                     "604": "Prestations mutualisées", "708": "Refacturation de coûts mutualisés",
                     "627": "Frais de paiement", "609": "Ristournes obtenues", "709": "Ristournes accordées",
                     "4191": "Membres créditeurs (ristournes)"}
+# Kinds and cluster accounts in the reader's language, for the console's pages (the frozen French names
+# go to PDFs and CSVs).
+KIND_NAMES = {"sale": _l("Ventes"), "success_fee": _l("Success fees"), "refund": _l("Remboursements"),
+              "payment_fee": _l("Frais de paiement"), "pooled_cost": _l("Coûts mutualisés"),
+              "rebate": _l("Ristournes fournisseurs"), "transfer": _l("Virements Stripe des parts"),
+              "transfer_reversal": _l("Reprises de virements Stripe"), "payout": _l("Règlements reçus"),
+              "other": _l("Autres")}
+ACCOUNT_NAMES = {"467": _l("Créance sur la fédération"), "706": _l("Prestations de services"),
+                 "44571": _l("TVA collectée"), "512": _l("Banque"), "622": _l("Commissions de la plateforme"),
+                 "604": _l("Prestations mutualisées"), "708": _l("Refacturation de coûts mutualisés"),
+                 "627": _l("Frais de paiement"), "609": _l("Ristournes obtenues"), "709": _l("Ristournes accordées"),
+                 "4191": _l("Membres créditeurs (ristournes)")}
 JOURNALS = {"VT": "Ventes", "BQ": "Banque", "OD": "Opérations diverses"}
 
 

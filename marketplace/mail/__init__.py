@@ -1,0 +1,1 @@
+"""The email outbox: written with the change it tells of, sent by the worker over SMTP or as .eml files."""

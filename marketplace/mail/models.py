@@ -20,3 +20,5 @@ class OutboxEmail(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)
+    dedupe_key: str | None = Field(default=None, max_length=120, unique=True,
+                                   description="an email told once whatever replays the change (order:12:paid)")

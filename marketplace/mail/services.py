@@ -22,9 +22,17 @@ def header_value(text: str) -> str:
     return one_line(text)
 
 
-def queue_email(db: Session, to_address: str, subject: str, body_text: str) -> OutboxEmail:
-    """Write an email to the outbox; it is sent only if the surrounding transaction commits."""
-    email = OutboxEmail(to_address=header_value(to_address), subject=header_value(subject), body_text=body_text)
+def queue_email(db: Session, to_address: str, subject: str, body_text: str, key: str | None = None) -> OutboxEmail:
+    """Write an email to the outbox; it is sent only if the surrounding transaction commits.
+
+    With a `key`, the email is written once: queuing it again (a replayed payment) returns the first one.
+    """
+    if key is not None:
+        existing = db.exec(select(OutboxEmail).where(OutboxEmail.dedupe_key == key)).first()
+        if existing is not None:
+            return existing
+    email = OutboxEmail(to_address=header_value(to_address), subject=header_value(subject), body_text=body_text,
+                        dedupe_key=key)
     db.add(email)
     db.flush()
     return email

@@ -1,0 +1,1 @@
+"""Money received: bank transfers (statements, matching), Stripe, refunds; paid.py: a paid order's steps."""

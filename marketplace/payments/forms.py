@@ -5,18 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, DecimalField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..web.forms import MoneyField
 from ..web.validators import strip
+from .services import ManualTransfer
 
 
 class ManualPaymentForm(FlaskForm):
     order_number = StringField(_l("N° de commande"), filters=[strip], validators=[DataRequired(), Length(max=20)])
-    amount = DecimalField(_l("Montant reçu (€)"), places=2, validators=[
+    amount = MoneyField(_l("Montant reçu (€)"), validators=[
         InputRequired(), NumberRange(min=0.01, max=10_000_000, message=_l("Montant positif."))])
     booked_on = DateField(_l("Date de valeur"), validators=[DataRequired()])
     note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=500)])
+
+    def transfer(self) -> ManualTransfer:
+        return ManualTransfer(self.order_number.data, self.amount.cents, self.booked_on.data, self.note.data or "")
 
 
 class StatementForm(FlaskForm):
@@ -27,6 +32,6 @@ class StatementForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
-    amount = DecimalField(_l("Montant à rembourser (€ TTC)"), places=2, validators=[
+    amount = MoneyField(_l("Montant à rembourser (€ TTC)"), validators=[
         InputRequired(), NumberRange(min=0.01, max=10_000_000, message=_l("Montant positif."))])
     reason = StringField(_l("Motif"), filters=[strip], validators=[DataRequired(), Length(max=500)])

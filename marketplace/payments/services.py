@@ -10,18 +10,18 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
-from ..agreements.services import is_success_fee_order
 from ..checkout.models import Order
-from ..checkout.services import change_order_status
-from ..core.errors import Conflict, Invalid
+from ..checkout.orders import change_order_status
+from ..core.errors import Conflict, Invalid, NotFound
 from ..core.money import format_eur_fr
-from ..core.timeutil import utcnow
-from ..invoicing.services import issue_credit_notes, issue_invoices, sold_lines
-from ..ledger.services import post_payment_received, post_refund, post_sale
+from ..db import get_owned
+from ..invoicing.services import issue_credit_notes, sold_lines
+from ..ledger.services import post_payment_received, post_refund
 from ..mail.services import queue_email
 from .camt import Credit, StatementError, parse_camt053
 from .cfonb import looks_like_cfonb, parse_cfonb120
 from .models import Payment, Refund, StatementImport
+from .paid import order_paid
 
 PAYABLE = ("pending_payment",)
 
@@ -50,12 +50,7 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
                 payment.match_status = "partial"
             else:
                 payment.match_status = "matched" if order.paid_cents == due else "excess"
-                order.paid_at = utcnow()
-                change_order_status(db, order, "paid")
-                invoices = issue_invoices(db, order, payment.booked_on)
-                notify_order_paid(db, order, invoices)
-                post_sale(db, order.id, order.number, [line for i in invoices for line in sold_lines(i)],
-                          payment.booked_on, "success_fee" if is_success_fee_order(db, order.id) else "sale")
+                order_paid(db, order, payment.booked_on)
             db.add(order)
     db.add(payment)
     db.flush()
@@ -72,6 +67,28 @@ def record_manual_payment(db: Session, order: Order, amount_cents: int, booked_o
     payment = Payment(source="manual", amount_cents=amount_cents, reference=order.payment_reference,
                       booked_on=booked_on, match_status="unmatched", recorded_by=user_id, note=note[:500])
     return apply_payment(db, payment, order)
+
+
+@dataclass(frozen=True)
+class ManualTransfer:
+    """A transfer staff see on the federation's account, for the order whose number it names."""
+
+    order_number: str
+    amount_cents: int
+    booked_on: date
+    note: str
+
+
+def record_manual_transfer(db: Session, transfer: ManualTransfer, user_id: int) -> Payment:
+    """Record a transfer against the order it names; an unknown number is refused, nothing guessed."""
+    order = db.exec(select(Order).where(Order.number == transfer.order_number.upper())).first()
+    if order is None:
+        raise NotFound(_("Aucune commande ne porte ce numéro."), field="order_number")
+    return record_manual_payment(db, order, transfer.amount_cents, transfer.booked_on, user_id, transfer.note)
+
+
+def get_order(db: Session, order_id: int) -> Order:
+    return get_owned(db, Order, order_id, _("Commande introuvable."))
 
 
 @dataclass(frozen=True)
@@ -119,17 +136,6 @@ def payments_to_review(db: Session) -> list[tuple[Payment, Order | None]]:
     rows = db.exec(select(Payment).where(col(Payment.match_status).in_(("partial", "excess", "unmatched", "late")),
                                          col(Payment.resolved).is_(False)).order_by(Payment.id)).all()
     return [(p, db.get(Order, p.order_id) if p.order_id else None) for p in rows]
-
-
-def notify_order_paid(db: Session, order: Order, invoices: list) -> None:
-    """The buyer's payment confirmation with a link to each invoice, in the outbox with the change."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    links = "\n".join(f"- {invoice.number} : {base}/invoices/{invoice.id}.pdf?t={order.access_token}"
-                      for invoice in invoices)
-    queue_email(db, order.billing_email, _("Paiement reçu pour la commande %(number)s", number=order.number),
-                _("Bonjour,\n\nNous avons bien reçu votre paiement de la commande %(number)s. Merci !\n\n"
-                  "Vos factures :\n%(links)s\n\nSuivre la commande : %(base)s/orders/%(number)s?t=%(token)s\n",
-                  number=order.number, links=links, base=base, token=order.access_token))
 
 
 REFUNDABLE = ("paid", "fulfilled", "partially_refunded")

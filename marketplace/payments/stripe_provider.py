@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import stripe
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..checkout.models import Order, OrderLine
-from ..checkout.services import lines_of
+from ..checkout.orders import lines_of
 from ..config import stripe_enabled
 from ..core.errors import Conflict
 from ..core.timeutil import utcnow
@@ -135,9 +136,13 @@ def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason:
     if payment is None:
         raise Conflict(_("Cette commande n'a pas été payée par carte."))
     refund, notes = _book_card_refund(db, order, amount_cents, reason, user_id)
-    created = stripe_client(config).v1.refunds.create(
-        params={"payment_intent": payment.external_id, "amount": amount_cents, "metadata": {"order": order.number}},
-        options={"idempotency_key": f"refund-{order.number}-{refund.id}"})
+    try:
+        created = stripe_client(config).v1.refunds.create(
+            params={"payment_intent": payment.external_id, "amount": amount_cents,
+                    "metadata": {"order": order.number}},
+            options={"idempotency_key": f"refund-{order.number}-{refund.id}"})
+    except stripe.StripeError as exc:  # the caller rolls back: the refund booked above is not kept
+        raise Conflict(_("Stripe a refusé le remboursement ; rien n'a été enregistré. Réessayez plus tard.")) from exc
     refund.stripe_refund_id = created.id
     db.add(refund)
     db.flush()

@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..web.forms import AmountField
+from ..web.forms import HundredthsField, MoneyField, PercentField
 from ..web.validators import strip
+from .services import PoolTerms
 
 
 def pool_kind_choices():
@@ -31,23 +32,29 @@ class PoolForm(FlaskForm):
     provider = SelectField(_l("Prestataire"), coerce=int,
                            description=_l("Le cluster qui porte le coût, ou un fournisseur extérieur."))
     supplier_name = StringField(_l("Fournisseur extérieur"), filters=[strip], validators=[Optional(), Length(max=160)])
-    monthly_cost = AmountField(_l("Coût mensuel (€)"),
-                                validators=[InputRequired(), NumberRange(min=0.01, max=10_000_000)])
+    monthly_cost = MoneyField(_l("Coût mensuel (€)"),
+                              validators=[InputRequired(), NumberRange(min=0.01, max=10_000_000)])
     sharing_key = SelectField(_l("Clé de répartition"), choices=sharing_key_choices)
     usage_unit = SelectField(_l("Unité d'usage"), choices=usage_unit_choices)
     starts_on = DateField(_l("Début"), validators=[InputRequired()])
     ends_on = DateField(_l("Fin (facultatif)"), validators=[Optional()])
+
+    def terms(self) -> PoolTerms:
+        return PoolTerms(name=self.name.data, kind=self.kind.data, description=self.description.data or "",
+                         provider_cluster_id=self.provider.data or None, supplier_name=self.supplier_name.data or None,
+                         monthly_cost_cents=self.monthly_cost.cents, sharing_key=self.sharing_key.data,
+                         usage_unit=self.usage_unit.data, starts_on=self.starts_on.data, ends_on=self.ends_on.data)
 
 
 class ParticipantForm(FlaskForm):
     cluster_id = SelectField(_l("Cluster"), coerce=int)
     joined_on = DateField(_l("Entrée"), validators=[InputRequired()])
     left_on = DateField(_l("Sortie (facultatif)"), validators=[Optional()])
-    fixed_percent = AmountField(_l("Pourcentage fixe"), validators=[Optional(), NumberRange(min=0.01, max=100)])
+    fixed_percent = PercentField(_l("Pourcentage fixe"), validators=[Optional(), NumberRange(min=0.01, max=100)])
 
 
 class UsageForm(FlaskForm):
     cluster_id = SelectField(_l("Cluster"), coerce=int)
     day = DateField(_l("Date"), validators=[InputRequired()])
-    quantity = AmountField(_l("Quantité"), validators=[InputRequired(), NumberRange(min=0.01, max=10_000)])
+    quantity = HundredthsField(_l("Quantité"), validators=[InputRequired(), NumberRange(min=0.01, max=10_000)])
     note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=300)])

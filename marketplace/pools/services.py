@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..clusters.models import Cluster, Membership
+from ..clusters.models import Cluster
 from ..core.errors import Conflict, Invalid
 from ..core.money import format_hundredths
+from ..db import get_owned
 from ..ledger.rules import Line, month_of, period_bounds
 from ..ledger.services import federation, of_cluster, owed_to, post
+from ..memberships.models import Membership
 from .models import PoolAllocation, PooledCost, PoolParticipant, PoolUsage
 from .rules import NothingToShare, Participant, Share, month_cost, overlap_days, share_month
+
+
+@dataclass(frozen=True)
+class PoolTerms:
+    """What the federation sets up a pooled cost with: its provider is a cluster, or else an outside supplier."""
+
+    name: str
+    kind: str
+    description: str
+    provider_cluster_id: int | None
+    supplier_name: str | None
+    monthly_cost_cents: int
+    sharing_key: str
+    usage_unit: str
+    starts_on: date
+    ends_on: date | None
+
+
+def create_pool(db: Session, terms: PoolTerms) -> PooledCost:
+    """A new pooled cost, borne by a cluster or a named outside supplier, ending (if ever) after it starts."""
+    if terms.provider_cluster_id is None and not terms.supplier_name:
+        raise Invalid(_("Nommez le fournisseur extérieur, ou choisissez un cluster."), field="supplier_name")
+    if terms.ends_on is not None and terms.ends_on < terms.starts_on:
+        raise Invalid(_("La fin précède le début."), field="ends_on")
+    supplier = None if terms.provider_cluster_id else terms.supplier_name
+    pool = PooledCost(**{**asdict(terms), "supplier_name": supplier})
+    db.add(pool)
+    db.flush()
+    return pool
+
+
+def get_pool(db: Session, pool_id: int) -> PooledCost:
+    return get_owned(db, PooledCost, pool_id, _("Coût mutualisé introuvable."))
+
+
+def pools_seen_by(db: Session, cluster_ids: Iterable[int] | None) -> list[PooledCost]:
+    """Every pooled cost (None) or those the clusters provide or take part in, by name."""
+    if cluster_ids is None:
+        return list(db.exec(select(PooledCost).order_by(PooledCost.name)))
+    seen = {pool.id: pool for cluster_id in cluster_ids for pool in pools_of_cluster(db, cluster_id)}
+    return sorted(seen.values(), key=lambda pool: pool.name)
+
+
+def cluster_names(db: Session) -> dict[int, str]:
+    """Every cluster's name by id, in name order: the providers and participants a pool may have."""
+    return {c.id: c.name for c in db.exec(select(Cluster).order_by(Cluster.name))}
 
 
 def participants_of(db: Session, pool_id: int) -> list[PoolParticipant]:
@@ -74,6 +124,32 @@ def preview_month(db: Session, pool: PooledCost, period: str) -> tuple[int, list
                                                                                _("aucun participant ce mois-ci"))
         raise Invalid(_("%(pool)s, %(period)s : rien à répartir (%(reason)s).",
                         pool=pool.name, period=period, reason=reason)) from exc
+
+
+@dataclass
+class PoolMonth:
+    """A month of a pooled cost as the console shows it: usage, and the allocation posted or previewed."""
+
+    period: str
+    usage: list[PoolUsage]
+    allocations: list[PoolAllocation]
+    preview: list[Share] = field(default_factory=list)
+    cost_cents: int | None = None
+    problem: str | None = None  # why the month cannot be allocated as it stands
+
+
+def pool_month(db: Session, pool: PooledCost, period: str) -> PoolMonth:
+    """The month's usage and its allocation: the posted one once closed, else a preview (or why there is none)."""
+    first, last = period_bounds(period)
+    usage = db.exec(select(PoolUsage).where(PoolUsage.pooled_cost_id == pool.id, PoolUsage.day >= first,
+                                            PoolUsage.day <= last).order_by(PoolUsage.day, PoolUsage.id)).all()
+    month = PoolMonth(period, list(usage), allocations_of(db, pool.id, period))
+    if not month.allocations:
+        try:
+            month.cost_cents, month.preview = preview_month(db, pool, period)
+        except Invalid as exc:
+            month.problem = exc.message
+    return month
 
 
 def _posting_lines(pool: PooledCost, shares: list[Share], label: str) -> list[Line]:

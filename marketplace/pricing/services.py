@@ -7,10 +7,15 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from ..catalogue.models import Offer, OfferVariant, RoomRate
-from ..clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+from ..catalogue.models import Offer, OfferVariant
+from ..clusters.models import Cluster, Organization, Partnership
+from ..core.errors import PricingError
+from ..core.kinds import get_kind
 from ..core.timeutil import utcnow
-from . import rules
+from ..memberships.models import Membership, MembershipTier
+from .engine import quote
+from .quotes import Quote
+from .terms import BuyerContext, EarlyBird, MembershipInfo, OfferTerms, PartnershipTerms, Variant
 
 
 def _variants(db: Session, offer_ids: list[int]) -> dict[int, list[OfferVariant]]:
@@ -22,23 +27,15 @@ def _variants(db: Session, offer_ids: list[int]) -> dict[int, list[OfferVariant]
 
 
 def offer_terms(db: Session, offer: Offer, cluster: Cluster, lang: str = "fr",
-                variants: list[OfferVariant] | None = None) -> rules.OfferTerms:
-    """The pricing engine's snapshot of an offer (variants, room rates, fee grid for memberships)."""
+                variants: list[OfferVariant] | None = None) -> OfferTerms:
+    """The pricing engine's snapshot of an offer: its variants, and what its kind reads (a rate grid, a fee grid)."""
     if variants is None:
         variants = _variants(db, [offer.id])[offer.id]
-    rates = ()
-    if offer.kind == "room":
-        rates = tuple(rules.RoomRate(r.day_type, r.slot, r.min_people, r.max_people, r.list_price_cents)
-                      for r in db.exec(select(RoomRate).where(RoomRate.offer_id == offer.id)))
-    bands = ()
-    if offer.kind == "membership":
-        bands = tuple(rules.FeeBand(t.code, t.category, t.min_headcount, t.max_headcount, t.fee_cents,
-                                    t.name_en if lang == "en" else t.name_fr)
-                      for t in db.exec(select(MembershipTier).where(MembershipTier.cluster_id == offer.cluster_id)))
+    kind = get_kind(offer.kind)
     early_bird = None
     if offer.early_bird_until and offer.early_bird_discount_bps:
-        early_bird = rules.EarlyBird(offer.early_bird_until, discount_bps=offer.early_bird_discount_bps)
-    return rules.OfferTerms(
+        early_bird = EarlyBird(offer.early_bird_until, discount_bps=offer.early_bird_discount_bps)
+    return OfferTerms(
         offer_id=offer.id, cluster_id=cluster.id, cluster_name=cluster.name, kind=offer.kind,
         title=offer.title_en if lang == "en" else offer.title_fr, list_price_cents=offer.list_price_cents,
         prices_include_vat=offer.prices_include_vat, vat_rate_bps=offer.vat_rate_bps,
@@ -46,42 +43,50 @@ def offer_terms(db: Session, offer: Offer, cluster: Cluster, lang: str = "fr",
         member_discount_bps=offer.member_discount_bps, members_only=offer.members_only,
         discovery_scope=offer.discovery_scope,
         included_in_tiers=frozenset(t for t in offer.included_in_tiers.split(",") if t),
-        variants=tuple(rules.Variant(v.code, v.label_en if lang == "en" else v.label_fr, v.list_price_cents,
-                                     v.member_price_cents, v.units) for v in variants),
-        early_bird=early_bird, room_rates=rates, room_quote_above=offer.room_quote_above,
-        room_quote_minimum_cents=offer.room_quote_minimum_cents, fee_bands=bands, language=lang)
+        variants=tuple(Variant(v.code, v.label_en if lang == "en" else v.label_fr, v.list_price_cents,
+                               v.member_price_cents, v.units) for v in variants),
+        early_bird=early_bird, kind_terms=kind.load_terms(db, offer, lang) if kind.load_terms else None,
+        language=lang)
 
 
-def buyer_context(db: Session, organization_id: int | None) -> rules.BuyerContext:
+def buyer_context(db: Session, organization_id: int | None) -> BuyerContext:
     """The buyer as the engine sees it: kind, headcount, every membership with its tier."""
     if organization_id is None:
-        return rules.BuyerContext()
+        return BuyerContext()
     organization = db.get(Organization, organization_id)
     rows = db.exec(select(Membership, Cluster, MembershipTier)
                    .join(Cluster, Cluster.id == Membership.cluster_id)
                    .join(MembershipTier, MembershipTier.id == Membership.tier_id)
                    .where(Membership.organization_id == organization_id)).all()
-    memberships = tuple(rules.MembershipInfo(c.id, c.name, m.year, t.code, t.category, m.status, t.name_fr)
+    memberships = tuple(MembershipInfo(c.id, c.name, m.year, t.code, t.category, m.status, t.name_fr)
                         for m, c, t in rows)
     had_discovery = frozenset(c.id for m, c, t in rows if t.category == "discovery")
-    return rules.BuyerContext(organization.id, organization.kind, organization.headcount, memberships,
+    return BuyerContext(organization.id, organization.kind, organization.headcount, memberships,
                               had_discovery)
 
 
-def partnership_terms(db: Session, cluster_id: int) -> tuple[rules.PartnershipTerms, ...]:
+def partnership_terms(db: Session, cluster_id: int) -> tuple[PartnershipTerms, ...]:
     rows = db.exec(select(Partnership).where((Partnership.cluster_a_id == cluster_id)
                                              | (Partnership.cluster_b_id == cluster_id))).all()
     names = {c.id: c.name for c in db.exec(select(Cluster).where(col(Cluster.id).in_(
         {p.cluster_a_id for p in rows} | {p.cluster_b_id for p in rows})))}
-    return tuple(rules.PartnershipTerms(p.cluster_a_id, p.cluster_b_id, names[p.cluster_a_id],
+    return tuple(PartnershipTerms(p.cluster_a_id, p.cluster_b_id, names[p.cluster_a_id],
                                         names[p.cluster_b_id], p.reciprocity_discount_bps) for p in rows)
 
 
 def price_offer(db: Session, offer: Offer, cluster: Cluster, organization_id: int | None, quantity: int,
-                options: dict, at: datetime | None = None, lang: str = "fr") -> rules.Quote:
-    """Quote `quantity` of an offer for an organization (None: a visitor); raises PricingError."""
-    return rules.quote(offer_terms(db, offer, cluster, lang), buyer_context(db, organization_id), quantity,
-                       options, at or utcnow(), partnership_terms(db, cluster.id))
+                options: dict, at: datetime | None = None, lang: str = "fr", available: bool = False) -> Quote:
+    """Quote `quantity` of an offer for an organization (None: a visitor); raises PricingError.
+
+    With `available`, also say at once what is no longer free (a room slot taken, the desks of a day);
+    checkout relies on holding the stock instead.
+    """
+    result = quote(offer_terms(db, offer, cluster, lang), buyer_context(db, organization_id), quantity,
+                   options, at or utcnow(), partnership_terms(db, cluster.id))
+    check = get_kind(offer.kind).check_available
+    if available and check is not None:
+        check(db, offer, options, quantity)
+    return result
 
 
 @dataclass(frozen=True)
@@ -106,15 +111,16 @@ def display_prices(db: Session, rows: list[tuple[Offer, Cluster]], organization_
     result = {}
     for offer, cluster in rows:
         base = variants[offer.id][0].list_price_cents if variants[offer.id] else offer.list_price_cents
-        from_price = offer.kind in ("room", "membership") or len(variants[offer.id]) > 1
+        by_options = get_kind(offer.kind).from_price
+        from_price = by_options or len(variants[offer.id]) > 1
         own, reason = None, None
-        if organization_id is not None and offer.kind not in ("room", "membership"):
+        if organization_id is not None and not by_options:
             if cluster.id not in partnerships:
                 partnerships[cluster.id] = partnership_terms(db, cluster.id)
             terms = offer_terms(db, offer, cluster, variants=variants[offer.id])
             try:
-                line = rules.quote(terms, buyer, 1, {}, at, partnerships[cluster.id]).lines[0]
-            except rules.PricingError:
+                line = quote(terms, buyer, 1, {}, at, partnerships[cluster.id]).lines[0]
+            except PricingError:
                 line = None
             if line is not None and line.adjustments:
                 own, reason = line.unit_price_cents, line.adjustments[0]

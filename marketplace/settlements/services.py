@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..clusters.models import Cluster
 from ..clusters.services import staff_of
-from ..core.errors import Conflict, Invalid
+from ..core.errors import Conflict, Invalid, NotFound
 from ..core.money import decimal_comma, format_eur_fr
 from ..core.timeutil import utcnow
+from ..db import get_owned
 from ..ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from ..ledger.queries import spreadsheet_csv
 from ..ledger.rules import month_of, next_month, period_bounds
@@ -29,7 +30,7 @@ from ..ledger.services import CLUSTER_ACCOUNTS, calendar, paid_to_cluster, post
 from ..mail.services import queue_email
 from ..pools.models import PooledCost
 from ..pools.services import close_month, pools_to_close
-from .models import Settlement
+from .models import PayoutFile, Settlement
 
 KIND_ORDER = ("sale", "success_fee", "refund", "payment_fee", "pooled_cost", "rebate", "transfer",
               "transfer_reversal", "payout", "other")
@@ -38,17 +39,6 @@ KIND_LABELS = {"sale": "Ventes", "success_fee": "Success fees", "refund": "Rembo
                "rebate": "Ristournes fournisseurs", "transfer": "Virements Stripe des parts",
                "transfer_reversal": "Reprises de virements Stripe", "payout": "Règlements reçus",
                "other": "Autres"}
-# The same names for the interface, in the reader's language (the frozen French labels go to the PDF and CSV).
-KIND_NAMES = {"sale": _l("Ventes"), "success_fee": _l("Success fees"), "refund": _l("Remboursements"),
-              "payment_fee": _l("Frais de paiement"), "pooled_cost": _l("Coûts mutualisés"),
-              "rebate": _l("Ristournes fournisseurs"), "transfer": _l("Virements Stripe des parts"),
-              "transfer_reversal": _l("Reprises de virements Stripe"), "payout": _l("Règlements reçus"),
-              "other": _l("Autres")}
-ACCOUNT_NAMES = {"467": _l("Créance sur la fédération"), "706": _l("Prestations de services"),
-                 "44571": _l("TVA collectée"), "512": _l("Banque"), "622": _l("Commissions de la plateforme"),
-                 "604": _l("Prestations mutualisées"), "708": _l("Refacturation de coûts mutualisés"),
-                 "627": _l("Frais de paiement"), "609": _l("Ristournes obtenues"), "709": _l("Ristournes accordées"),
-                 "4191": _l("Membres créditeurs (ristournes)")}
 CODE_ORDER = ("706", "708", "622", "44571", "627", "604", "609", "512")
 CLAIM = "467"
 
@@ -248,8 +238,6 @@ def post_payout(db: Session, settlement: Settlement, on: date, reference: str) -
     db.flush()
 
 
-
-
 def notify_closed_month(db: Session, settlements: list[Settlement], link_for) -> int:
     """Tell each cluster's administrators that its statement is ready and what is due; returns emails queued."""
     queued = 0
@@ -272,6 +260,54 @@ def notify_closed_month(db: Session, settlements: list[Settlement], link_for) ->
                                               cluster=cluster.name), body)
                 queued += 1
     return queued
+
+
+def close_and_notify(db: Session, period: str, today: date,
+                     link_for: Callable[[Cluster, str], str]) -> CloseResult:
+    """Close a month (see close_period); the first time, each cluster's administrators are told its statement."""
+    result = close_period(db, period, today)
+    if not result.already_closed:
+        notify_closed_month(db, result.settlements, link_for)
+    return result
+
+
+def running_statement(db: Session, cluster_id: int, today: date) -> Statement:
+    """The cluster's statement of the month to close next (this month when there is none), as it stands."""
+    period = first_open_period(db) or month_of(today)
+    return statements(db, period, cluster_id)[cluster_id]
+
+
+def settlements_of(db: Session, cluster_id: int) -> list[Settlement]:
+    """A cluster's settlements, newest month first."""
+    return list(db.exec(select(Settlement).where(Settlement.cluster_id == cluster_id)
+                        .order_by(col(Settlement.period).desc())))
+
+
+def clusters_by_id(db: Session) -> dict[int, Cluster]:
+    return {cluster.id: cluster for cluster in db.exec(select(Cluster))}
+
+
+def settlements_by_period(db: Session) -> dict[str, list[Settlement]]:
+    """Every settlement, newest month first, by cluster within a month."""
+    by_period: dict[str, list[Settlement]] = {}
+    for row in db.exec(select(Settlement).order_by(col(Settlement.period).desc(), Settlement.cluster_id)):
+        by_period.setdefault(row.period, []).append(row)
+    return by_period
+
+
+def get_settlement(db: Session, settlement_id: int) -> Settlement:
+    return get_owned(db, Settlement, settlement_id, _("Règlement introuvable."))
+
+
+def payout_files(db: Session) -> list[PayoutFile]:
+    return list(db.exec(select(PayoutFile).order_by(col(PayoutFile.id).desc())))
+
+
+def get_payout_file(db: Session, file_id: int) -> PayoutFile:
+    record = db.get(PayoutFile, file_id)
+    if record is None:
+        raise NotFound(_("Fichier introuvable."))
+    return record
 
 
 def period_summary_csv(db: Session, period: str) -> bytes:

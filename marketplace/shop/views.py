@@ -12,22 +12,15 @@ from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
 from ..catalogue.models import Offer
-from ..catalogue.registry import all_kinds, get_kind
-from ..catalogue.services import (
-    Filters,
-    all_themes,
-    get_visible_offer,
-    rates_of,
-    search_offers,
-    themes_of,
-    variants_of,
-    viewer_for,
-)
+from ..catalogue.search import Filters, all_themes, get_visible_offer, search_offers, themes_of, viewer_for
+from ..catalogue.services import variants_of
 from ..clusters.models import Cluster
-from ..clusters.services import fee_grid, get_cluster, list_clusters_with_counts, partnerships_of
-from ..core.timeutil import utcnow
+from ..clusters.services import get_cluster, partnerships_of
+from ..core.errors import PricingError
+from ..core.kinds import all_kinds, get_kind
+from ..core.timeutil import paris_today, utcnow
 from ..db import get_db
-from ..pricing.rules import ROOM_SLOTS, PricingError
+from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..pricing.services import display_prices, price_offer
 from ..web.htmx import render
 from ..web.pagecache import public_page
@@ -75,46 +68,33 @@ def catalogue():
     return render("shop/catalogue.html", "shop/_results.html", status=status, **_catalogue_context(filters))
 
 
-def _quote_options(args) -> tuple[int, dict, dict[str, str]]:
-    """Quantity and options from the query string; errors by field, nothing guessed."""
-    errors: dict[str, str] = {}
+def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
+    """Quantity and the kind's options from the query string; errors by field, nothing guessed."""
+    options, errors = get_kind(offer.kind).options_from(args)
     try:
         quantity = int(args.get("quantity") or 1)
     except ValueError:
         quantity, errors["quantity"] = 1, "quantity"
-    options: dict = {}
-    for key in ("variant", "slot", "category"):
-        if args.get(key):
-            options[key] = args[key]
-    if args.get("people"):
-        try:
-            options["people"] = int(args["people"])
-        except ValueError:
-            errors["people"] = "people"
-    if args.get("date"):
-        try:
-            options["date"] = date.fromisoformat(args["date"])
-        except ValueError:
-            errors["date"] = "date"
     return quantity, options, errors
 
 
 def _quote_context(offer: Offer, cluster: Cluster) -> dict:
+    """The live quote for what the visitor chose (the first pack by default); what is taken is said at once."""
     db = get_db()
-    quantity, options, errors = _quote_options(request.args)
+    quantity, options, errors = _quote_options(offer, request.args)
     if "variant" not in options:
         variants = variants_of(db, offer.id)
         if variants:
             options["variant"] = variants[0].code
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     quote, error = None, None
-    needs_booking = get_kind(offer.kind).quote_input == "room"
-    if not errors and (not needs_booking or {"date", "slot", "people"} <= options.keys()):
+    if not errors:
         try:
-            quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=_lang())
+            quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=_lang(), available=True)
         except PricingError as exc:
-            error = exc.message_en if _lang() == "en" else exc.message_fr
-    return dict(quote=quote, quote_error=error, input_errors=errors, quantity=quantity, options=options)
+            error = exc.message_in(_lang()) if exc.code != "missing_option" or request.args else None
+    return dict(quote=quote, quote_error=error, input_errors=errors, quantity=quantity, options=options,
+                today=paris_today())
 
 
 @bp.get("/offers/<int:offer_id>")
@@ -122,12 +102,10 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
 def offer_page(offer_id: int):
     db = get_db()
     offer, cluster = get_visible_offer(db, offer_id, _viewer())
-    variants = variants_of(db, offer.id)
-    rates = rates_of(db, offer.id)
-    return render("shop/offer.html", offer=offer, cluster=cluster, kind=get_kind(offer.kind),
-                  variants=variants, rates=rates,
-                  slots=ROOM_SLOTS, tiers=fee_grid(db, cluster.id) if offer.kind == "membership" else [],
-                  themes=themes_of(db, [offer.id])[offer.id], **_quote_context(offer, cluster))
+    kind = get_kind(offer.kind)
+    return render("shop/offer.html", offer=offer, cluster=cluster, kind=kind, variants=variants_of(db, offer.id),
+                  themes=themes_of(db, [offer.id])[offer.id], **_quote_context(offer, cluster),
+                  **(kind.page_context(db, offer, cluster) if kind.page_context else {}))
 
 
 @bp.get("/offers/<int:offer_id>/quote")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, DecimalField, ValidationError
+from wtforms.validators import InputRequired, Optional
 
 from ..core.errors import DomainError
 from ..core.money import euros_to_cents, percent_to_bps
@@ -109,6 +110,13 @@ def between(low, high, message, *, low_inclusive=True, high_inclusive=True):
     return validate
 
 
+def money_field(label, required: bool = False, message=None) -> MoneyField:
+    """Euros from 0 to 1 000 000, required (with `message` when missing) or not."""
+    presence = InputRequired(message=message) if required else Optional()
+    return MoneyField(label, validators=[
+        presence, between(0, MAX_EUROS, _l("Montant positif ou nul (1 000 000 € au plus)."))])
+
+
 def split_list(text: str | None) -> list[str]:
     """"Salon, Numérique ,,salon" -> ["salon", "numérique"]: trimmed, lowercased, blanks and repeats dropped."""
     seen: list[str] = []
@@ -122,6 +130,20 @@ def split_list(text: str | None) -> list[str]:
 def optional_int(value) -> int | None:
     """Select coercion where the empty option means "none"."""
     return None if value in (None, "", "None") else int(value)
+
+
+def form_values(form, cls):
+    """An instance of the dataclass `cls` from the form's fields of the same names.
+
+    Text is stripped; blank text becomes None where `cls` allows None, "" elsewhere.
+    """
+    values = {}
+    for spec in fields(cls):
+        value = form[spec.name].data
+        if isinstance(value, str):
+            value = value.strip() or (None if "None" in str(spec.type) else "")
+        values[spec.name] = value
+    return cls(**values)
 
 
 def show_error(form, exc: DomainError, field: str | None = None) -> None:

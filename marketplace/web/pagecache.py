@@ -122,6 +122,6 @@ def init_app(app) -> None:
     @app.after_request
     def _forget_after_staff_writes(response):
         """A successful write in the console may change what visitors see."""
-        if request.method != "GET" and request.blueprint == "admin" and response.status_code < 400:
+        if request.method != "GET" and request.path.startswith("/console/") and response.status_code < 400:
             invalidate_public_pages()
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -12,6 +13,7 @@ from marketplace.models import metadata
 from marketplace.pools.models import PooledCost, PoolParticipant
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_siret
+from tests.payments.camt_sample import entry, statement
 
 ROLES = ["anonymous", "member", "staff_b", "manager_a", "staff_a", "platform_admin"]
 ALLOW_ALL_STAFF_OF_A = {"staff_a", "manager_a", "platform_admin"}
@@ -22,14 +24,15 @@ def _valid_forms(world) -> dict[str, dict]:
     return {
         "pool": dict(name="Graphiste partagé", kind="shared_function", provider=str(world["a"].id),
                      monthly_cost="1200", sharing_key="equal", usage_unit="hours", starts_on="2026-01-01"),
-        "usage": {"action": "usage", "u-cluster_id": str(world["a"].id), "u-day": "2026-11-03", "u-quantity": "2,5"},
-        "participant": {"action": "participant", "p-cluster_id": str(world["b"].id), "p-joined_on": "2026-11-01"},
+        "usage": {"u-cluster_id": str(world["a"].id), "u-day": "2026-11-03", "u-quantity": "2,5"},
+        "participant": {"p-cluster_id": str(world["b"].id), "p-joined_on": "2026-11-01"},
         "close": dict(period="2026-10"),
         "fee": dict(offer=str(world["offer"].id), percent="2,5"),
-        "supplier-agreement": {"action": "supplier", "a-supplier_name": "Énergie Plus", "a-year": "2026",
-                               "a-rebate_percent": "2,5"},
-        "purchase": {"action": "purchase", "p-organization_id": str(world["membership"].organization_id),
+        "supplier-agreement": {"a-supplier_name": "Énergie Plus", "a-year": "2026", "a-rebate_percent": "2,5"},
+        "purchase": {"p-organization_id": str(world["membership"].organization_id),
                      "p-day": "2026-05-04", "p-amount": "1 250,00"},
+        "success-agreement": {"s-organization_id": str(world["membership"].organization_id),
+                              "s-offer_id": str(world["service"].id), "s-rate_percent": "1,5", "s-minimum": "500"},
         "declare": {"d-outcome": "Marché remporté", "d-declared": "480000", "d-idempotency_key": "cle-unique-1"},
         "edit": dict(slug="cluster-a", name="Cluster A renommé", legal_name="Association A", siret=make_siret(901),
                      vat_regime="liable", region="Bretagne", sector="Mer", staff_fte="3"),
@@ -56,8 +59,9 @@ def _valid_forms(world) -> dict[str, dict]:
         "empty": {},
         "token": dict(name="CRM"),
         "refund": dict(amount="10", reason="Geste commercial"),
-        "manual-payment": dict(action="manual", order_number=world["pending"].number, amount="36",
-                               booked_on="2026-11-30"),
+        "manual-payment": dict(order_number=world["pending"].number, amount="36", booked_on="2026-11-30"),
+        "statement": {"statement": (io.BytesIO(statement(entry("BANK-1", world["pending"].total_incl_cents,
+                                                               world["pending"].payment_reference))), "releve.xml")},
     }
 
 
@@ -91,7 +95,8 @@ MATRIX = [
     ("order-approve", "POST", "/console/clusters/{a}/orders/{review}/approve", ALLOW_ALL_STAFF_OF_A, "empty"),
     ("order-reject", "POST", "/console/clusters/{a}/orders/{review}/reject", ALLOW_ALL_STAFF_OF_A, "empty"),
     ("payments-page", "GET", "/console/payments", {"platform_admin"}, None),
-    ("payment-record", "POST", "/console/payments", {"platform_admin"}, "manual-payment"),
+    ("payment-record", "POST", "/console/payments/manual", {"platform_admin"}, "manual-payment"),
+    ("statement-import", "POST", "/console/payments/statements", {"platform_admin"}, "statement"),
     ("tokens-page", "GET", "/console/tokens", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, None),
     ("token-create", "POST", "/console/tokens", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, "token"),
     ("refund", "POST", "/console/orders/{paid}/refund", {"platform_admin"}, "refund"),
@@ -101,8 +106,8 @@ MATRIX = [
     ("pools-page", "GET", "/console/pools", ALLOW_ALL_STAFF_OF_A | {"staff_b"}, None),
     ("pool-new", "POST", "/console/pools", {"platform_admin"}, "pool"),
     ("pool-page", "GET", "/console/pools/{pool}", ALLOW_ALL_STAFF_OF_A, None),
-    ("pool-usage", "POST", "/console/pools/{pool}", ALLOW_ALL_STAFF_OF_A, "usage"),
-    ("pool-participant", "POST", "/console/pools/{pool}", {"platform_admin"}, "participant"),
+    ("pool-usage", "POST", "/console/pools/{pool}/usage", ALLOW_ALL_STAFF_OF_A, "usage"),
+    ("pool-participant", "POST", "/console/pools/{pool}/participants", {"platform_admin"}, "participant"),
     ("cluster-settlements", "GET", "/console/clusters/{a}/settlements", ALLOW_ALL_STAFF_OF_A, None),
     ("statement", "GET", "/console/clusters/{a}/settlements/2026-10", ALLOW_ALL_STAFF_OF_A, None),
     ("statement-pdf", "GET", "/console/clusters/{a}/settlements/2026-10.pdf", ALLOW_ALL_STAFF_OF_A, None),
@@ -114,10 +119,13 @@ MATRIX = [
     ("fees-page", "GET", "/console/platform-fees", {"platform_admin"}, None),
     ("fees", "POST", "/console/platform-fees", {"platform_admin"}, "fee"),
     ("agreements-page", "GET", "/console/clusters/{a}/agreements", ALLOW_ALL_STAFF_OF_A, None),
-    ("agreement-new", "POST", "/console/clusters/{a}/agreements", ALLOW_ALL_STAFF_OF_A, "supplier-agreement"),
+    ("agreement-new", "POST", "/console/clusters/{a}/agreements/suppliers", ALLOW_ALL_STAFF_OF_A,
+     "supplier-agreement"),
+    ("success-agreement-new", "POST", "/console/clusters/{a}/agreements/success-fees", ALLOW_ALL_STAFF_OF_A,
+     "success-agreement"),
     ("supplier-page", "GET", "/console/clusters/{a}/agreements/supplier/{supplier}", ALLOW_ALL_STAFF_OF_A, None),
-    ("supplier-purchase", "POST", "/console/clusters/{a}/agreements/supplier/{supplier}", ALLOW_ALL_STAFF_OF_A,
-     "purchase"),
+    ("supplier-purchase", "POST", "/console/clusters/{a}/agreements/supplier/{supplier}/purchases",
+     ALLOW_ALL_STAFF_OF_A, "purchase"),
     ("success-page", "GET", "/console/clusters/{a}/agreements/success/{success}", ALLOW_ALL_STAFF_OF_A, None),
     ("success-declare", "POST", "/console/clusters/{a}/agreements/success/{success}", ALLOW_ALL_STAFF_OF_A,
      "declare"),
@@ -140,6 +148,7 @@ def world(factories):
     }
     offer = factories.make_offer(a, kind="room", slug="salle-a", title_fr="Salle du cluster A",
                                  title_en="Cluster A room", list_price_cents=30000, member_discount_bps=3000)
+    service = factories.make_offer(a, kind="service", slug="accompagnement-export", list_price_cents=150_000)
     variant = factories.make_variant(offer, code="journee", label_fr="Journée", label_en="Day")
     rate = factories.make_room_rate(offer, day_type="weekday", slot="full_day", min_people=1, max_people=30)
     sponsorship = factories.make_offer(a, kind="sponsorship", capacity=2, list_price_cents=500000)
@@ -156,7 +165,7 @@ def world(factories):
     success = SuccessFeeAgreement(cluster_id=a.id, offer_id=offer.id, organization_id=organization.id, rate_bps=100)
     factories.db.add_all([supplier, success])
     factories.db.commit()
-    return dict(supplier=supplier, success=success, pool=pool, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+    return dict(supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
                 rate=rate, review=review, pending=pending, paid=paid)
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from marketplace.clusters.models import Organization
 from marketplace.demo import DEMO_PASSWORD
-from tests.conftest import login
+from tests.conftest import MONDAY, SATURDAY, SUNDAY, login
 from tests.shop.test_catalogue import demo  # noqa: F401  (fixture)
 
 
@@ -88,10 +88,10 @@ def quote(client, spec, **body):
     return response, check(spec, "/api/v1/quotes", "post", response)
 
 
-@pytest.mark.parametrize("day,slot,people,excl", [("2026-12-07", "full_day", 80, 240000),
-                                                  ("2026-12-06", "full_day", 80, 400000),
-                                                  ("2026-12-05", "half_day", 25, 150000),
-                                                  ("2026-12-07", "breakfast", 12, 25000)])
+@pytest.mark.parametrize("day,slot,people,excl", [(MONDAY.isoformat(), "full_day", 80, 240000),
+                                                  (SUNDAY.isoformat(), "full_day", 80, 400000),
+                                                  (SATURDAY.isoformat(), "half_day", 25, 150000),
+                                                  (MONDAY.isoformat(), "breakfast", 12, 25000)])
 def test_room_quotes(client, demo, spec, day, slot, people, excl):  # noqa: F811
     response, body = quote(client, spec, offer_id=demo["la-cantine-salle"].id,
                            options={"date": day, "slot": slot, "people": people})
@@ -104,7 +104,7 @@ def test_member_quote_for_own_organization_explains_the_discount(client, db, dem
     login(client, "hello@pixel-sentier.fr", DEMO_PASSWORD)
     own = db.exec(select(Organization).where(Organization.name == "Studio Pixel Sentier")).one()
     _, body = quote(client, spec, offer_id=demo["la-cantine-salle"].id, organization_id=own.id,
-                    options={"date": "2026-12-07", "slot": "full_day", "people": 80})
+                    options={"date": MONDAY.isoformat(), "slot": "full_day", "people": 80})
     assert body["total_excl_cents"] == 168000
     assert body["lines"][0]["adjustments"][0]["label_fr"] == "Tarif adhérent Silicon Sentier −30\u202f%"
 
@@ -147,7 +147,7 @@ def test_rule_refusals_are_422_with_a_code(client, demo, spec):  # noqa: F811
     response, body = quote(client, spec, offer_id=demo["action-collective-salon-electronique"].id)
     assert response.status_code == 422 and body["error"]["code"] == "members_only"
     response, body = quote(client, spec, offer_id=demo["la-cantine-salle"].id,
-                           options={"date": "2026-12-07", "slot": "full_day", "people": 300})
+                           options={"date": MONDAY.isoformat(), "slot": "full_day", "people": 300})
     assert response.status_code == 422 and body["error"]["code"] == "on_quote"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from marketplace.demo import DEMO_PASSWORD
 from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, server  # noqa: F401
+from tests.conftest import SATURDAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Chromium not installed")]
 
@@ -43,7 +44,7 @@ def test_main_pages_and_htmx_work_under_the_policy(server, watched):  # noqa: F8
 
     _open(tab, f"{server}/catalogue?kind=room")
     tab.click("#results h3 a")
-    tab.fill("input[name=date]", "2026-12-05")
+    tab.fill("input[name=date]", SATURDAY.isoformat())
     tab.select_option("select[name=slot]", "full_day")
     tab.fill("input[name=people]", "80")
     playwright_api.expect(tab.locator("#quote")).to_contain_text("3 000,00", timeout=5000)

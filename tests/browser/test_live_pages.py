@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from marketplace.demo import load_demo
+from tests.conftest import SATURDAY
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
@@ -55,7 +56,7 @@ def test_live_search_keeps_filters_in_the_url_and_back_works(server, page):
 def test_quote_widget_reprices_live(server, page):
     page.goto(f"{server}/catalogue?kind=room")
     page.click("#results h3 a")
-    page.fill("input[name=date]", "2026-12-05")
+    page.fill("input[name=date]", SATURDAY.isoformat())
     page.select_option("select[name=slot]", "full_day")
     page.fill("input[name=people]", "80")
     playwright_api.expect(page.locator("#quote")).to_contain_text("3 000,00", timeout=5000)

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from marketplace.catalogue.forms import day_type_choices, room_slot_choices
-from marketplace.catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant, RoomRate
-from marketplace.pricing.rules import DAY_TYPES, ROOM_SLOTS
+from marketplace.catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant
+from marketplace.rooms.forms import day_type_choices, slot_choices
+from marketplace.rooms.models import RoomRate
+from marketplace.rooms.rules import DAY_TYPES, SLOTS
 from tests.admin.test_permissions import snapshot
 from tests.clusters.test_forms import field_error
 from tests.conftest import csrf_token, login
@@ -265,9 +266,10 @@ def test_rates_only_for_rooms(client, db, setup):
     assert snapshot(db) == before
 
 
-def test_room_rate_codes_are_those_of_the_pricing_engine():
-    assert {code for code, _label in day_type_choices()} == DAY_TYPES
-    assert {code for code, _label in room_slot_choices()} == set(ROOM_SLOTS)
+def test_room_rate_codes_are_those_of_the_room_rules(app):
+    with app.test_request_context():
+        assert {code for code, _label in day_type_choices()} == set(DAY_TYPES)
+        assert {code for code, _label in slot_choices()} == set(SLOTS)
 
 
 def test_services_refuse_what_the_form_would_have_refused(db, setup):
@@ -301,7 +303,7 @@ def test_save_offer_checks_tiers_and_slug_even_when_the_form_did_not(app, db, se
             form.set_partner_choices([(setup["b"].id, "Cluster B")])
             assert form.validate(), form.errors
             with pytest.raises(error) as refused:
-                save_offer(db, setup["a"], Offer(), form)
+                save_offer(db, setup["a"], Offer(), form.offer_input())
             assert refused.value.field == field
     db.rollback()
     assert db.exec(select(Offer).where(Offer.cluster_id == setup["a"].id, Offer.slug == "salon-2027")).first() is None

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import create_engine, func
 from sqlmodel import Session, select
 
-from marketplace.catalogue.services import Viewer
-from marketplace.checkout.models import Cart, CartLine, OfferStock, Order, OrderLine
-from marketplace.checkout.services import Billing, place_order
+from marketplace.catalogue.models import OfferStock
+from marketplace.catalogue.search import Viewer
+from marketplace.checkout.models import Cart, CartLine, Order, OrderLine
+from marketplace.checkout.orders import Billing, place_order
 from marketplace.core.errors import Conflict
 from tests.conftest import PG_URL
 
@@ -86,7 +87,7 @@ def test_last_unit_of_several_offers_bought_together_no_deadlock(app, db, factor
 def test_invoice_numbers_stay_gapless_under_concurrent_payments(app, db, factories):
     from datetime import date
 
-    from marketplace.checkout.services import add_to_cart, ensure_cart
+    from marketplace.checkout.cart import add_to_cart, ensure_cart
     from marketplace.invoicing.models import Invoice
     from marketplace.payments.services import record_manual_payment
 
@@ -125,7 +126,7 @@ def test_a_buyer_stuck_behind_a_lock_is_told_to_try_again(app, db, factories):
     """While another transaction holds the stock row, a buyer gives up after the lock timeout."""
     from sqlalchemy import text
 
-    from marketplace.checkout.models import OfferStock
+    from marketplace.catalogue.models import OfferStock
 
     cluster = factories.make_cluster()
     offer = factories.make_offer(cluster, kind="event_ticket", capacity=5)

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 from stdnum import iso11649
 
-from marketplace.catalogue.services import Viewer, viewer_for
-from marketplace.checkout.models import CartLine, OfferStock, Order, OrderLine, RoomBooking
-from marketplace.checkout.services import (
+from marketplace.catalogue.models import OfferStock
+from marketplace.catalogue.search import Viewer, viewer_for
+from marketplace.checkout.cart import add_to_cart, ensure_cart
+from marketplace.checkout.models import CartLine, Order, OrderLine
+from marketplace.checkout.orders import (
     Billing,
-    add_to_cart,
     available_units,
     change_order_status,
-    ensure_cart,
     expire_orders,
     place_order,
 )
 from marketplace.core.errors import Conflict, Invalid
+from marketplace.rooms.models import RoomBooking
+from tests.conftest import MONDAY
 
 BILLING = Billing("Usinage Test", "achats@usinage.fr", address="1 rue de la Paix", postal_code="75002",
                   city="Paris")
@@ -128,7 +130,7 @@ def _room(ctx):
 
 def test_a_room_slot_cannot_be_booked_twice(db, ctx):
     room = _room(ctx)
-    monday = date(2026, 12, 7)
+    monday = MONDAY
     _order(db, [(room, 1, {"date": monday, "slot": "full_day", "people": 60})], key="a")
     for slot in ("full_day", "half_day"):
         cart = ensure_cart(db, f"v-{slot}", None)
@@ -144,7 +146,7 @@ def test_a_room_slot_cannot_be_booked_twice(db, ctx):
 
 def test_an_expired_room_booking_frees_the_slot(db, ctx):
     room = _room(ctx)
-    monday = date(2026, 12, 7)
+    monday = MONDAY
     _order(db, [(room, 1, {"date": monday, "slot": "half_day", "people": 30})], key="a")
     expire_orders(db, NOW + timedelta(hours=1))
     db.commit()

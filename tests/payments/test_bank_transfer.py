@@ -8,9 +8,10 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from marketplace.catalogue.services import Viewer
+from marketplace.catalogue.search import Viewer
+from marketplace.checkout.cart import add_to_cart, ensure_cart
 from marketplace.checkout.models import Order
-from marketplace.checkout.services import Billing, add_to_cart, ensure_cart, expire_orders, place_order
+from marketplace.checkout.orders import Billing, expire_orders, place_order
 from marketplace.core.errors import Conflict, Invalid
 from marketplace.invoicing.models import Invoice
 from marketplace.invoicing.pdf import render_invoice

@@ -1,4 +1,4 @@
-"""Staff in the console: review a sponsorship, import a statement, the buyer gets invoices and emails."""
+"""The treasury in the console: a statement imported, the buyer gets invoices and emails; refusals explained."""
 
 from __future__ import annotations
 
@@ -16,26 +16,12 @@ from tests.factories import PASSWORD
 from tests.payments.camt_sample import entry, statement
 
 
-def test_staff_approve_a_sponsorship_then_it_can_be_paid(client, db, world):  # noqa: F811
-    login(client, world["users"]["manager_a"].email, PASSWORD)
-    assert "Valider" in client.get("/console/clusters/cluster-a/orders").get_data(as_text=True)
-    response = client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
-                           data={"csrf_token": csrf_token(client, "/account")})
-    assert response.status_code == 303
-    db.rollback()
-    db.expire_all()
-    assert db.get(Order, world["review"].id).status == "pending_payment"
-    again = client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
-                        data={"csrf_token": csrf_token(client, "/account")})
-    assert again.status_code == 409  # already approved: the status table refuses
-
-
 def test_statement_upload_settles_the_order_and_sends_invoice_links(client, app, db, world):  # noqa: F811
     pending = world["pending"]
     login(client, world["users"]["platform_admin"].email, PASSWORD)
     data = statement(entry("BANK-1", pending.total_incl_cents, pending.payment_reference))
-    response = client.post("/console/payments", data={
-        "action": "statement", "csrf_token": csrf_token(client, "/account"),
+    response = client.post("/console/payments/statements", data={
+        "csrf_token": csrf_token(client, "/account"),
         "statement": (io.BytesIO(data), "releve.xml")}, content_type="multipart/form-data")
     assert response.status_code == 303
     db.rollback()
@@ -62,8 +48,8 @@ def test_statement_upload_settles_the_order_and_sends_invoice_links(client, app,
 def test_bad_statement_upload_is_explained_and_changes_nothing(client, db, world):  # noqa: F811
     login(client, world["users"]["platform_admin"].email, PASSWORD)
     before = snapshot(db)
-    response = client.post("/console/payments", data={
-        "action": "statement", "csrf_token": csrf_token(client, "/account"),
+    response = client.post("/console/payments/statements", data={
+        "csrf_token": csrf_token(client, "/account"),
         "statement": (io.BytesIO(b"<html>pas un releve</html>"), "releve.xml")}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Relevé illisible" in response.get_data(as_text=True)
@@ -73,8 +59,8 @@ def test_bad_statement_upload_is_explained_and_changes_nothing(client, db, world
 def test_manual_payment_for_an_unknown_order_is_refused(client, db, world):  # noqa: F811
     login(client, world["users"]["platform_admin"].email, PASSWORD)
     before = snapshot(db)
-    response = client.post("/console/payments", data={
-        "action": "manual", "order_number": "C2026-999999", "amount": "10", "booked_on": "2026-11-30",
+    response = client.post("/console/payments/manual", data={
+        "order_number": "C2026-999999", "amount": "10", "booked_on": "2026-11-30",
         "csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 422
     assert "Aucune commande" in response.get_data(as_text=True)

@@ -95,8 +95,8 @@ def test_the_console_import_of_a_statement_with_an_entity_shows_the_error(client
     pending = world["pending"]
     text = _with_doctype('<!DOCTYPE Document [<!ENTITY ref "' + pending.payment_reference + '">]>',
                          payer="ACHETEUR SAS").replace("RF18539007547034", "&ref;")
-    response = client.post("/console/payments", data={
-        "action": "statement", "csrf_token": csrf_token(client, "/account"),
+    response = client.post("/console/payments/statements", data={
+        "csrf_token": csrf_token(client, "/account"),
         "statement": (io.BytesIO(_utf16(text)), "releve.xml")}, content_type="multipart/form-data")
     assert response.status_code == 422
     page = response.get_data(as_text=True)

@@ -6,15 +6,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.pricing.rules import (
+import marketplace.catalogue  # noqa: F401  (registers the catalogue's kinds)
+from marketplace.pricing.engine import quote
+from marketplace.pricing.quotes import Quote
+from marketplace.pricing.terms import (
     BuyerContext,
     EarlyBird,
     MembershipInfo,
     OfferTerms,
     PartnershipTerms,
-    Quote,
     Variant,
-    quote,
 )
 
 OWNER, PARTNER, OTHER = 1, 2, 3

@@ -1,195 +1,31 @@
-"""Pricing rules with DOMAIN.md's figures: La Cantine rooms, coworking passes, fee grids, member prices."""
+"""Pricing rules with DOMAIN.md's figures: coworking passes, member prices, reciprocity, early bird, VAT."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from marketplace.core.errors import Invalid
-from marketplace.pricing.rules import (
-    BuyerContext,
-    EarlyBird,
-    FeeBand,
-    MembershipInfo,
-    OfferTerms,
-    PartnershipTerms,
-    PricingError,
-    Quote,
-    RoomRate,
-    Variant,
-    format_eur_en,
-    format_eur_fr,
+from marketplace.core.errors import PricingError
+from marketplace.core.money import format_eur_en, format_eur_fr
+from marketplace.pricing.quotes import Quote
+from marketplace.pricing.terms import EarlyBird, PartnershipTerms, Variant
+from tests.pricing.terms import (
+    ANONYMOUS,
+    AT,
+    ATLANPACK,
+    MECABOURG,
+    MINUS,
+    NBSP,
+    NEOPOLIA,
+    NNBSP,
+    SILICON_SENTIER,
+    SOLIAGE,
+    WEDNESDAY,
+    member_of,
+    offer,
+    only_line,
     quote,
+    refusal,
 )
-
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-MINUS = "\u2212"
-
-AT = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
-ANONYMOUS = BuyerContext()
-
-SILICON_SENTIER, NEOPOLIA, MECABOURG, ATLANPACK, EMC2, SOLIAGE = 4, 1, 2, 5, 8, 6
-NAMES = {SILICON_SENTIER: "Silicon Sentier", NEOPOLIA: "Neopolia", MECABOURG: "Mecabourg", EMC2: "EMC2",
-         SOLIAGE: "Soliage", ATLANPACK: "Atlanpack"}
-
-WEDNESDAY, SATURDAY, SUNDAY = date(2026, 12, 2), date(2026, 12, 5), date(2026, 12, 6)
-
-
-def membership(cluster_id, *, year=2026, status="active", category="classic", tier="classic", tier_name=""):
-    return MembershipInfo(cluster_id, NAMES[cluster_id], year, tier, category, status, tier_name)
-
-
-def member_of(*cluster_ids, **kwargs):
-    return BuyerContext(organization_id=42, kind="company", headcount=12,
-                        memberships=tuple(membership(c, **kwargs) for c in cluster_ids))
-
-
-def offer(cluster_id=MECABOURG, kind="service", **kwargs):
-    return OfferTerms(offer_id=1, cluster_id=cluster_id, cluster_name=NAMES[cluster_id], kind=kind,
-                      title=kwargs.pop("title", "Veille marchés"), **kwargs)
-
-
-def only_line(result: Quote):
-    assert len(result.lines) == 1
-    return result.lines[0]
-
-
-def refusal(code, *args, **kwargs) -> PricingError:
-    with pytest.raises(PricingError) as caught:
-        quote(*args, **kwargs)
-    assert caught.value.code == code
-    return caught.value
-
-
-# ---------------------------------------------------------------------------------------------
-# La Cantine (Silicon Sentier): the room grid, list and member (−30 %), € excl. VAT
-
-LA_CANTINE = offer(
-    SILICON_SENTIER, "room", title="La Cantine", member_discount_bps=3000, room_quote_above=100,
-    room_quote_minimum_cents=250_000,
-    room_rates=(
-        RoomRate("weekday", "full_day", 50, 100, 240_000),
-        RoomRate("saturday", "full_day", 50, 100, 300_000),
-        RoomRate("sunday", "full_day", 50, 100, 400_000),
-        RoomRate("weekday", "half_day", 50, 100, 140_000),
-        RoomRate("weekend", "half_day", 50, 100, 180_000),
-        RoomRate("weekday", "half_day", 20, 50, 100_000),
-        RoomRate("weekend", "half_day", 20, 50, 150_000),
-        RoomRate("any", "breakfast", 1, 20, 25_000),
-        RoomRate("any", "meeting", 1, 20, 22_000),
-        RoomRate("any", "evening", 50, 100, 150_000),
-        RoomRate("any", "evening", 20, 50, 80_000),
-        RoomRate("any", "evening", 1, 20, 40_000),
-    ))
-
-CANTINE_GRID = [
-    # slot, day, people, list €, member €
-    ("full_day", WEDNESDAY, 80, 2400, 1680),
-    ("full_day", SATURDAY, 80, 3000, 2100),
-    ("full_day", SUNDAY, 80, 4000, 2800),
-    ("half_day", WEDNESDAY, 80, 1400, 980),
-    ("half_day", SATURDAY, 80, 1800, 1260),
-    ("half_day", SUNDAY, 80, 1800, 1260),
-    ("half_day", WEDNESDAY, 30, 1000, 700),
-    ("half_day", SATURDAY, 30, 1500, 1050),
-    ("half_day", SUNDAY, 30, 1500, 1050),
-    ("breakfast", WEDNESDAY, 15, 250, 175),
-    ("meeting", WEDNESDAY, 8, 220, 154),
-    ("evening", WEDNESDAY, 80, 1500, 1050),
-    ("evening", WEDNESDAY, 30, 800, 560),
-    ("evening", WEDNESDAY, 10, 400, 280),
-    # evening, breakfast and meeting room cost the same whatever the day
-    ("evening", SATURDAY, 80, 1500, 1050),
-    ("evening", SUNDAY, 30, 800, 560),
-    ("evening", SATURDAY, 10, 400, 280),
-    ("breakfast", SUNDAY, 20, 250, 175),
-    ("meeting", SATURDAY, 1, 220, 154),
-    # band boundaries: the tightest band wins, so 20 is in 1–20, 50 in 20–50, 51 in 50–100
-    ("half_day", WEDNESDAY, 20, 1000, 700),
-    ("half_day", WEDNESDAY, 50, 1000, 700),
-    ("half_day", WEDNESDAY, 51, 1400, 980),
-    ("half_day", SATURDAY, 50, 1500, 1050),
-    ("half_day", SATURDAY, 51, 1800, 1260),
-    ("evening", WEDNESDAY, 20, 400, 280),
-    ("evening", WEDNESDAY, 21, 800, 560),
-    ("evening", WEDNESDAY, 50, 800, 560),
-    ("evening", WEDNESDAY, 51, 1500, 1050),
-    ("full_day", WEDNESDAY, 50, 2400, 1680),
-    ("full_day", SUNDAY, 100, 4000, 2800),
-]
-
-
-@pytest.mark.parametrize(("slot", "day", "people", "list_eur", "member_eur"), CANTINE_GRID)
-def test_la_cantine_list_price(slot, day, people, list_eur, member_eur):
-    line = only_line(quote(LA_CANTINE, ANONYMOUS, 1, {"date": day, "slot": slot, "people": people}, AT))
-    assert line.unit_list_cents == line.unit_price_cents == list_eur * 100
-    assert line.excl_cents == list_eur * 100
-    assert line.vat_cents == list_eur * 20
-    assert line.incl_cents == list_eur * 120
-    assert line.adjustments == ()
-
-
-@pytest.mark.parametrize(("slot", "day", "people", "list_eur", "member_eur"), CANTINE_GRID)
-def test_la_cantine_member_price(slot, day, people, list_eur, member_eur):
-    buyer = member_of(SILICON_SENTIER)
-    line = only_line(quote(LA_CANTINE, buyer, 1, {"date": day, "slot": slot, "people": people}, AT))
-    assert line.unit_list_cents == list_eur * 100
-    assert line.unit_price_cents == line.excl_cents == member_eur * 100
-    (adjustment,) = line.adjustments
-    assert adjustment.code == "member_discount"
-    assert adjustment.amount_cents == (member_eur - list_eur) * 100
-    assert adjustment.label_fr == f"Tarif adhérent Silicon Sentier {MINUS}30{NNBSP}%"
-    assert adjustment.label_en == f"Silicon Sentier member rate {MINUS}30%"
-
-
-def test_room_quantity_multiplies_the_line_and_vat_is_on_the_line():
-    line = only_line(quote(LA_CANTINE, member_of(SILICON_SENTIER), 2,
-                           {"date": SATURDAY, "slot": "half_day", "people": 40}, AT))
-    assert (line.excl_cents, line.vat_cents, line.incl_cents) == (210_000, 42_000, 252_000)
-    assert line.adjustments[0].amount_cents == -90_000
-    assert line.description == "La Cantine — Demi-journée, 05/12/2026, 40 pers."
-
-
-def test_over_100_people_is_on_quote_with_the_minimum():
-    options = {"date": WEDNESDAY, "slot": "full_day", "people": 101}
-    error = refusal("on_quote", LA_CANTINE, ANONYMOUS, 1, options, AT)
-    assert error.field == "people"
-    assert f"2{NNBSP}500,00{NBSP}€ HT" in error.message_fr
-    assert "€2,500.00 excl. VAT" in error.message_en
-    assert isinstance(error, Invalid) and error.status == 422
-
-
-@pytest.mark.parametrize(("slot", "day", "people"), [
-    ("full_day", WEDNESDAY, 49),    # no full-day rate under 50 people
-    ("breakfast", WEDNESDAY, 21),
-    ("meeting", SUNDAY, 30),
-])
-def test_no_room_rate(slot, day, people):
-    error = refusal("no_rate", LA_CANTINE, ANONYMOUS, 1, {"date": day, "slot": slot, "people": people}, AT)
-    assert error.field == "slot"
-
-
-@pytest.mark.parametrize(("options", "field"), [
-    ({"slot": "evening", "people": 10}, "date"),
-    ({"date": "2026-12-02", "slot": "evening", "people": 10}, "date"),
-    ({"date": WEDNESDAY, "slot": "brunch", "people": 10}, "slot"),
-    ({"date": WEDNESDAY, "slot": "evening"}, "people"),
-    ({"date": WEDNESDAY, "slot": "evening", "people": 0}, "people"),
-])
-def test_room_options_are_required(options, field):
-    assert refusal("missing_option", LA_CANTINE, ANONYMOUS, 1, options, AT).field == field
-
-
-def test_specific_day_rate_beats_weekend_and_any():
-    room = offer(SILICON_SENTIER, "room", room_rates=(
-        RoomRate("any", "evening", 1, 20, 40_000),
-        RoomRate("weekend", "evening", 1, 20, 50_000),
-        RoomRate("sunday", "evening", 1, 20, 60_000),
-    ))
-    prices = [only_line(quote(room, ANONYMOUS, 1, {"date": day, "slot": "evening", "people": 5}, AT))
-              .unit_price_cents for day in (WEDNESDAY, SATURDAY, SUNDAY)]
-    assert prices == [40_000, 50_000, 60_000]
-
 
 # ---------------------------------------------------------------------------------------------
 # Coworking passes, priced VAT included at 20 %
@@ -213,7 +49,7 @@ COWORKING = offer(
     ("book10_day", 2, 18_000, 15_000, 3000, 20),
 ])
 def test_coworking_passes_vat_included(variant, quantity, incl, excl, vat, units):
-    result = quote(COWORKING, ANONYMOUS, quantity, {"variant": variant}, AT)
+    result = quote(COWORKING, ANONYMOUS, quantity, {"variant": variant, "date": WEDNESDAY}, AT)
     line = only_line(result)
     assert (line.incl_cents, line.excl_cents, line.vat_cents, line.units) == (incl, excl, vat, units)
     assert line.prices_include_vat is True
@@ -225,6 +61,18 @@ def test_variant_label_is_in_the_description():
     line = only_line(quote(COWORKING, ANONYMOUS, 1, {"variant": "book10_day"}, AT))
     assert line.description == "Coworking La Cantine — Carnet de 10 journées"
 
+
+def test_a_single_pass_is_for_a_day_to_come_a_book_for_no_day():
+    line = only_line(quote(COWORKING, ANONYMOUS, 1, {"variant": "day", "date": WEDNESDAY}, AT))
+    assert line.description == "Coworking La Cantine — Journée, 02/12/2026"
+    assert refusal("missing_option", COWORKING, ANONYMOUS, 1, {"variant": "half_day"}, AT).field == "date"
+    past = refusal("past", COWORKING, ANONYMOUS, 1, {"variant": "day", "date": AT.date() - timedelta(days=1)}, AT)
+    assert past.field == "date"
+    today = only_line(quote(COWORKING, ANONYMOUS, 1, {"variant": "day", "date": AT.date()}, AT))
+    assert today.incl_cents == 1000
+    book = only_line(quote(COWORKING, ANONYMOUS, 1, {"variant": "book10_day", "date": AT.date() - timedelta(days=9)},
+                           AT))
+    assert book.units == 10  # a book is used later, any day: its date is not asked
 
 @pytest.mark.parametrize("options", [{}, None])
 def test_variant_must_be_chosen(options):
@@ -241,118 +89,10 @@ def test_variant_on_an_offer_without_variants_is_refused():
 
 def test_variant_member_price():
     passes = offer(SILICON_SENTIER, "coworking", variants=(Variant("day", "Journée", 1000, 800),))
-    line = only_line(quote(passes, member_of(SILICON_SENTIER), 1, {"variant": "day"}, AT))
+    line = only_line(quote(passes, member_of(SILICON_SENTIER), 1, {"variant": "day", "date": WEDNESDAY}, AT))
     assert line.unit_price_cents == 800
     assert line.adjustments[0].code == "member_price"
     assert line.adjustments[0].label_fr == "Tarif adhérent Silicon Sentier"
-
-
-# ---------------------------------------------------------------------------------------------
-# Membership fees
-
-MECABOURG_FEES = offer(
-    MECABOURG, "membership", title="Adhésion Mecabourg", vat_rate_bps=None,
-    vat_exempt_mention="Cotisation hors champ de la TVA",
-    fee_bands=(
-        FeeBand("m1", "classic", 0, 4, 69_500, "moins de 5 salariés"),
-        FeeBand("m2", "classic", 5, 10, 89_500, "5 à 10 salariés"),
-        FeeBand("m3", "classic", 11, 20, 119_500, "11 à 20 salariés"),
-        FeeBand("m4", "classic", 21, 30, 149_500, "21 à 30 salariés"),
-        FeeBand("m5", "classic", 31, 40, 189_300, "31 à 40 salariés"),
-        FeeBand("m6", "classic", 41, 100, 290_000, "41 à 100 salariés"),
-        FeeBand("m7", "classic", 101, 500, 480_000, "101 à 500 salariés"),
-        FeeBand("m8", "classic", 501, 1000, 720_000, "501 à 1 000 salariés"),
-        FeeBand("m9", "classic", 1001, None, 969_800, "plus de 1 000 salariés"),
-    ))
-
-
-def company(headcount, kind="company", **kwargs):
-    return BuyerContext(organization_id=7, kind=kind, headcount=headcount, **kwargs)
-
-
-@pytest.mark.parametrize(("headcount", "fee_cents"), [
-    (0, 69_500), (1, 69_500), (4, 69_500),
-    (5, 89_500),
-    (30, 149_500),
-    (31, 189_300), (35, 189_300), (40, 189_300),
-    (41, 290_000),
-    (1000, 720_000),
-    (1001, 969_800), (25_000, 969_800),
-])
-def test_mecabourg_fee_by_headcount(headcount, fee_cents):
-    line = only_line(quote(MECABOURG_FEES, company(headcount), 1, {}, AT))
-    assert line.unit_price_cents == line.excl_cents == line.incl_cents == fee_cents
-    assert line.vat_rate_bps is None and line.vat_cents == 0
-    assert line.vat_exempt_mention == "Cotisation hors champ de la TVA"
-
-
-EMC2_FEES = offer(
-    EMC2, "membership", title="Adhésion EMC2", vat_rate_bps=None,
-    fee_bands=(
-        FeeBand("partner", "partner", 0, None, 55_000, "Partenaire"),
-        FeeBand("discovery", "discovery", 0, None, 19_000, "Découverte"),
-        FeeBand("c1", "classic", 0, 19, 19_000, "moins de 20 salariés"),
-        FeeBand("c2", "classic", 20, 49, 59_000, "20 à 49 salariés"),
-        FeeBand("c3", "classic", 50, 999, 149_000, "50 à 999 salariés"),
-        FeeBand("c4", "classic", 1000, 4999, 349_000, "1 000 à 4 999 salariés"),
-        FeeBand("c5", "classic", 5000, None, 599_000, "5 000 salariés et plus"),
-    ))
-
-
-@pytest.mark.parametrize(("headcount", "fee_cents"), [
-    (0, 19_000), (19, 19_000),
-    (20, 59_000), (49, 59_000),
-    (50, 149_000), (999, 149_000),
-    (1000, 349_000), (4999, 349_000),
-    (5000, 599_000), (80_000, 599_000),
-])
-def test_emc2_classic_thresholds(headcount, fee_cents):
-    line = only_line(quote(EMC2_FEES, company(headcount), 1, {"tier": "classic"}, AT))
-    assert line.excl_cents == fee_cents
-
-
-def test_emc2_classic_is_the_default_category():
-    line = only_line(quote(EMC2_FEES, company(20), 1, {}, AT))
-    assert line.excl_cents == 59_000
-    assert line.description == "Adhésion EMC2 — 20 à 49 salariés"
-
-
-def test_emc2_partner_category_for_service_providers_only():
-    line = only_line(quote(EMC2_FEES, company(3, kind="service_provider"), 1, {"category": "partner"}, AT))
-    assert line.excl_cents == 55_000
-    for buyer in (company(3), company(3, kind="public_body"), ANONYMOUS):
-        error = refusal("tier_not_allowed", EMC2_FEES, buyer, 1, {"category": "partner"}, AT)
-        assert error.field == "category"
-
-
-def test_emc2_discovery_once():
-    assert only_line(quote(EMC2_FEES, company(12), 1, {"category": "discovery"}, AT)).excl_cents == 19_000
-    assert only_line(quote(EMC2_FEES, company(None), 1, {"category": "discovery"}, AT)).excl_cents == 19_000
-    again = company(12, had_discovery_before=frozenset({EMC2}))
-    refusal("tier_not_allowed", EMC2_FEES, again, 1, {"category": "discovery"}, AT)
-    expired_discovery = membership(EMC2, year=2025, status="expired", category="discovery")
-    last_year = company(12, memberships=(expired_discovery,))
-    refusal("tier_not_allowed", EMC2_FEES, last_year, 1, {"category": "discovery"}, AT)
-    elsewhere = company(12, had_discovery_before=frozenset({MECABOURG}))
-    assert only_line(quote(EMC2_FEES, elsewhere, 1, {"category": "discovery"}, AT)).excl_cents == 19_000
-
-
-@pytest.mark.parametrize(("buyer", "options"), [
-    (company(None), {"category": "classic"}),      # headcount needed for a banded category
-    (company(10), {"category": "premium"}),       # no such category in the grid
-])
-def test_no_band(buyer, options):
-    refusal("no_band", EMC2_FEES, buyer, 1, options, AT)
-
-
-def test_membership_is_bought_once():
-    refusal("bad_quantity", EMC2_FEES, company(10), 2, {}, AT)
-
-
-def test_overlapping_fee_bands_are_rejected():
-    with pytest.raises(ValueError, match="overlapping"):
-        offer(kind="membership", fee_bands=(FeeBand("a", "classic", 0, 20, 1, "a"),
-                                            FeeBand("b", "classic", 20, None, 2, "b")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from marketplace.catalogue.models import Offer
 from marketplace.demo import DEMO_PASSWORD, load_demo
-from tests.conftest import login
+from tests.conftest import MONDAY, SATURDAY, SUNDAY, login
 
 
 @pytest.fixture
@@ -91,11 +91,11 @@ def _quote_text(client, offer, **params):
 
 
 @pytest.mark.parametrize("day,slot,people,list_total,member_total", [
-    ("2026-12-07", "full_day", 80, "2 400,00", "1 680,00"),   # Monday
-    ("2026-12-05", "full_day", 80, "3 000,00", "2 100,00"),   # Saturday
-    ("2026-12-06", "full_day", 80, "4 000,00", "2 800,00"),   # Sunday
-    ("2026-12-07", "half_day", 30, "1 000,00", "700,00"),
-    ("2026-12-06", "evening", 10, "400,00", "280,00"),
+    (MONDAY.isoformat(), "full_day", 80, "2 400,00", "1 680,00"),   # Monday
+    (SATURDAY.isoformat(), "full_day", 80, "3 000,00", "2 100,00"),   # Saturday
+    (SUNDAY.isoformat(), "full_day", 80, "4 000,00", "2 800,00"),   # Sunday
+    (MONDAY.isoformat(), "half_day", 30, "1 000,00", "700,00"),
+    (SUNDAY.isoformat(), "evening", 10, "400,00", "280,00"),
 ])
 def test_room_quote_list_and_member(client, demo, day, slot, people, list_total, member_total):
     room = demo["la-cantine-salle"]
@@ -106,7 +106,7 @@ def test_room_quote_list_and_member(client, demo, day, slot, people, list_total,
 
 
 def test_room_over_100_people_is_on_quote(client, demo):
-    response = _quote_text(client, demo["la-cantine-salle"], date="2026-12-07", slot="full_day", people=150)
+    response = _quote_text(client, demo["la-cantine-salle"], date=MONDAY.isoformat(), slot="full_day", people=150)
     assert "devis" in response and "2 500,00 €" in response
 
 

@@ -40,8 +40,8 @@ def test_a_large_form_gets_the_site_error_page(client):
 
 
 def _upload(client, data: bytes):
-    return client.post("/console/payments", data={
-        "action": "statement", "csrf_token": csrf_token(client, "/account"),
+    return client.post("/console/payments/statements", data={
+        "csrf_token": csrf_token(client, "/account"),
         "statement": (io.BytesIO(data), "releve-annuel.xml")}, content_type="multipart/form-data")
 
 

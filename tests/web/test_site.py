@@ -6,8 +6,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from marketplace.auth.models import StaffRole, User
-from marketplace.clusters.models import Cluster, Membership, MembershipTier, Organization, Partnership
+from marketplace.clusters.models import Cluster, Organization, Partnership
 from marketplace.demo import CLUSTERS, load_demo
+from marketplace.memberships.models import Membership, MembershipTier
 from tests.conftest import csrf_token, login
 
 NINE = ["Neopolia", "Mecabourg", "Cosmetic Valley", "Silicon Sentier", "Atlanpack", "Soliage", "PLAB", "EMC2",

@@ -1,0 +1,128 @@
+"""Console: a cluster's offers — the list, creating and editing one, publishing it, its variants (packs).
+
+An offer's page also shows its kind's own section (a room's rate grid...), whose routes live with the kind;
+`offer_page` renders the page for them too.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..auth.permissions import staff_required
+from ..clusters.console import cluster_for_staff
+from ..clusters.models import Cluster
+from ..core.kinds import get_kind
+from ..db import get_db
+from ..memberships.services import fee_grid
+from ..web.forms import Submission, form_status
+from ..web.htmx import render
+from .forms import OfferForm, VariantForm, offer_form, offer_kind_choices, visibility_choices
+from .models import Offer
+from .services import (
+    add_variant,
+    get_cluster_offer,
+    offers_of,
+    partner_clusters,
+    remove_variant,
+    save_offer,
+    toggle_published,
+    variants_of,
+)
+
+bp = Blueprint("catalogue_console", __name__, url_prefix="/console")
+
+
+def _form(cluster: Cluster, offer: Offer, **kwargs) -> OfferForm:
+    db = get_db()
+    return offer_form(db, cluster, offer, [tier.code for tier in fee_grid(db, cluster.id)], **kwargs)
+
+
+def offer_page(cluster: Cluster, offer: Offer | None, form: OfferForm | None = None,
+               variant_form: VariantForm | None = None, section: dict | None = None,
+               section_template: str | None = None):
+    """The offer's console page: its form, and once it exists its variants and its kind's own section.
+
+    A kind's route re-rendering the page with its section's errors names the section's template, shown
+    even on an offer of another kind (where its refusal must be read).
+    """
+    db = get_db()
+    form = form or _form(cluster, offer or Offer(), formdata=None)
+    context = dict(cluster=cluster, offer=offer, form=form, tier_codes=form.known_tier_codes,
+                   has_partners=bool(partner_clusters(db, cluster.id)))
+    forms = [form]
+    if offer is not None:
+        kind = get_kind(offer.kind)
+        variant_form = variant_form or VariantForm(formdata=None)
+        section = section or (kind.console_context(db, offer) if kind.console_context else {})
+        forms += [variant_form, *(value for value in section.values() if hasattr(value, "form_errors"))]
+        context.update(kind=kind, variant_form=variant_form, variants=variants_of(db, offer.id),
+                       section_template=section_template or kind.console_section, **section)
+    return render("catalogue/console/offer.html", status=form_status(*forms), **context)
+
+
+@bp.get("/clusters/<slug>/offers")
+@staff_required
+def offers(slug: str):
+    cluster = cluster_for_staff(slug)
+    return render("catalogue/console/offers.html", cluster=cluster, offers=offers_of(get_db(), cluster.id),
+                  kind_labels=dict(offer_kind_choices()), visibility_labels=dict(visibility_choices()))
+
+
+@bp.route("/clusters/<slug>/offers/new", methods=["GET", "POST"])
+@staff_required
+def new_offer(slug: str):
+    cluster = cluster_for_staff(slug)
+    form = _form(cluster, Offer())
+    saved = Submission(form)
+    if saved.run(lambda: save_offer(get_db(), cluster, Offer(), form.offer_input()),
+                 _("Offre créée. Ajoutez si besoin ses formules ou sa grille tarifaire.")):
+        return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=saved.value.id), code=303)
+    return offer_page(cluster, None, form)
+
+
+@bp.route("/clusters/<slug>/offers/<int:offer_id>", methods=["GET", "POST"])
+@staff_required
+def edit_offer(slug: str, offer_id: int):
+    cluster = cluster_for_staff(slug)
+    offer = get_cluster_offer(get_db(), cluster, offer_id)
+    form = _form(cluster, offer)
+    if Submission(form).run(lambda: save_offer(get_db(), cluster, offer, form.offer_input()), _("Offre enregistrée.")):
+        return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer.id), code=303)
+    return offer_page(cluster, offer, form)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/publish")
+@staff_required
+def publish_offer(slug: str, offer_id: int):
+    db = get_db()
+    offer = toggle_published(db, get_cluster_offer(db, cluster_for_staff(slug), offer_id))
+    db.commit()
+    flash(_("« %(title)s » est publiée au catalogue.", title=offer.title_fr) if offer.is_published
+          else _("« %(title)s » est retirée du catalogue.", title=offer.title_fr), "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for("catalogue_console.offers", slug=slug), code=303)
+    return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer.id), code=303)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/variants")
+@staff_required
+def add_offer_variant(slug: str, offer_id: int):
+    cluster = cluster_for_staff(slug)
+    offer = get_cluster_offer(get_db(), cluster, offer_id)
+    form = VariantForm()
+    if Submission(form).run(lambda: add_variant(get_db(), offer, form.variant()), _("Formule ajoutée.")):
+        return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer.id, _anchor="variants"),
+                        code=303)
+    return offer_page(cluster, offer, variant_form=form)
+
+
+@bp.post("/clusters/<slug>/offers/<int:offer_id>/variants/<int:variant_id>/delete")
+@staff_required
+def delete_offer_variant(slug: str, offer_id: int, variant_id: int):
+    db = get_db()
+    remove_variant(db, get_cluster_offer(db, cluster_for_staff(slug), offer_id), variant_id)
+    db.commit()
+    flash(_("Formule supprimée."), "success")
+    return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer_id, _anchor="variants"),
+                    code=303)

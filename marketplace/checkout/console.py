@@ -1,0 +1,50 @@
+"""Console: a cluster's orders, and the review of sponsorships held for approval."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from ..auth.permissions import staff_required
+from ..clusters.console import cluster_for_staff
+from ..core.timeutil import utcnow
+from ..db import get_db
+from ..web.htmx import render
+from . import review
+
+bp = Blueprint("checkout_console", __name__, url_prefix="/console")
+
+
+@bp.get("/clusters/<slug>/orders")
+@staff_required
+def cluster_orders(slug: str):
+    """Orders with lines the cluster issued, with its share of each."""
+    cluster = cluster_for_staff(slug)
+    return render("checkout/console/orders.html", cluster=cluster,
+                  orders=review.orders_of_cluster(get_db(), cluster.id))
+
+
+@bp.post("/clusters/<slug>/orders/<int:order_id>/approve")
+@staff_required
+def approve_order(slug: str, order_id: int):
+    """A sponsorship held for review may go on to payment."""
+    hold_minutes = current_app.config["HOLD_MINUTES"]
+    return _review(slug, order_id, lambda db, order: review.approve_order(db, order, utcnow(), hold_minutes),
+                   _("Commande validée : l'acheteur peut la régler."), "success")
+
+
+@bp.post("/clusters/<slug>/orders/<int:order_id>/reject")
+@staff_required
+def reject_order(slug: str, order_id: int):
+    """A sponsorship refused: cancelled, its places back on sale."""
+    return _review(slug, order_id, lambda db, order: review.reject_order(db, order, utcnow()),
+                   _("Commande refusée et annulée ; ses places sont remises en vente."), "info")
+
+
+def _review(slug: str, order_id: int, decide, told: str, category: str):
+    """Apply a review decision to one of the cluster's orders; a decision the order's status forbids is a 409."""
+    cluster = cluster_for_staff(slug)
+    decide(get_db(), review.cluster_order(get_db(), cluster.id, order_id))
+    get_db().commit()
+    flash(told, category)
+    return redirect(url_for("checkout_console.cluster_orders", slug=cluster.slug), code=303)

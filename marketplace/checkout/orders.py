@@ -1,0 +1,254 @@
+"""Orders: prices frozen at ordering time, stock held in the same transaction, never oversold.
+
+Each line's stock is held by its kind's stock policy (seats and stands, desks of a day, room slots:
+core.kinds.StockPolicy), the policies in a fixed order, each locking its rows in a fixed order, so two
+buyers never wait on each other in a cycle; a refused order holds nothing. An idempotency key returns
+the order it created, only to the same caller asking the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+from stdnum.iso7064 import mod_97_10
+
+from ..catalogue.models import Offer
+from ..catalogue.search import Viewer
+from ..core.errors import Conflict, Invalid
+from ..core.kinds import get_kind
+from ..core.money import format_eur_fr
+from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
+from ..core.timeutil import utcnow
+from ..mail.services import queue_email
+from .cart import PricedLine, price_cart
+from .models import Cart, CartLine, Order, OrderLine
+
+
+@dataclass(frozen=True)
+class Billing:
+    name: str
+    email: str
+    siret: str | None = None
+    vat_number: str | None = None
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+
+
+def creditor_reference(order_number: str) -> str:
+    """ISO 11649 structured creditor reference (RF + 2 check digits + the order number)."""
+    body = order_number.replace("-", "")
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+
+
+def _needs_review(db: Session, lines: list[PricedLine], organization_id: int | None, year: int) -> bool:
+    """Whether a kind wants staff to approve the order before payment (a sponsor involved in the cluster)."""
+    by_kind: dict[str, list[Offer]] = {}
+    for p in lines:
+        by_kind.setdefault(p.offer.kind, []).append(p.offer)
+    return any(get_kind(code).needs_review(db, offers, organization_id, year)
+               for code, offers in by_kind.items() if get_kind(code).needs_review is not None)
+
+
+def new_order(now: datetime, **values) -> Order:
+    """An order not numbered yet (temporary unique number and reference until number_order)."""
+    return Order(number=f"tmp-{secrets.token_hex(6)}", payment_reference=f"tmp-{secrets.token_hex(6)}",
+                 access_token=secrets.token_urlsafe(24), terms_accepted_at=now, created_at=now, **values)
+
+
+def number_order(db: Session, order: Order) -> Order:
+    """Store the order and give it its public number (C<year>-<id>) and the RF reference built from it."""
+    db.add(order)
+    db.flush()
+    order.number = f"C{order.created_at.year}-{order.id:06d}"
+    order.payment_reference = creditor_reference(order.number)
+    return order
+
+
+def request_fingerprint(*parts) -> str:
+    """A digest of what was asked (canonical JSON of `parts`), kept with the order its key created."""
+    canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, billing: Billing,
+                idempotency_key: str, hold_minutes: int, payment_method: str = "bank_transfer",
+                now: datetime | None = None, fingerprint: str | None = None) -> tuple[Order, bool]:
+    """Turn the cart into an order holding its stock; returns (order, created).
+
+    The same idempotency key returns the order it created (a double submit makes one order), but only
+    to the same caller asking the same thing (`fingerprint`, by default the billing details and payment
+    method): anyone else reusing a key gets Conflict and learns nothing of that order.
+    Raises Conflict when something is sold out or a room slot is taken, Invalid when a line cannot
+    be bought; then nothing is written.
+    """
+    fingerprint = fingerprint or request_fingerprint(asdict(billing), payment_method)
+    existing = db.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
+    if existing is not None:
+        if existing.user_id != user_id or not secrets.compare_digest(existing.request_fingerprint or "", fingerprint):
+            raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre demande : "
+                             "envoyez une nouvelle clé pour une nouvelle commande."), field="idempotency_key")
+        return existing, False
+    now = now or utcnow()
+    priced = price_cart(db, cart, viewer)
+    if not priced:
+        raise Invalid(_("Votre panier est vide."))
+    problems = [f"{p.offer.title_fr} : {p.problem}" for p in priced if p.problem]
+    if problems:
+        raise Invalid(" ".join(problems))
+    if db.get_bind().dialect.name == "postgresql":
+        # A buyer waiting behind others for the same stock gives up after a while and is told to retry.
+        db.connection().execute(text("SET LOCAL lock_timeout = '5s'"))
+    review = _needs_review(db, priced, viewer.organization_id, now.year)
+    order = new_order(
+        now, idempotency_key=idempotency_key, request_fingerprint=fingerprint, user_id=user_id,
+        organization_id=viewer.organization_id,
+        status="awaiting_approval" if review else "pending_payment", payment_method=payment_method,
+        total_excl_cents=sum(p.priced.excl_cents for p in priced),
+        total_vat_cents=sum(p.priced.vat_cents for p in priced),
+        total_incl_cents=sum(p.priced.incl_cents for p in priced),
+        billing_name=billing.name, billing_email=billing.email, billing_siret=billing.siret,
+        billing_vat_number=billing.vat_number, billing_address=billing.address,
+        billing_postal_code=billing.postal_code, billing_city=billing.city,
+        hold_expires_at=now + timedelta(minutes=hold_minutes))
+    number_order(db, order)
+    lines = [_order_line(order, p) for p in priced]
+    db.add_all(lines)
+    db.flush()
+    try:
+        hold_stock(db, [(line, p.offer) for line, p in zip(lines, priced, strict=True)])
+    except OperationalError as exc:  # lock_timeout
+        raise Conflict(_("Beaucoup de demandes en même temps sur ces offres : réessayez dans un instant.")) from exc
+    for line in db.exec(select(CartLine).where(CartLine.cart_id == cart.id)).all():
+        db.delete(line)
+    db.flush()
+    return order, True
+
+
+def _order_line(order: Order, p: PricedLine) -> OrderLine:
+    q = p.priced
+    return OrderLine(
+        order_id=order.id, offer_id=p.offer.id, cluster_id=p.cluster.id, kind=p.offer.kind,
+        description=q.description[:400], options_json=p.line.options_json, quantity=q.quantity, units=q.units,
+        unit_list_cents=q.unit_list_cents, unit_price_cents=q.unit_price_cents,
+        prices_include_vat=q.prices_include_vat, excl_cents=q.excl_cents, vat_rate_bps=q.vat_rate_bps,
+        vat_exempt_mention=q.vat_exempt_mention, vat_cents=q.vat_cents, incl_cents=q.incl_cents,
+        adjustments_text="\n".join(a.label_fr for a in q.adjustments))
+
+
+def hold_stock(db: Session, lines: list[tuple[OrderLine, Offer]]) -> None:
+    """Hold what the lines take, policy by policy in a fixed order, or raise Conflict and hold nothing."""
+    by_policy: dict[str, list[tuple[OrderLine, Offer]]] = {}
+    policies = {}
+    for line, offer in lines:
+        policy = get_kind(offer.kind).stock
+        if policy is not None:
+            by_policy.setdefault(policy.name, []).append((line, offer))
+            policies[policy.name] = policy
+    for name in sorted(by_policy):
+        policies[name].hold(db, by_policy[name])
+
+
+def release_stock(db: Session, order: Order) -> None:
+    """Give back what the order held (when it expires or is cancelled)."""
+    for line in db.exec(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.offer_id)).all():
+        policy = get_kind(line.kind).stock
+        if policy is not None:
+            policy.release(db, line)
+    db.flush()
+
+
+ORDER_STATUS_LABELS = {
+    "awaiting_approval": _l("En attente de validation"), "pending_payment": _l("En attente de paiement"),
+    "paid": _l("Payée"), "fulfilled": _l("Servie"), "expired": _l("Expirée"), "cancelled": _l("Annulée"),
+    "refunded": _l("Remboursée"), "partially_refunded": _l("Remboursée en partie")}
+
+
+def order_status_label(status: str) -> str:
+    return str(ORDER_STATUS_LABELS.get(status, status))
+
+
+def change_order_status(db: Session, order: Order, target: str, now: datetime | None = None) -> Order:
+    """Move an order along ORDER_TRANSITIONS; stock is given back when it stops holding it."""
+    try:
+        check_transition(ORDER_TRANSITIONS, order.status, target)
+    except Conflict as exc:
+        raise Conflict(_("Une commande « %(current)s » ne peut pas devenir « %(target)s ».",
+                         current=order_status_label(order.status), target=order_status_label(target))) from exc
+    was_holding = order.status in HOLDING_STATUSES
+    order.status = target
+    if target in ("expired", "cancelled", "refunded"):
+        order.closed_at = now or utcnow()
+        for line in lines_of(db, order.id):
+            hook = get_kind(line.kind).on_cancelled
+            if hook is not None:
+                hook(db, order, line)
+    if was_holding and target not in HOLDING_STATUSES:
+        release_stock(db, order)
+    db.add(order)
+    db.flush()
+    return order
+
+
+def expire_orders(db: Session, now: datetime | None = None) -> int:
+    """Expire unpaid orders whose hold has run out and release their stock; returns how many."""
+    now = now or utcnow()
+    due = db.exec(select(Order).where(Order.status == "pending_payment", col(Order.hold_expires_at) < now)
+                  .order_by(Order.id).with_for_update(skip_locked=True)).all()
+    for order in due:
+        change_order_status(db, order, "expired", now)
+    return len(due)
+
+
+def available_units(db: Session, offer: Offer, options: dict | None = None) -> int | None:
+    """Units still for sale (for the options, e.g. a day), None when not limited."""
+    policy = get_kind(offer.kind).stock
+    return None if policy is None else policy.available(db, offer, options or {})
+
+
+def orders_of(db: Session, user_id: int | None, organization_id: int | None) -> list[Order]:
+    """The orders a member may see: their own and their organization's, newest first."""
+    clauses = []
+    if user_id is not None:
+        clauses.append(Order.user_id == user_id)
+    if organization_id is not None:
+        clauses.append(Order.organization_id == organization_id)
+    if not clauses:
+        return []
+    return list(db.exec(select(Order).where(or_(*clauses)).order_by(col(Order.id).desc())).all())
+
+
+def lines_of(db: Session, order_id: int) -> list[OrderLine]:
+    return list(db.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)).all())
+
+
+def notify_order_received(db: Session, order: Order, link: str, config) -> None:
+    """The buyer's confirmation with payment instructions, written to the outbox with the order."""
+    lines = "\n".join(f"- {line.description} × {line.quantity} : {format_eur_fr(line.incl_cents)} TTC"
+                      for line in lines_of(db, order.id))
+    if order.status == "awaiting_approval":
+        next_step = _("Votre commande comprend un parrainage : l'équipe du cluster la valide avant paiement. "
+                      "Vous recevrez les instructions de paiement ensuite.")
+    else:
+        next_step = _(
+            "Pour régler par virement avant le %(deadline)s :\n"
+            "  Bénéficiaire : %(holder)s\n  IBAN : %(iban)s\n  BIC : %(bic)s\n"
+            "  Montant : %(amount)s\n  Référence (obligatoire) : %(reference)s\n"
+            "Sans paiement à cette date, la commande expire et les places sont remises en vente.",
+            deadline=order.hold_expires_at.strftime("%d/%m/%Y %H:%M UTC"), holder=config["FEDERATION_NAME"],
+            iban=config["FEDERATION_IBAN"], bic=config["FEDERATION_BIC"],
+            amount=format_eur_fr(order.total_incl_cents), reference=order.payment_reference)
+    body = _("Bonjour,\n\nNous avons bien reçu votre commande %(number)s :\n%(lines)s\n"
+             "Total TTC : %(total)s\n\n%(next)s\n\nSuivre la commande : %(link)s\n",
+             number=order.number, lines=lines, total=format_eur_fr(order.total_incl_cents), next=next_step,
+             link=link)
+    queue_email(db, order.billing_email, _("Commande %(number)s reçue", number=order.number), body)

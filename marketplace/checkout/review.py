@@ -1,0 +1,46 @@
+"""Orders in the issuing cluster's console: its orders, and the review of those held for approval
+(sponsorships): approved, they go on to payment; rejected, they are cancelled and their stock released."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..core.errors import NotFound
+from .models import Order, OrderLine
+from .orders import change_order_status
+
+
+def orders_of_cluster(db: Session, cluster_id: int) -> list[tuple[Order, int]]:
+    """Orders with lines issued by the cluster, newest first, with that cluster's share incl. VAT."""
+    shares = dict(db.exec(select(OrderLine.order_id, func.sum(OrderLine.incl_cents))
+                          .where(OrderLine.cluster_id == cluster_id).group_by(OrderLine.order_id)).all())
+    orders = db.exec(select(Order).where(col(Order.id).in_(shares)).order_by(col(Order.id).desc())).all()
+    return [(order, int(shares[order.id])) for order in orders]
+
+
+def cluster_order(db: Session, cluster_id: int, order_id: int) -> Order:
+    """An order with a line issued by the cluster; any other is not found."""
+    line = db.exec(select(OrderLine.id).where(OrderLine.order_id == order_id,
+                                              OrderLine.cluster_id == cluster_id)).first()
+    order = db.get(Order, order_id) if line is not None else None
+    if order is None:
+        raise NotFound(_("Commande introuvable."))
+    return order
+
+
+def approve_order(db: Session, order: Order, now: datetime, hold_minutes: int) -> Order:
+    """The order held for review goes on to payment, its stock held for a new full period."""
+    change_order_status(db, order, "pending_payment", now)
+    order.hold_expires_at = now + timedelta(minutes=hold_minutes)
+    db.add(order)
+    db.flush()
+    return order
+
+
+def reject_order(db: Session, order: Order, now: datetime) -> Order:
+    """The order held for review is cancelled; its stock goes back on sale."""
+    return change_order_status(db, order, "cancelled", now)

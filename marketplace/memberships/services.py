@@ -1,0 +1,187 @@
+"""Use cases of memberships: fee grids, enrolling members, membership statuses, who is a member where."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..clusters.contacts import propose_contact
+from ..clusters.models import Cluster, Organization
+from ..clusters.services import OrganizationDetails, update_organization
+from ..core.errors import Conflict, Invalid
+from ..core.states import MEMBERSHIP_TRANSITIONS, check_transition
+from .models import Membership, MembershipTier
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    cluster: Cluster
+    active_members: int
+
+
+def list_clusters_with_counts(db: Session, year: int | None = None) -> list[ClusterSummary]:
+    """All clusters by name with their number of active members (one query)."""
+    member_count = (
+        select(Membership.cluster_id, func.count(Membership.id).label("n"))
+        .where(Membership.status == "active")
+        .group_by(Membership.cluster_id)
+    )
+    if year is not None:
+        member_count = member_count.where(Membership.year == year)
+    counts = member_count.subquery()
+    rows = db.exec(
+        select(Cluster, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.cluster_id == Cluster.id)
+        .order_by(Cluster.name)
+    ).all()
+    return [ClusterSummary(cluster, count) for cluster, count in rows]
+
+
+def fee_grid(db: Session, cluster_id: int) -> list[MembershipTier]:
+    return list(db.exec(
+        select(MembershipTier).where(MembershipTier.cluster_id == cluster_id)
+        .order_by(MembershipTier.position, MembershipTier.min_headcount, MembershipTier.id)
+    ).all())
+
+
+def check_tier_allowed(db: Session, tier: MembershipTier, organization: Organization, year: int) -> None:
+    """Discovery lasts `max_years` at most; the partner tier is for service providers."""
+    if tier.max_years is not None:
+        used = db.exec(
+            select(func.count(Membership.id))
+            .join(MembershipTier, MembershipTier.id == Membership.tier_id)
+            .where(Membership.organization_id == organization.id, Membership.cluster_id == tier.cluster_id,
+                   MembershipTier.category == tier.category, Membership.year != year)
+        ).one()
+        if used >= tier.max_years:
+            raise Invalid(_("La formule « %(tier)s » est limitée à %(n)d an(s) : cette organisation l'a déjà eue.",
+                            tier=tier.name_fr, n=tier.max_years), field="tier_id")
+    if tier.category == "partner" and organization.kind != "service_provider":
+        raise Invalid(_("La formule partenaire est réservée aux prestataires de services."), field="tier_id")
+    if tier.category not in ("partner", "discovery") and not (
+            tier.min_headcount <= organization.headcount
+            and (tier.max_headcount is None or organization.headcount <= tier.max_headcount)):
+        raise Invalid(_("L'effectif de l'organisation (%(n)d) ne correspond pas à la tranche de cette formule.",
+                        n=organization.headcount), field="tier_id")
+
+
+def add_membership(db: Session, cluster: Cluster, organization: Organization, tier: MembershipTier,
+                   year: int, status: str = "pending") -> Membership:
+    """One membership per organization, cluster and year; the fee is frozen from the tier."""
+    if tier.cluster_id != cluster.id:
+        raise Invalid(_("Cette formule n'appartient pas à ce cluster."), field="tier_id")
+    check_tier_allowed(db, tier, organization, year)
+    exists = db.exec(select(Membership).where(Membership.organization_id == organization.id,
+                                              Membership.cluster_id == cluster.id,
+                                              Membership.year == year)).first()
+    if exists:
+        raise Conflict(_("%(org)s est déjà adhérent de %(cluster)s pour %(year)d.",
+                         org=organization.name, cluster=cluster.name, year=year))
+    membership = Membership(organization_id=organization.id, cluster_id=cluster.id, tier_id=tier.id,
+                            year=year, status=status, fee_cents=tier.fee_cents)
+    db.add(membership)
+    db.flush()
+    return membership
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A membership staff record: the organization (as given), the tier, the year, the status, a contact."""
+
+    organization: OrganizationDetails
+    tier_id: int
+    year: int
+    status: str
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberRegistration:
+    membership: Membership
+    organization_was_known: bool
+    details_kept: bool  # the organization existed with other details, which were left as they are
+    contact: str | None  # what happened to the contact (clusters.contacts), None when none was named
+
+
+def register_member(db: Session, cluster: Cluster, enrolment: Enrolment) -> MemberRegistration:
+    """Staff enrol an organization: a new one as given, or one already known by its SIRET as it is.
+
+    An organization that exists is never changed from here, and who acts for it is decided by
+    confirmation (clusters.contacts), never by the staff member's say-so.
+    """
+    given = enrolment.organization
+    organization = None
+    if given.siret:
+        organization = db.exec(select(Organization).where(Organization.siret == given.siret)).first()
+    known = organization is not None
+    details_kept = known and any(value != getattr(organization, name) for name, value in asdict(given).items())
+    if organization is None:
+        organization = update_organization(db, Organization(), given)
+    tier = db.get(MembershipTier, enrolment.tier_id)
+    if tier is None:
+        raise Invalid(_("Formule inconnue."), field="tier_id")
+    membership = add_membership(db, cluster, organization, tier, enrolment.year, enrolment.status)
+    contact = None
+    if enrolment.contact_email:
+        contact = propose_contact(db, cluster, organization, enrolment.contact_email, organization_is_new=not known)
+    return MemberRegistration(membership, known, details_kept, contact)
+
+
+def change_membership_status(db: Session, membership: Membership, status: str) -> Membership:
+    check_transition(MEMBERSHIP_TRANSITIONS, membership.status, status)
+    membership.status = status
+    db.add(membership)
+    return membership
+
+
+def members_of(db: Session, cluster_id: int, year: int | None = None):
+    """(membership, organization, tier) rows of a cluster, newest year first."""
+    query = (
+        select(Membership, Organization, MembershipTier)
+        .join(Organization, Organization.id == Membership.organization_id)
+        .join(MembershipTier, MembershipTier.id == Membership.tier_id)
+        .where(Membership.cluster_id == cluster_id)
+        .order_by(col(Membership.year).desc(), Organization.name)
+    )
+    if year is not None:
+        query = query.where(Membership.year == year)
+    return db.exec(query).all()
+
+
+def memberships_of(db: Session, organization_id: int):
+    """(membership, cluster, tier) rows of an organization, newest year first."""
+    return db.exec(
+        select(Membership, Cluster, MembershipTier)
+        .join(Cluster, Cluster.id == Membership.cluster_id)
+        .join(MembershipTier, MembershipTier.id == Membership.tier_id)
+        .where(Membership.organization_id == organization_id)
+        .order_by(col(Membership.year).desc(), Cluster.name)
+    ).all()
+
+
+@dataclass(frozen=True)
+class TierInput:
+    """A row of a fee grid: its code, category, names, headcount band, yearly fee and longest duration."""
+
+    code: str
+    category: str
+    name_fr: str
+    name_en: str
+    min_headcount: int
+    max_headcount: int | None
+    fee_cents: int
+    max_years: int | None
+
+
+def add_tier(db: Session, cluster: Cluster, tier: TierInput) -> MembershipTier:
+    """Add a row at the end of the cluster's fee grid; its code is unique in the grid."""
+    if db.exec(select(MembershipTier).where(MembershipTier.cluster_id == cluster.id,
+                                            MembershipTier.code == tier.code)).first():
+        raise Conflict(_("Une formule porte déjà ce code."), field="code")
+    row = MembershipTier(cluster_id=cluster.id, position=len(fee_grid(db, cluster.id)), **asdict(tier))
+    db.add(row)
+    db.flush()
+    return row

@@ -1,0 +1,44 @@
+"""The room kind: a rental priced by a grid of day types, slots and people bands, booked by time blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..core.kinds import OfferKind, register_kind
+from .forms import RATES_SECTION, day_type_choices, grid_section
+from .rules import SLOTS, room_unit
+from .services import KIND_CODE, ROOM_SLOTS, check_free, rates_of, room_terms
+
+
+def read_booking_options(args: Mapping[str, str]) -> tuple[dict, dict]:
+    """Date, slot, half (morning or afternoon) and people as typed; what cannot be read is named."""
+    options: dict = {key: args[key] for key in ("slot", "half") if args.get(key)}
+    errors: dict[str, str] = {}
+    if args.get("people"):
+        try:
+            options["people"] = int(args["people"])
+        except ValueError:
+            errors["people"] = "people"
+    if args.get("date"):
+        try:
+            options["date"] = date.fromisoformat(args["date"])
+        except ValueError:
+            errors["date"] = "date"
+    return options, errors
+
+
+def _page(db, offer, cluster) -> dict:
+    lang = str(get_locale() or "fr")[:2]
+    return {"rates": rates_of(db, offer.id), "slots": SLOTS, "lang": lang, "day_labels": dict(day_type_choices())}
+
+
+ROOM = register_kind(OfferKind(
+    KIND_CODE, _l("Location de salle"), "rooms", price_unit=room_unit, load_terms=room_terms,
+    check_available=check_free, quote_fields="rooms/_quote_fields.html", read_options=read_booking_options,
+    page_context=_page, page_section="rooms/_rate_grid.html", single_booking=True, from_price=True,
+    member_discount_only=True, stock=ROOM_SLOTS, console_section=RATES_SECTION,
+    console_context=grid_section))
