@@ -87,3 +87,54 @@ def test_catalogue_to_cart_to_checkout_to_order_page(server, page):
     playwright_api.expect(main).to_contain_text("En attente de paiement")
     playwright_api.expect(main).to_contain_text("RF")
     playwright_api.expect(main).to_contain_text("90,00")
+
+
+def test_a_room_refuses_a_past_or_taken_slot_at_once_and_shows_bands_that_follow(server, page, db):
+    from datetime import timedelta
+
+    from marketplace.core.timeutil import paris_today
+
+    page.goto(f"{server}/catalogue?kind=room")
+    page.click("#results h3 a")
+    playwright_api.expect(page.locator("main")).to_contain_text("21 à 50")
+    page.fill("input[name=date]", (paris_today() - timedelta(days=1)).isoformat())
+    page.select_option("select[name=slot]", "evening")
+    page.fill("input[name=people]", "30")
+    playwright_api.expect(page.locator("#quote")).to_contain_text("déjà commencé", timeout=5000)
+    playwright_api.expect(page.locator("#quote button")).to_have_count(0)
+    page.fill("input[name=date]", SATURDAY.isoformat())
+    playwright_api.expect(page.locator("#quote")).to_contain_text("800,00", timeout=5000)
+    page.click("#quote button[type=submit]")  # into the cart, then someone else books it
+    page.wait_for_url("**/cart")
+    other = page.context.browser.new_context(locale="fr-FR").new_page()
+    other.goto(page.url.replace("/cart", "/catalogue?kind=room"))
+    other.click("#results h3 a")
+    other.fill("input[name=date]", SATURDAY.isoformat())
+    other.select_option("select[name=slot]", "evening")
+    other.fill("input[name=people]", "30")
+    playwright_api.expect(other.locator("#quote")).to_contain_text("800,00", timeout=5000)
+    page.click("text=Commander")
+    page.fill("#billing_name", "Studio Soirée")
+    page.fill("#billing_email", "compta@soiree.fr")
+    page.fill("#billing_address", "12 rue Réaumur")
+    page.fill("#billing_postal_code", "75002")
+    page.fill("#billing_city", "Paris")
+    page.check("#accept_terms")
+    page.click("form button[type=submit] >> nth=-1")
+    page.wait_for_url("**/orders/**")
+    other.fill("input[name=people]", "31")  # any change asks the quote again: the slot is now taken
+    playwright_api.expect(other.locator("#quote")).to_contain_text("déjà réservé", timeout=5000)
+
+
+def test_a_coworking_day_pass_is_for_a_day_and_a_book_for_none(server, page):
+    page.goto(f"{server}/catalogue")
+    page.fill("input[name=q]", "coworking")
+    playwright_api.expect(page.locator("#results h3")).to_have_count(1, timeout=5000)
+    page.click("#results h3 a")
+    playwright_api.expect(page.locator("#quote")).to_contain_text("7,00", timeout=5000)  # a half day, today
+    page.select_option("select[name=variant]", "day")
+    page.fill("input[name=date]", SATURDAY.isoformat())
+    playwright_api.expect(page.locator("#quote")).to_contain_text(SATURDAY.strftime("%d/%m/%Y"), timeout=5000)
+    page.click("#quote button[type=submit]")
+    page.wait_for_url("**/cart")
+    playwright_api.expect(page.locator("main")).to_contain_text(f"Journée, {SATURDAY:%d/%m/%Y}")
