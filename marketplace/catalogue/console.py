@@ -105,24 +105,36 @@ def publish_offer(slug: str, offer_id: int):
     return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer.id), code=303)
 
 
+def add_to_offer(slug: str, offer_id: int, form, add, done: str, anchor: str, page):
+    """Add a row (a pack, a room rate) to one of the cluster's offers: `add(db, offer)` with the form's values;
+    a refusal re-renders the offer's page through `page(cluster, offer)`, the form showing why."""
+    cluster = cluster_for_staff(slug)
+    offer = get_cluster_offer(get_db(), cluster, offer_id)
+    if Submission(form).run(lambda: add(get_db(), offer), done):
+        return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer.id, _anchor=anchor),
+                        code=303)
+    return page(cluster, offer)
+
+
+def remove_from_offer(slug: str, offer_id: int, remove, row_id: int, done: str, anchor: str):
+    """Remove a row (a pack, a room rate) of one of the cluster's offers."""
+    db = get_db()
+    remove(db, get_cluster_offer(db, cluster_for_staff(slug), offer_id), row_id)
+    db.commit()
+    flash(done, "success")
+    return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer_id, _anchor=anchor), code=303)
+
+
 @bp.post("/clusters/<slug>/offers/<int:offer_id>/variants")
 @staff_required
 def add_offer_variant(slug: str, offer_id: int):
-    cluster = cluster_for_staff(slug)
-    offer = get_cluster_offer(get_db(), cluster, offer_id)
     form = VariantForm()
-    if Submission(form).run(lambda: add_variant(get_db(), offer, form.variant()), _("Formule ajoutée.")):
-        return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer.id, _anchor="variants"),
-                        code=303)
-    return offer_page(cluster, offer, variant_form=form)
+    return add_to_offer(slug, offer_id, form, lambda db, offer: add_variant(db, offer, form.variant()),
+                        _("Formule ajoutée."), "variants",
+                        lambda cluster, offer: offer_page(cluster, offer, variant_form=form))
 
 
 @bp.post("/clusters/<slug>/offers/<int:offer_id>/variants/<int:variant_id>/delete")
 @staff_required
 def delete_offer_variant(slug: str, offer_id: int, variant_id: int):
-    db = get_db()
-    remove_variant(db, get_cluster_offer(db, cluster_for_staff(slug), offer_id), variant_id)
-    db.commit()
-    flash(_("Formule supprimée."), "success")
-    return redirect(url_for("catalogue_console.edit_offer", slug=slug, offer_id=offer_id, _anchor="variants"),
-                    code=303)
+    return remove_from_offer(slug, offer_id, remove_variant, variant_id, _("Formule supprimée."), "variants")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -51,18 +51,13 @@ def edit_cluster(slug: str):
     return render("clusters/console/profile.html", status=form_status(form), form=form, cluster=cluster)
 
 
-@bp.get("/clusters/<slug>/partnerships")
+@bp.route("/clusters/<slug>/partnerships", methods=["GET", "POST"])
 @staff_required
 def partnerships(slug: str):
-    cluster = cluster_for_staff(slug)
-    return _partnerships_page(cluster, PartnershipForm(formdata=None))
-
-
-@bp.post("/clusters/<slug>/partnerships")
-@staff_required
-def save_partnership_page(slug: str):
-    cluster = cluster_for_staff(slug, admin=True)
-    form = _with_partner_choices(PartnershipForm(), cluster)
+    cluster = cluster_for_staff(slug, admin=request.method == "POST")  # every staff member sees them
+    form = PartnershipForm()
+    form.partner_id.choices = [(c.id, c.name) for c in get_db().exec(
+        select(Cluster).where(Cluster.id != cluster.id).order_by(Cluster.name)).all()]
 
     def save():
         return save_partnership(get_db(), cluster, form.partner_id.data, form.reciprocity_percent.bps,
@@ -70,39 +65,18 @@ def save_partnership_page(slug: str):
 
     if Submission(form).run(save, _("Partenariat enregistré.")):
         return redirect(url_for("clusters_console.partnerships", slug=slug), code=303)
-    return _partnerships_page(cluster, form)
+    return render("clusters/console/partnerships.html", status=form_status(form), cluster=cluster, form=form,
+                  partners=partnerships_of(get_db(), cluster.id))
 
 
-def _with_partner_choices(form: PartnershipForm, cluster: Cluster) -> PartnershipForm:
-    form.partner_id.choices = [(c.id, c.name) for c in get_db().exec(
-        select(Cluster).where(Cluster.id != cluster.id).order_by(Cluster.name)).all()]
-    return form
-
-
-def _partnerships_page(cluster: Cluster, form: PartnershipForm):
-    return render("clusters/console/partnerships.html", status=form_status(form), cluster=cluster,
-                  form=_with_partner_choices(form, cluster), partners=partnerships_of(get_db(), cluster.id))
-
-
-@bp.get("/clusters/<slug>/staff")
+@bp.route("/clusters/<slug>/staff", methods=["GET", "POST"])
 @staff_required
 def staff(slug: str):
-    cluster = cluster_for_staff(slug)
-    return _staff_page(cluster, StaffForm(formdata=None))
-
-
-@bp.post("/clusters/<slug>/staff")
-@staff_required
-def add_staff_member(slug: str):
-    cluster = cluster_for_staff(slug, admin=True)
+    cluster = cluster_for_staff(slug, admin=request.method == "POST")
     form = StaffForm()
     saved = Submission(form)
     if saved.run(lambda: add_staff(get_db(), cluster, form.email.data, form.full_name.data or "", form.role.data)):
         flash(_("%(email)s fait partie de l'équipe.", email=saved.value.email), "success")
         return redirect(url_for("clusters_console.staff", slug=slug), code=303)
-    return _staff_page(cluster, form)
-
-
-def _staff_page(cluster: Cluster, form: StaffForm):
     return render("clusters/console/staff.html", status=form_status(form), cluster=cluster, form=form,
                   members=staff_of(get_db(), cluster.id))

@@ -29,38 +29,27 @@ from .services import (
 bp = Blueprint("memberships_console", __name__, url_prefix="/console")
 
 
-@bp.get("/clusters/<slug>/members")
+@bp.route("/clusters/<slug>/members", methods=["GET", "POST"])
 @staff_required
 def members(slug: str):
-    cluster = cluster_for_staff(slug)
-    return _members_page(cluster, _new_member_form(cluster, formdata=None))
-
-
-@bp.post("/clusters/<slug>/members")
-@staff_required
-def register(slug: str):
     cluster = cluster_for_staff(slug)
     form = _new_member_form(cluster)
     saved = Submission(form)
     if saved.run(lambda: register_member(get_db(), cluster, form.enrolment())):
         _flash_registration(saved.value)
         return redirect(url_for("memberships_console.members", slug=slug), code=303)
-    return _members_page(cluster, form)
-
-
-def _new_member_form(cluster: Cluster, **kwargs) -> NewMemberForm:
-    form = NewMemberForm(**kwargs)
-    form.tier_id.choices = [(t.id, t.name_fr) for t in fee_grid(get_db(), cluster.id)]
-    if form.year.data is None:
-        form.year.data = date.today().year
-    return form
-
-
-def _members_page(cluster: Cluster, form: NewMemberForm):
     year = request.args.get("year", type=int)
     return render("memberships/console/members.html", "memberships/console/_members_table.html",
                   status=form_status(form), cluster=cluster, form=form, year=year,
                   rows=members_of(get_db(), cluster.id, year), status_form=MembershipStatusForm(formdata=None))
+
+
+def _new_member_form(cluster: Cluster) -> NewMemberForm:
+    form = NewMemberForm()
+    form.tier_id.choices = [(t.id, t.name_fr) for t in fee_grid(get_db(), cluster.id)]
+    if form.year.data is None:
+        form.year.data = date.today().year
+    return form
 
 
 _CONTACT_MESSAGES = {
@@ -99,23 +88,12 @@ def membership_status(slug: str, membership_id: int):
     return redirect(url_for("memberships_console.members", slug=slug), code=303)
 
 
-@bp.get("/clusters/<slug>/tiers")
+@bp.route("/clusters/<slug>/tiers", methods=["GET", "POST"])
 @staff_required
 def tiers(slug: str):
-    cluster = cluster_for_staff(slug)
-    return _tiers_page(cluster, TierForm(formdata=None))
-
-
-@bp.post("/clusters/<slug>/tiers")
-@staff_required
-def add_tier_page(slug: str):
-    cluster = cluster_for_staff(slug, admin=True)
+    cluster = cluster_for_staff(slug, admin=request.method == "POST")  # every staff member sees the grid
     form = TierForm()
     if Submission(form).run(lambda: add_tier(get_db(), cluster, form.tier()), _("Formule ajoutée à la grille.")):
         return redirect(url_for("memberships_console.tiers", slug=slug), code=303)
-    return _tiers_page(cluster, form)
-
-
-def _tiers_page(cluster: Cluster, form: TierForm):
     return render("memberships/console/tiers.html", status=form_status(form), cluster=cluster, form=form,
                   tiers=fee_grid(get_db(), cluster.id))
