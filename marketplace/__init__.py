@@ -61,6 +61,9 @@ def register_blueprints(app: Flask) -> None:
     from .invoicing.views import bp as invoicing
     from .ledger.console import bp as ledger_console
     from .memberships.console import bp as memberships_console
+    from .memberships.join import bp as join
+    from .memberships.register_console import bp as memberships_register
+    from .memberships.renewals_console import bp as renewals_console
     from .memberships.views import bp as memberships
     from .payments.console import bp as payments_console
     from .payments.views import bp as payments
@@ -70,8 +73,8 @@ def register_blueprints(app: Flask) -> None:
     from .shop.views import bp as shop
     from .web.views import bp as site
 
-    for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, api,
-                      console_home, clusters_console, memberships_console, catalogue_console, rooms_console,
-                      checkout_console, payments_console, invoicing_console, ledger_console, pools_console,
-                      agreements_console, settlements_console, auth_console):
+    for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, join, api,
+                      console_home, clusters_console, memberships_console, memberships_register, renewals_console,
+                      catalogue_console, rooms_console, checkout_console, payments_console, invoicing_console,
+                      ledger_console, pools_console, agreements_console, settlements_console, auth_console):
         app.register_blueprint(blueprint)

@@ -129,10 +129,13 @@ def register_commands(app: Flask) -> None:
     @click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
     @with_appcontext
     def worker(once: bool, interval: int):
-        """Background jobs: expire unpaid orders, answer password reset requests, send the email outbox."""
+        """Background jobs: expire unpaid orders (a renewal unpaid past its grace lapses), remind unpaid renewals,
+        answer password reset requests, send the email outbox."""
         from .auth.services import answer_reset_requests, forget_old_sign_in_records
         from .checkout.orders import expire_orders
+        from .core.timeutil import paris_today
         from .mail.services import deliver_pending, transport_from_config
+        from .memberships.renewals import send_reminders
 
         transport = transport_from_config(current_app.config)
         while True:
@@ -141,6 +144,11 @@ def register_commands(app: Flask) -> None:
                 db.commit()
                 if expired:
                     click.echo(f"{expired} commande(s) expirée(s)")
+                reminded = send_reminders(db, paris_today(), current_app.config["MEMBERSHIP_REMINDER_DAYS"],
+                                          current_app.config)
+                db.commit()
+                if reminded:
+                    click.echo(f"{reminded} relance(s) de cotisation")
                 answer_reset_requests(db)
                 forget_old_sign_in_records(db)
                 db.commit()

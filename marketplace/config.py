@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
             "minutes an unpaid order holds its seats, stands, passes or room slots"),
+    Setting("MARKETPLACE_MEMBERSHIP_REMINDER_DAYS", "MEMBERSHIP_REMINDER_DAYS", "15,30",
+            "days after a renewal is called when the worker reminds an unpaid one (once each), comma-separated"),
+    Setting("MARKETPLACE_MEMBERSHIP_GRACE_DAYS", "MEMBERSHIP_GRACE_DAYS", "60",
+            "days after the year starts (or the renewal is called, if later) an unpaid renewal still counts; "
+            "then it lapses and member prices stop"),
     Setting("MARKETPLACE_PLATFORM_FEE_BPS", "PLATFORM_FEE_BPS", "0",
             "the federation's fee on each sale, in basis points of the amount excl. VAT (500 = 5 %)"),
     Setting("MARKETPLACE_FEDERATION_NAME", "FEDERATION_NAME", "Fédération des clusters",
@@ -80,7 +85,9 @@ SETTINGS: tuple[Setting, ...] = (
 
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATE_LIMITS"}
 _INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES",
-                 "PLATFORM_FEE_BPS", "PROXY_COUNT", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"}
+                 "PLATFORM_FEE_BPS", "PROXY_COUNT", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
+                 "MEMBERSHIP_GRACE_DAYS"}
+_DAY_LIST_KEYS = {"MEMBERSHIP_REMINDER_DAYS"}
 MIN_SECRET_KEY_BYTES = 32
 
 
@@ -94,6 +101,17 @@ def check_secret_key(key: str) -> None:
         raise ConfigError(
             f"MARKETPLACE_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} random bytes and not the example's "
             "placeholder; make one with: python3 -c \"import secrets; print(secrets.token_hex(32))\"")
+
+
+def _days(name: str, raw: str) -> tuple[int, ...]:
+    """Increasing whole numbers of days, e.g. "15,30" (empty: none)."""
+    try:
+        days = tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{name} must list whole numbers of days separated by commas, e.g. 15,30") from exc
+    if any(d <= 0 for d in days) or list(days) != sorted(set(days)):
+        raise ConfigError(f"{name} must list increasing positive numbers of days, e.g. 15,30")
+    return days
 
 
 def stripe_enabled(config) -> bool:
@@ -120,6 +138,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, object]:
             config[setting.key] = str(raw).strip().lower() in {"1", "true", "yes", "on"}
         elif setting.key in _INTEGER_KEYS:
             config[setting.key] = int(raw)
+        elif setting.key in _DAY_LIST_KEYS:
+            config[setting.key] = _days(setting.env, str(raw))
         else:
             config[setting.key] = raw
     instance_path = Path(str(config["INSTANCE_PATH"] or PROJECT_ROOT / "instance")).resolve()

@@ -1,8 +1,9 @@
 """The demo federation: nine real clusters with their published fee grids, staff, members, partnerships.
 
 Fee figures come from the France Clusters guide "Les modèles économiques des clusters". Where the
-guide gives only a range or a few points of a grid, the bands in between are illustrative and say
-so in their description. SIRET, VAT numbers and IBANs are fictitious but valid (checksums hold).
+guide gives only a range or a few points of a grid, the bands in between are illustrative (marked
+`published=False` below; Silicon Sentier's turnover bands are all illustrative: the guide only says its
+company fees follow turnover). SIRET, VAT numbers and IBANs are fictitious but valid (checksums hold).
 Loading is idempotent: every record is found by its natural key and created only when missing.
 """
 
@@ -21,7 +22,6 @@ from .memberships.models import Membership, MembershipTier
 
 DEMO_PASSWORD = "demo-clusters-2026"
 ADMIN_EMAIL = "admin@federation-clusters.fr"
-ILLUSTRATIVE = "Tranche intermédiaire illustrative : le guide ne publie que les bornes de la grille."
 
 
 @dataclass(frozen=True)
@@ -35,18 +35,20 @@ class Tier:
     category: str = "classic"
     max_years: int | None = None
     description_fr: str = ""
+    basis: str = "headcount"
+    min_turnover_euros: int = 0
+    max_turnover_euros: int | None = None
 
 
 def _grid(*bands: tuple[int, int | None, int, bool]) -> list[Tier]:
-    """Classic headcount bands: (min, max, fee in euros, published in the guide)."""
+    """Classic headcount bands: (min, max, fee in euros, published in the guide or illustrative)."""
     tiers = []
-    for low, high, fee, published in bands:
+    for low, high, fee, _published in bands:
         label = f"{low} à {high} salariés" if high is not None else f"{low} salariés et plus"
         label_en = f"{low} to {high} employees" if high is not None else f"{low} employees and more"
         if low == 0:
             label, label_en = f"moins de {high + 1} salariés", f"under {high + 1} employees"
-        tiers.append(Tier(f"classic-{low}", f"Adhésion {label}", f"Membership, {label_en}", fee, low, high,
-                          description_fr="" if published else ILLUSTRATIVE))
+        tiers.append(Tier(f"classic-{low}", f"Adhésion {label}", f"Membership, {label_en}", fee, low, high))
     return tiers
 
 
@@ -81,9 +83,15 @@ CLUSTERS: list[dict] = [
          description_fr="Association des entreprises innovantes du numérique, gestionnaire de La Cantine : "
                         "450 événements par an, 18 000 visiteurs.",
          description_en="Association of innovative digital companies, running La Cantine: 450 events a year.",
-         tiers=[Tier("individual", "Adhésion individuelle", "Individual membership", 10, category="basic",
-                     description_fr="Pour les personnes physiques."),
-                *_grid((0, 9, 150, False), (10, 49, 600, False), (50, None, 1500, False))]),
+         tiers=[Tier("individual", "Adhésion individuelle", "Individual membership", 10, category="individual",
+                     description_fr="Pour les personnes physiques : programme des événements et tarif adhérent "
+                                    "à La Cantine."),
+                *[Tier(code, f"Entreprise, {label}", f"Company, {label_en}", fee, basis="turnover",
+                       min_turnover_euros=low, max_turnover_euros=high)
+                  for code, label, label_en, low, high, fee in (
+                      ("ca-1m", "CA jusqu'à 1 M€", "turnover up to €1M", 0, 999_999, 150),
+                      ("ca-10m", "CA de 1 à 10 M€", "turnover €1M to €10M", 1_000_000, 9_999_999, 600),
+                      ("ca-plus", "CA de 10 M€ et plus", "turnover €10M and more", 10_000_000, None, 1500))]]),
     dict(slug="atlanpack", name="Atlanpack", legal_name="Association Atlanpack", city="Nantes",
          region="Pays de la Loire", sector="Emballage et conditionnement", staff_fte=4,
          siret="41261676500019", vat_number="FR36412616765", iban="FR7630004000050000001234983",
@@ -137,7 +145,7 @@ PARTNERSHIPS = [
 ]
 
 ORGANIZATIONS = [
-    # name, kind, siret, vat, headcount, city, contact email
+    # name, kind, siret, vat, headcount, city, contact email[, yearly turnover in euros]
     ("Chantiers Navals de l'Estuaire", "company", "41309190100012", "FR29413091901", 850, "Saint-Nazaire",
      "achats@chantiers-estuaire.fr"),
     ("Usinage Bressan", "company", "41317109100015", "FR46413171091", 35, "Bourg-en-Bresse",
@@ -146,7 +154,8 @@ ORGANIZATIONS = [
     ("Laboratoires Lumière de Loire", "company", "41332947500011", "FR92413329475", 120, "Orléans",
      "rd@lumiere-loire.fr"),
     ("Flacons & Cie", "company", "41340866700017", "FR18413408667", 45, "Nantes", "commercial@flacons-cie.fr"),
-    ("Studio Pixel Sentier", "company", "41348785100011", "FR17413487851", 8, "Paris", "hello@pixel-sentier.fr"),
+    ("Studio Pixel Sentier", "company", "41348785100011", "FR17413487851", 8, "Paris", "hello@pixel-sentier.fr",
+     650_000),
     ("Domotique Seniors", "company", "41356704100012", "FR34413567041", 12, "Limoges", "contact@domotique-seniors.fr"),
     ("Cartes Électroniques de Lorraine", "company", "41364623300010", "FR57413646233", 60, "Metz",
      "achats@cel-lorraine.fr"),
@@ -169,7 +178,7 @@ MEMBERSHIPS = [
     (3, "cosmetic-valley", "classic-50", 0, "active"),
     (4, "atlanpack", "classic-0", 0, "active"),
     (4, "cosmetic-valley", "classic-10", 0, "pending"),
-    (5, "silicon-sentier", "classic-0", 0, "active"),
+    (5, "silicon-sentier", "ca-1m", 0, "active"),
     (6, "soliage", "classic-10", 0, "active"),
     (7, "plab", "classic-50", 0, "active"),
     (7, "plab", "classic-50", -1, "expired"),
@@ -239,7 +248,8 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
                 db, MembershipTier, {"cluster_id": cluster.id, "code": tier.code},
                 category=tier.category, name_fr=tier.name_fr, name_en=tier.name_en,
                 min_headcount=tier.min_headcount, max_headcount=tier.max_headcount,
-                fee_cents=tier.fee_euros * 100, max_years=tier.max_years,
+                fee_cents=tier.fee_euros * 100, max_years=tier.max_years, basis=tier.basis,
+                min_turnover_euros=tier.min_turnover_euros, max_turnover_euros=tier.max_turnover_euros,
                 description_fr=tier.description_fr, position=position)
     for a, b, discount, share_a, *fee in PARTNERSHIPS:
         first, second = sorted((clusters[a], clusters[b]), key=lambda c: c.id)
@@ -248,11 +258,12 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
                        reciprocity_discount_bps=discount * 100, share_a_bps=share_first * 100,
                        share_b_bps=(100 - share_first) * 100, platform_fee_bps=fee[0] if fee else None)
     organizations = []
-    for name, kind, siret, vat, headcount, city, email in ORGANIZATIONS:
+    for name, kind, siret, vat, headcount, city, email, *turnover in ORGANIZATIONS:
         lookup = {"siret": siret} if siret else {"name": name}
         values = {"name": name} if siret else {}
         organization = _get_or_create(db, Organization, lookup, kind=kind, vat_number=vat, headcount=headcount,
-                                      city=city, email=email, **values)
+                                      city=city, email=email, turnover_euros=turnover[0] if turnover else None,
+                                      **values)
         organizations.append(organization)
         _user(db, email, full_name=name, organization_id=organization.id)
     for index, slug, tier_code, offset, status in MEMBERSHIPS:
@@ -275,6 +286,9 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
         from .demo_money import load_demo_money
 
         load_demo_money(db, clusters, admin.id, today or date.today(), hold_minutes)
+        from .demo_members import load_demo_renewals
+
+        load_demo_renewals(db, clusters, admin.id, today or date.today())
         db.flush()
     return {"clusters": len(clusters), "organizations": len(organizations), "admin": admin.id}
 

@@ -17,8 +17,7 @@ from .catalogue.kinds import (
 )
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant
 from .clusters.models import Cluster
-from .memberships.kind import MEMBERSHIP
-from .memberships.models import MembershipTier
+from .memberships.services import membership_offer
 from .rooms.kind import ROOM
 from .rooms.models import RoomRate
 
@@ -127,14 +126,6 @@ def offers_for(year: int) -> list[dict]:
              summary_en="Half-day technical tour and exchange between members.",
              starts_at=_at(date(nxt, 1, 21), 14), location="Villeurbanne", list_price_cents=3000,
              member_price_cents=0, capacity=30, visibility="partners", themes=["bâtiment", "énergie"]),
-        *[dict(cluster=slug, slug="adhesion", kind=MEMBERSHIP.code, title_fr=f"Adhésion {name} {year}",
-               title_en=f"{name} membership {year}",
-               summary_fr="Cotisation annuelle selon la grille du cluster.",
-               summary_en="Yearly membership fee from the cluster's grid.",
-               list_price_cents=0, vat_rate_bps=None,
-               vat_exempt_mention="Cotisation hors champ de la TVA (sans contrepartie individuelle)",
-               themes=["adhésion"])
-          for slug, name in (("mecabourg", "Mecabourg"), ("emc2", "EMC2"), ("neopolia", "Neopolia"))],
     ]
 
 
@@ -149,9 +140,6 @@ def load_demo_offers(db: Session, clusters: dict[str, Cluster], year: int) -> in
         variants = data.pop("variants", [])
         themes = data.pop("themes", [])
         coowners = data.pop("coowners", [])
-        if data["kind"] == MEMBERSHIP.code:
-            data["list_price_cents"] = min(t.fee_cents for t in db.exec(
-                select(MembershipTier).where(MembershipTier.cluster_id == cluster.id)))
         offer = Offer(cluster_id=cluster.id, **data)
         db.add(offer)
         db.flush()
@@ -167,5 +155,7 @@ def load_demo_offers(db: Session, clusters: dict[str, Cluster], year: int) -> in
             for day, slot, low, high, euros in CANTINE_RATES:
                 db.add(RoomRate(offer_id=offer.id, day_type=day, slot=slot, min_people=low, max_people=high,
                                 list_price_cents=euros * 100))
+    for cluster in clusters.values():
+        membership_offer(db, cluster)  # every cluster's join page
     db.flush()
     return created

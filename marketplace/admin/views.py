@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from ..auth.permissions import is_platform_admin, staff_required, staff_roles
 from ..clusters.console import cluster_for_staff
 from ..clusters.services import partnerships_of
 from ..db import get_db
-from ..memberships.services import fee_grid, list_clusters_with_counts, members_of
+from ..memberships.register import membership_figures
+from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..web.htmx import render
 
 bp = Blueprint("admin", __name__, url_prefix="/console")
@@ -35,10 +36,9 @@ def dashboard():
 def cluster_home(slug: str):
     db = get_db()
     cluster = cluster_for_staff(slug)
-    year = date.today().year
-    rows = members_of(db, cluster.id, year)
-    return render("admin/cluster_home.html", cluster=cluster, year=year,
-                  active=sum(1 for m, _o, _t in rows if m.status == "active"),
-                  pending=sum(1 for m, _o, _t in rows if m.status == "pending"),
-                  fees_cents=sum(m.fee_cents for m, _o, _t in rows if m.status == "active"),
+    today = date.today().year
+    year = request.args.get("year", type=int) or today
+    year = year if 2000 <= year <= today + 1 else today  # this year's members by default, or next year's renewals
+    return render("admin/cluster_home.html", cluster=cluster, year=year, this_year=today,
+                  figures=membership_figures(db, cluster.id, year),
                   tiers=fee_grid(db, cluster.id), partners=partnerships_of(db, cluster.id))

@@ -12,12 +12,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
-from ..checkout.models import Order, OrderLine
-from ..checkout.orders import new_order, number_order
+from ..checkout.models import Order
+from ..checkout.orders import DirectLine, order_for_organization
 from ..clusters.models import Organization
 from ..core.errors import Conflict, Invalid
 from ..core.kinds import codes_tagged
-from ..core.money import format_eur_fr, format_hundredths, vat_cents
+from ..core.money import format_eur_fr, format_hundredths
 from ..core.timeutil import utcnow
 from ..db import get_owned
 from ..ledger.rules import Line
@@ -246,25 +246,11 @@ def _raise_order(db: Session, agreement: SuccessFeeAgreement, declaration: Succe
                  now: datetime) -> Order:
     """The fee as an order of the member, payable by transfer like any other (no stock held)."""
     offer = db.get(Offer, agreement.offer_id)
-    organization = db.get(Organization, agreement.organization_id)
-    rate = offer.vat_rate_bps
-    tax = vat_cents(declaration.fee_cents, rate) if rate is not None else 0
-    order = number_order(db, new_order(
-        now, idempotency_key=f"success-fee:{declaration.idempotency_key}", organization_id=organization.id,
-        total_excl_cents=declaration.fee_cents, total_vat_cents=tax, total_incl_cents=declaration.fee_cents + tax,
-        billing_name=organization.name, billing_email=organization.email or "", billing_siret=organization.siret,
-        billing_vat_number=organization.vat_number, billing_address=organization.address,
-        billing_postal_code=organization.postal_code, billing_city=organization.city))
-    description = f"Success fee — {offer.title_fr} : {declaration.outcome}"[:400]
-    db.add(OrderLine(order_id=order.id, offer_id=offer.id, cluster_id=agreement.cluster_id, kind=offer.kind,
-                     description=description, quantity=1, units=1, unit_list_cents=declaration.fee_cents,
-                     unit_price_cents=declaration.fee_cents, excl_cents=declaration.fee_cents, vat_rate_bps=rate,
-                     vat_exempt_mention=offer.vat_exempt_mention, vat_cents=tax,
-                     incl_cents=declaration.fee_cents + tax,
-                     adjustments_text=f"{format_hundredths(agreement.rate_bps)} % de {format_eur_fr(declaration.declared_cents)}"))
-    db.add(order)
-    db.flush()
-    return order
+    line = DirectLine(offer, f"Success fee — {offer.title_fr} : {declaration.outcome}", declaration.fee_cents,
+                      offer.vat_rate_bps, offer.vat_exempt_mention, adjustments_text=(
+                          f"{format_hundredths(agreement.rate_bps)} % de {format_eur_fr(declaration.declared_cents)}"))
+    return order_for_organization(db, db.get(Organization, agreement.organization_id), line,
+                                  f"success-fee:{declaration.idempotency_key}", now)
 
 
 def is_success_fee_order(db: Session, order_id: int) -> bool:

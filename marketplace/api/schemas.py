@@ -121,6 +121,13 @@ class QuoteOptions(Strict):
     slot: Literal["full_day", "half_day", "evening", "breakfast", "meeting"] | None = None
     people: int | None = Field(default=None, ge=1)
     category: str | None = Field(default=None, description="memberships: classic, discovery, partner...")
+    headcount: int | None = Field(default=None, ge=0, le=10_000_000, description=(
+        "memberships: headcount declared when joining (an organization's own headcount counts when it has one)"))
+    turnover: int | None = Field(default=None, ge=0, le=10**13, description=(
+        "memberships: yearly turnover in euros declared when joining, for grids by turnover"))
+    kind: Literal["company", "service_provider", "public_body", "individual"] | None = Field(
+        default=None, description="memberships: who joins (partner fees are for service providers)")
+    year: int | None = Field(default=None, description="memberships: the year paid, this year (default) or next")
 
 
 class QuoteRequest(Strict):

@@ -13,8 +13,8 @@ from ..auth.permissions import staff_required
 from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster
 from ..core.kinds import get_kind
+from ..core.members import members
 from ..db import get_db
-from ..memberships.services import fee_grid
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from .forms import OfferForm, VariantForm, offer_form, offer_kind_choices, visibility_choices
@@ -35,7 +35,7 @@ bp = Blueprint("catalogue_console", __name__, url_prefix="/console")
 
 def _form(cluster: Cluster, offer: Offer, **kwargs) -> OfferForm:
     db = get_db()
-    return offer_form(db, cluster, offer, [tier.code for tier in fee_grid(db, cluster.id)], **kwargs)
+    return offer_form(db, cluster, offer, members().tier_codes(db, cluster.id), **kwargs)
 
 
 def offer_page(cluster: Cluster, offer: Offer | None, form: OfferForm | None = None,

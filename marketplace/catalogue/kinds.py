@@ -9,12 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from ..core.errors import PricingError, missing_option
 from ..core.kinds import OfferKind, Unit, register_kind
+from ..core.members import members
 from ..core.timeutil import paris_today
-from ..memberships.models import Membership
 from .models import OfferVariant
 from .stock import CAPACITY, DAILY
 from .units import offer_unit
@@ -27,9 +27,8 @@ def _sponsor_involved(db: Session, offers, organization_id: int | None, year: in
     if organization_id is None:
         return False
     clusters = {offer.cluster_id for offer in offers}
-    return db.exec(select(Membership.id).where(Membership.organization_id == organization_id,
-                                               col(Membership.cluster_id).in_(clusters),
-                                               Membership.year == year)).first() is not None
+    return any(fact.cluster_id in clusters and fact.year == year
+               for fact in members().memberships_of(db, organization_id))
 
 
 # Coworking: a pass is for one day (or half day) and takes a desk of that day; a book of tickets
@@ -62,7 +61,7 @@ def pass_unit(terms, options: Mapping[str, Any], buyer, at: datetime, quantity: 
                 unit.is_base_price)
 
 
-def check_pass_left(db: Session, offer, options: Mapping[str, Any], quantity: int) -> None:
+def check_pass_left(db: Session, offer, options: Mapping[str, Any], quantity: int, buyer=None) -> None:
     """Say at once when the desks of that day are taken (checkout holds them for good); a book takes none."""
     variant = db.exec(select(OfferVariant.units).where(OfferVariant.offer_id == offer.id,
                                                        OfferVariant.code == options.get("variant"))).first()

@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 from ..clusters.models import Cluster, Partnership
 from ..core.errors import NotFound
 from ..core.kinds import is_kind
+from ..core.members import active_cluster_ids
 from ..core.money import euros_to_cents
 from ..core.timeutil import utcnow
-from ..memberships.models import Membership
 from .models import Offer, OfferTheme
 
 PAGE_SIZE = 24
@@ -43,9 +43,7 @@ def viewer_for(db: Session, organization_id: int | None, year: int, sees_everyth
     """The viewer of an organization (None: an anonymous visitor) for a membership year."""
     if organization_id is None:
         return Viewer(sees_everything=sees_everything)
-    member_of = frozenset(db.exec(select(Membership.cluster_id).where(
-        Membership.organization_id == organization_id, Membership.year == year,
-        Membership.status == "active")).all())
+    member_of = active_cluster_ids(db, organization_id, year)
     partners: set[int] = set()
     if member_of:
         for a, b in db.exec(select(Partnership.cluster_a_id, Partnership.cluster_b_id).where(

@@ -12,8 +12,8 @@ from ..clusters.models import Cluster
 from ..clusters.services import partnerships_of
 from ..core.errors import Conflict, Invalid
 from ..core.kinds import is_kind
+from ..core.members import members
 from ..db import get_owned
-from ..memberships.models import MembershipTier
 from .models import Offer, OfferCoOwner, OfferTheme, OfferVariant
 from .search import themes_of
 
@@ -96,7 +96,7 @@ def themes_text(db: Session, offer_id: int) -> str:
 
 
 def _check_tiers(db: Session, cluster: Cluster, codes: list[str]) -> None:
-    known = set(db.exec(select(MembershipTier.code).where(MembershipTier.cluster_id == cluster.id)).all())
+    known = set(members().tier_codes(db, cluster.id))
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise Invalid(_("Formule absente de la grille des cotisations de %(cluster)s : %(codes)s.",

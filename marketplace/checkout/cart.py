@@ -75,8 +75,14 @@ def add_to_cart(db: Session, cart: Cart, offer_id: int, quantity: int, options: 
     """Add an offer the viewer may see and buy so; the pricing engine refuses what cannot be sold."""
     offer, cluster = get_visible_offer(db, offer_id, viewer)
     price_offer(db, offer, cluster, viewer.organization_id, quantity, options)  # raises PricingError
-    if get_kind(offer.kind).single_booking:
+    kind = get_kind(offer.kind)
+    if kind.single_booking:
         quantity = 1  # one booking (of a slot); its price does not depend on a quantity
+    if kind.line_key is not None:  # the new choice replaces the line it conflicts with (one fee per year)
+        for line in db.exec(select(CartLine).where(CartLine.cart_id == cart.id, CartLine.offer_id == offer.id)):
+            if kind.line_key(load_options(line.options_json)) == kind.line_key(options):
+                db.delete(line)
+        db.flush()
     return _add_line(db, cart, offer.id, quantity, dump_options(options))
 
 

@@ -23,9 +23,9 @@ from stdnum.iso7064 import mod_97_10
 
 from ..catalogue.models import Offer
 from ..catalogue.search import Viewer
-from ..core.errors import Conflict, Invalid
-from ..core.kinds import get_kind
-from ..core.money import format_eur_fr
+from ..core.errors import Conflict, Invalid, PricingError
+from ..core.kinds import Buyer, get_kind, load_options
+from ..core.money import format_eur_fr, vat_cents
 from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
 from ..core.timeutil import utcnow
 from ..mail.services import queue_email
@@ -50,6 +50,17 @@ def creditor_reference(order_number: str) -> str:
     return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
 
 
+def _check_available(db: Session, priced: list[PricedLine], buyer: Buyer) -> None:
+    """What its kind says is no longer free for this buyer (a slot taken, a year already paid) is refused."""
+    for p in priced:
+        check = get_kind(p.offer.kind).check_available
+        if check is not None:
+            try:
+                check(db, p.offer, load_options(p.line.options_json), p.line.quantity, buyer)
+            except PricingError as exc:
+                raise Conflict(exc.message) from exc
+
+
 def _needs_review(db: Session, lines: list[PricedLine], organization_id: int | None, year: int) -> bool:
     """Whether a kind wants staff to approve the order before payment (a sponsor involved in the cluster)."""
     by_kind: dict[str, list[Offer]] = {}
@@ -71,6 +82,43 @@ def number_order(db: Session, order: Order) -> Order:
     db.flush()
     order.number = f"C{order.created_at.year}-{order.id:06d}"
     order.payment_reference = creditor_reference(order.number)
+    return order
+
+
+@dataclass(frozen=True)
+class DirectLine:
+    """A line priced by a rule rather than the catalogue's engine (a success fee, a membership renewal)."""
+
+    offer: Offer
+    description: str
+    excl_cents: int
+    vat_rate_bps: int | None
+    vat_exempt_mention: str | None = None
+    options_json: str = "{}"
+    adjustments_text: str = ""
+
+
+def order_for_organization(db: Session, organization, line: DirectLine, key: str, now: datetime,
+                           hold_until: datetime | None = None) -> Order:
+    """An order of one line billed to an organization, awaiting payment by transfer (its key makes it once)."""
+    existing = db.exec(select(Order).where(Order.idempotency_key == key)).first()
+    if existing is not None:
+        return existing
+    vat = vat_cents(line.excl_cents, line.vat_rate_bps) if line.vat_rate_bps is not None else 0
+    order = number_order(db, new_order(
+        now, idempotency_key=key, organization_id=organization.id, total_excl_cents=line.excl_cents,
+        total_vat_cents=vat, total_incl_cents=line.excl_cents + vat, billing_name=organization.name,
+        billing_email=organization.email or "", billing_siret=organization.siret,
+        billing_vat_number=organization.vat_number, billing_address=organization.address,
+        billing_postal_code=organization.postal_code, billing_city=organization.city, hold_expires_at=hold_until))
+    db.add(OrderLine(order_id=order.id, offer_id=line.offer.id, cluster_id=line.offer.cluster_id,
+                     kind=line.offer.kind, description=line.description[:400], options_json=line.options_json,
+                     quantity=1, units=1, unit_list_cents=line.excl_cents, unit_price_cents=line.excl_cents,
+                     excl_cents=line.excl_cents, vat_rate_bps=line.vat_rate_bps,
+                     vat_exempt_mention=line.vat_exempt_mention if line.vat_rate_bps is None else None,
+                     vat_cents=vat, incl_cents=line.excl_cents + vat, adjustments_text=line.adjustments_text))
+    db.add(order)
+    db.flush()
     return order
 
 
@@ -105,6 +153,7 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
     problems = [f"{p.offer.title_fr} : {p.problem}" for p in priced if p.problem]
     if problems:
         raise Invalid(" ".join(problems))
+    _check_available(db, priced, Buyer(viewer.organization_id, billing.siret, at_checkout=True))
     if db.get_bind().dialect.name == "postgresql":
         # A buyer waiting behind others for the same stock gives up after a while and is told to retry.
         db.connection().execute(text("SET LOCAL lock_timeout = '5s'"))

@@ -43,9 +43,11 @@ from .orders import (
 bp = Blueprint("checkout", __name__)
 bp.add_app_template_global(order_status_label, "order_status")
 CART_TOKEN = "cart_token"
+JOIN_BILLING = "join_billing"  # who joins, as given on a join page, to fill the billing form
 
 
-def _viewer() -> Viewer:
+def current_viewer() -> Viewer:
+    """Who is buying: the signed-in member's organization (its member prices), else a visitor."""
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     return viewer_for(get_db(), organization_id, utcnow().year)
 
@@ -58,7 +60,7 @@ def _lang() -> str:
     return str(get_locale() or "fr")[:2]
 
 
-def _current_cart(create: bool = False):
+def current_cart(create: bool = False):
     db = get_db()
     if create:
         cart = ensure_cart(db, session.get(CART_TOKEN), _user_id())
@@ -80,7 +82,7 @@ def _keep_cart_across_sign_in(sender, user, **extra):
 
 @bp.get("/cart")
 def cart():
-    lines = price_cart(get_db(), _current_cart(), _viewer(), _lang())
+    lines = price_cart(get_db(), current_cart(), current_viewer(), _lang())
     return render("checkout/cart.html", lines=lines, total=_totals(lines))
 
 
@@ -98,8 +100,8 @@ def add():
         return redirect(request.referrer or url_for("shop.catalogue"), code=303)
     db = get_db()
     try:
-        options = line_options(db, form.offer_id.data, request.form, _viewer())
-        add_to_cart(db, _current_cart(create=True), form.offer_id.data, form.quantity.data or 1, options, _viewer())
+        options = line_options(db, form.offer_id.data, request.form, current_viewer())
+        add_to_cart(db, current_cart(create=True), form.offer_id.data, form.quantity.data or 1, options, current_viewer())
     except DomainError as exc:
         db.rollback()
         flash(exc.message_in(_lang()) if isinstance(exc, PricingError) else exc.message, "error")
@@ -111,7 +113,7 @@ def add():
 
 @bp.post("/cart/lines/<int:line_id>/remove")
 def remove(line_id: int):
-    cart = _current_cart()
+    cart = current_cart()
     if cart is None:
         raise NotFound(_("Votre panier est vide."))
     db = get_db()
@@ -124,6 +126,11 @@ def remove(line_id: int):
 def _prefill(form: CheckoutForm) -> None:
     """Billing details from the member's organization, the first time the form is shown."""
     form.idempotency_key.data = form.idempotency_key.data or uuid.uuid4().hex
+    joining = session.get(JOIN_BILLING) or {}
+    if request.method == "GET" and joining and not current_user.is_authenticated:
+        form.billing_name.data = form.billing_name.data or joining.get("name")
+        form.billing_siret.data = form.billing_siret.data or joining.get("siret")
+        form.billing_email.data = form.billing_email.data or joining.get("email")
     if request.method == "GET" and current_user.is_authenticated:
         form.billing_email.data = form.billing_email.data or current_user.email
         if current_user.organization_id:
@@ -139,7 +146,7 @@ def _prefill(form: CheckoutForm) -> None:
 @bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(RATE_LIMITS["checkout"], methods=["POST"])
 def checkout():
-    db, cart, form = get_db(), _current_cart(), CheckoutForm()
+    db, cart, form = get_db(), current_cart(), CheckoutForm()
     _prefill(form)
     status = 200
     if form.validate_on_submit() and cart is not None:
@@ -154,7 +161,7 @@ def checkout():
             return _placed(order, created)
     elif form.errors:
         status = 422
-    lines = price_cart(db, cart, _viewer(), _lang())
+    lines = price_cart(db, cart, current_viewer(), _lang())
     return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines))
 
 
@@ -162,11 +169,12 @@ def _place(db, cart, form: CheckoutForm) -> tuple[Order, bool]:
     """Turn the cart into an order (or find the one this very request made) and tell the buyer once."""
     billing = form.billing()
     method = form.payment_method.data if stripe_enabled(current_app.config) else "bank_transfer"
-    order, created = place_order(db, cart, _viewer(), _user_id(), billing, form.idempotency_key.data,
+    order, created = place_order(db, cart, current_viewer(), _user_id(), billing, form.idempotency_key.data,
                                  current_app.config["HOLD_MINUTES"], payment_method=method,
                                  fingerprint=request_fingerprint(asdict(billing), method, cart.token))
     if created:
         notify_order_received(db, order, _order_link(order), current_app.config)
+        session.pop(JOIN_BILLING, None)
     return order, created
 
 

@@ -65,6 +65,8 @@ class OrganizationForm(FlaskForm):
     headcount = IntegerField(_l("Effectif (salariés)"), default=0, validators=[
         InputRequired(message=_l("Indiquez l'effectif (0 pour un particulier).")),
         NumberRange(min=0, max=1_000_000, message=_l("L'effectif doit être un nombre positif ou nul."))])
+    turnover_euros = IntegerField(_l("Chiffre d'affaires annuel (€, facultatif)"), validators=[
+        Optional(), NumberRange(min=0, max=10**12, message=_l("Le chiffre d'affaires doit être un nombre positif ou nul."))])
     email = EmailField(_l("Email"), filters=[strip], validators=[Optional(), Email(), Length(max=254)])
     address = StringField(_l("Adresse"), filters=[strip], validators=[Optional(), Length(max=300)])
     postal_code = StringField(_l("Code postal"), filters=[strip], validators=[

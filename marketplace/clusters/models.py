@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -76,6 +76,7 @@ class Organization(SQLModel, table=True):
     siret: str | None = Field(default=None, max_length=14, index=True)
     vat_number: str | None = Field(default=None, max_length=20)
     headcount: int = Field(default=0)
+    turnover_euros: int | None = Field(default=None, sa_type=BigInteger, description="yearly, for grids by turnover")
     email: str | None = Field(default=None, max_length=254)
     address: str = Field(default="", max_length=300)
     postal_code: str = Field(default="", max_length=10)

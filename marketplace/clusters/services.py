@@ -60,6 +60,7 @@ class OrganizationDetails:
     address: str
     postal_code: str
     city: str
+    turnover_euros: int | None = None  # yearly, for fee grids by turnover
 
 
 def _copy(record, values) -> None:

@@ -5,8 +5,9 @@ Each kind is declared once, by the package that owns it (catalogue for the plain
 order's steps, the API, the templates — reaches a kind through `get_kind(code)` and calls its hooks
 instead of testing its name. A new kind of offer is a new package plus its registration.
 
-The registry is stdlib only, so a kind package may sit at any layer above `core`: memberships sit
-below the catalogue (visibility and prices depend on who is a member), rooms above it.
+The registry is stdlib only, so a kind package may sit at any layer above `core`: rooms and memberships
+sit above checkout (joining and renewing raise orders); the layers below ask who is a member through
+core.members, which the memberships package fills in.
 """
 
 from __future__ import annotations
@@ -34,6 +35,18 @@ class Unit:
     units: int = 1
     is_base_price: bool = False
     discounts: bool = True
+    own_vat: bool = False  # the unit's VAT below replaces the offer's (a membership tier's category)
+    vat_rate_bps: int | None = None
+    vat_mention: str | None = None
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who asks, for the hooks whose answer depends on it (is this organization a member already?)."""
+
+    organization_id: int | None = None
+    siret: str | None = None
+    at_checkout: bool = False  # asked when the order is placed, with the billing details (a SIRET, or none)
 
 
 class StockPolicy(Protocol):
@@ -63,13 +76,15 @@ class OfferKind:
     # Pricing: the unit for the options (a room's rate, a membership fee...), from the terms `load_terms` read.
     price_unit: Callable[..., Unit] | None = None  # (terms, options, buyer, at, quantity) -> Unit
     load_terms: Callable[..., Any] | None = None  # (db, offer, lang) -> kind-specific terms for price_unit
-    check_available: Callable[..., None] | None = None  # (db, offer, options, quantity): raises PricingError
+    check_available: Callable[..., None] | None = None  # (db, offer, options, quantity, buyer): PricingError
     # What the quote and the cart ask: the form fields (a template) and how they are read.
     quote_fields: str = "shop/_quantity_fields.html"
     read_options: Callable[[Mapping[str, str]], tuple[dict, dict]] | None = None  # -> (options, errors by field)
     page_context: Callable[..., dict] | None = None  # (db, offer, cluster) -> more for the offer page
     page_section: str | None = None  # a section of the public offer page (a rate grid, a fee grid)
     single_booking: bool = False  # one line is one booking: its quantity is always 1
+    # Lines of one offer with the same key replace each other in a cart (a membership: one per year).
+    line_key: Callable[[Mapping[str, Any]], Any] | None = None
     from_price: bool = False  # the price depends on the options: cards show "from", not a member price
     member_discount_only: bool = False  # members get a percentage off (no fixed member price)
     # Stock and the life of an order line.
@@ -77,10 +92,9 @@ class OfferKind:
     needs_review: Callable[..., bool] | None = None  # (db, offers, organization_id, year): staff approve first
     on_paid: Callable[..., None] | None = None  # (db, order, line): idempotent
     on_cancelled: Callable[..., None] | None = None  # (db, order, line): expired, cancelled or refunded
-    # The console: a section of the offer's page (e.g. a room's rate grid) and what it shows, and VAT by default.
+    # The console: a section of the offer's page (e.g. a room's rate grid) and what it shows.
     console_section: str | None = None
     console_context: Callable[..., dict] | None = None  # (db, offer) -> the section's rows and forms
-    default_vat_rate_bps: int | None = 2000
     tags: frozenset[str] = field(default_factory=frozenset)  # e.g. "success_fee": a service a fee can follow
 
     def options_from(self, args: Mapping[str, str]) -> tuple[dict, dict]:

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from .errors import Conflict
 
 MEMBERSHIP_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    "pending": frozenset({"active", "excluded"}),
+    "pending": frozenset({"active", "excluded", "lapsed"}),
     "active": frozenset({"expired", "excluded"}),
     "expired": frozenset({"active"}),
+    "lapsed": frozenset({"pending", "active"}),  # a renewal left unpaid past its grace; it may be taken up again
     "excluded": frozenset(),
 }
 

@@ -7,4 +7,8 @@ kind.py     the "membership" kind of offer, registered in core.kinds
 console.py  the console's members and fee grid pages; views.py the member's own organization page
 """
 
+from ..core.members import register_directory
 from . import kind as _kind  # noqa: F401  (declares the membership kind)
+from .services import Directory
+
+register_directory(Directory())  # the layers below ask who is a member through core.members

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ..catalogue.models import Offer
 from ..clusters.contacts import propose_contact
 from ..clusters.models import Cluster, Organization
 from ..clusters.services import OrganizationDetails, update_organization
 from ..core.errors import Conflict, Invalid
+from ..core.members import MembershipFact
 from ..core.states import MEMBERSHIP_TRANSITIONS, check_transition
+from ..core.timeutil import paris_today
 from .models import Membership, MembershipTier
+from .rules import OUT_OF_SCOPE, bands_of
+
+MEMBERSHIP_KIND = "membership"  # the code the membership kind registers (kind.py)
 
 
 @dataclass(frozen=True)
@@ -61,9 +68,16 @@ def check_tier_allowed(db: Session, tier: MembershipTier, organization: Organiza
                             tier=tier.name_fr, n=tier.max_years), field="tier_id")
     if tier.category == "partner" and organization.kind != "service_provider":
         raise Invalid(_("La formule partenaire est réservée aux prestataires de services."), field="tier_id")
-    if tier.category not in ("partner", "discovery") and not (
-            tier.min_headcount <= organization.headcount
-            and (tier.max_headcount is None or organization.headcount <= tier.max_headcount)):
+    if tier.category == "individual" and organization.kind != "individual":
+        raise Invalid(_("La formule individuelle est réservée aux personnes physiques."), field="tier_id")
+    band = bands_of([tier]).bands[0]
+    if tier.category in ("partner", "discovery") or band.flat:
+        return
+    if tier.basis == "turnover":
+        if organization.turnover_euros is None or not band.covers(organization.turnover_euros):
+            raise Invalid(_("Le chiffre d'affaires de l'organisation ne correspond pas à la tranche de cette "
+                            "formule (renseignez-le sur sa fiche)."), field="tier_id")
+    elif not band.covers(organization.headcount):
         raise Invalid(_("L'effectif de l'organisation (%(n)d) ne correspond pas à la tranche de cette formule.",
                         n=organization.headcount), field="tier_id")
 
@@ -164,7 +178,8 @@ def memberships_of(db: Session, organization_id: int):
 
 @dataclass(frozen=True)
 class TierInput:
-    """A row of a fee grid: its code, category, names, headcount band, yearly fee and longest duration."""
+    """A row of a fee grid: its code, category, names, band (of headcount or turnover), yearly fee, longest
+    duration, VAT (a fee buying a specific service is taxable) and what it includes."""
 
     code: str
     category: str
@@ -174,6 +189,12 @@ class TierInput:
     max_headcount: int | None
     fee_cents: int
     max_years: int | None
+    basis: str = "headcount"
+    min_turnover_euros: int = 0
+    max_turnover_euros: int | None = None
+    vat_rate_bps: int | None = None  # None: outside VAT (no individual counterpart)
+    description_fr: str = ""
+    description_en: str = ""
 
 
 def add_tier(db: Session, cluster: Cluster, tier: TierInput) -> MembershipTier:
@@ -181,7 +202,54 @@ def add_tier(db: Session, cluster: Cluster, tier: TierInput) -> MembershipTier:
     if db.exec(select(MembershipTier).where(MembershipTier.cluster_id == cluster.id,
                                             MembershipTier.code == tier.code)).first():
         raise Conflict(_("Une formule porte déjà ce code."), field="code")
-    row = MembershipTier(cluster_id=cluster.id, position=len(fee_grid(db, cluster.id)), **asdict(tier))
+    grid = fee_grid(db, cluster.id)
+    row = MembershipTier(cluster_id=cluster.id, position=len(grid), **asdict(tier))
+    try:
+        bands_of([*grid, row])
+    except ValueError as exc:  # bands of a category never overlap nor mix headcount and turnover
+        raise Invalid(_("Cette tranche chevauche une autre tranche de la même catégorie, ou mélange effectif et "
+                        "chiffre d'affaires : ajustez ses bornes."), field="min_headcount") from exc
     db.add(row)
     db.flush()
+    membership_offer(db, cluster)  # members join online from the grid's first row on
     return row
+
+
+def membership_offer(db: Session, cluster: Cluster) -> Offer:
+    """The cluster's membership offer (one per cluster: the year is an option), created the first time."""
+    offer = db.exec(select(Offer).where(Offer.cluster_id == cluster.id, Offer.kind == MEMBERSHIP_KIND)
+                    .order_by(Offer.id)).first()
+    if offer is None:
+        tiers = fee_grid(db, cluster.id)
+        offer = Offer(cluster_id=cluster.id, slug="adhesion", kind=MEMBERSHIP_KIND, title_fr=f"Adhésion {cluster.name}",
+                      title_en=f"{cluster.name} membership", summary_fr="Cotisation annuelle selon la grille du "
+                      "cluster.", summary_en="Yearly membership fee from the cluster's grid.",
+                      list_price_cents=min((t.fee_cents for t in tiers), default=0), vat_rate_bps=None,
+                      vat_exempt_mention=OUT_OF_SCOPE)
+        db.add(offer)
+        db.flush()
+    return offer
+
+
+class Directory:
+    """Who is a member of which cluster, for the layers below (core.members): a renewal in its grace period
+    counts as active, so a member keeps member prices while paying its renewal."""
+
+    def memberships_of(self, db: Session, organization_id: int) -> list[MembershipFact]:
+        today = paris_today()
+        rows = db.exec(select(Membership, Cluster.name, MembershipTier)
+                       .join(Cluster, Cluster.id == Membership.cluster_id)
+                       .join(MembershipTier, MembershipTier.id == Membership.tier_id)
+                       .where(Membership.organization_id == organization_id)).all()
+        return [MembershipFact(m.cluster_id, name, m.year, t.code, t.category, effective_status(m, today),
+                               t.name_fr) for m, name, t in rows]
+
+    def tier_codes(self, db: Session, cluster_id: int) -> list[str]:
+        return [tier.code for tier in fee_grid(db, cluster_id)]
+
+
+def effective_status(membership: Membership, today: date) -> str:
+    """A renewal not paid yet is active until its grace period ends; any other status is as it is."""
+    if membership.status == "pending" and membership.grace_until is not None and today <= membership.grace_until:
+        return "active"
+    return membership.status

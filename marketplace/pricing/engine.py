@@ -176,10 +176,12 @@ def _adjustment(best: _Candidate, unit: Unit, quantity: int, offer: OfferTerms) 
 
 def _line(offer: OfferTerms, unit: Unit, quantity: int, unit_cents: int,
           adjustments: tuple[Adjustment, ...]) -> QuoteLine:
-    """A line with VAT computed once on the line total, in the offer's price basis."""
-    excl, vat, incl = line_amounts(unit_cents * quantity, offer.vat_rate_bps, offer.prices_include_vat)
-    mention = offer.vat_exempt_mention if offer.vat_rate_bps is None else None
-    return QuoteLine(unit.description, quantity, unit.list_cents, unit_cents, excl, offer.vat_rate_bps, vat,
+    """A line with VAT computed once on the line total, in the offer's price basis (or its unit's own VAT)."""
+    rate, mention = (unit.vat_rate_bps, unit.vat_mention) if unit.own_vat else (offer.vat_rate_bps,
+                                                                                 offer.vat_exempt_mention)
+    excl, vat, incl = line_amounts(unit_cents * quantity, rate, offer.prices_include_vat)
+    mention = mention if rate is None else None
+    return QuoteLine(unit.description, quantity, unit.list_cents, unit_cents, excl, rate, vat,
                      incl, unit.units * quantity, unit.list_cents * quantity, adjustments,
                      offer.prices_include_vat, mention)
 

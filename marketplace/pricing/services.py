@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 from ..catalogue.models import Offer, OfferVariant
 from ..clusters.models import Cluster, Organization, Partnership
 from ..core.errors import PricingError
-from ..core.kinds import get_kind
+from ..core.kinds import Buyer, get_kind
+from ..core.members import members
 from ..core.timeutil import utcnow
-from ..memberships.models import Membership, MembershipTier
 from .engine import quote
 from .quotes import Quote
-from .terms import BuyerContext, EarlyBird, MembershipInfo, OfferTerms, PartnershipTerms, Variant
+from .terms import BuyerContext, EarlyBird, OfferTerms, PartnershipTerms, Variant
 
 
 def _variants(db: Session, offer_ids: list[int]) -> dict[int, list[OfferVariant]]:
@@ -54,15 +54,11 @@ def buyer_context(db: Session, organization_id: int | None) -> BuyerContext:
     if organization_id is None:
         return BuyerContext()
     organization = db.get(Organization, organization_id)
-    rows = db.exec(select(Membership, Cluster, MembershipTier)
-                   .join(Cluster, Cluster.id == Membership.cluster_id)
-                   .join(MembershipTier, MembershipTier.id == Membership.tier_id)
-                   .where(Membership.organization_id == organization_id)).all()
-    memberships = tuple(MembershipInfo(c.id, c.name, m.year, t.code, t.category, m.status, t.name_fr)
-                        for m, c, t in rows)
-    had_discovery = frozenset(c.id for m, c, t in rows if t.category == "discovery")
-    return BuyerContext(organization.id, organization.kind, organization.headcount, memberships,
-                              had_discovery)
+    facts = members().memberships_of(db, organization_id)
+    memberships = tuple(facts)
+    had_discovery = frozenset(f.cluster_id for f in facts if f.category == "discovery")
+    return BuyerContext(organization.id, organization.kind, organization.headcount, memberships, had_discovery,
+                        organization.turnover_euros)
 
 
 def partnership_terms(db: Session, cluster_id: int) -> tuple[PartnershipTerms, ...]:
@@ -85,7 +81,7 @@ def price_offer(db: Session, offer: Offer, cluster: Cluster, organization_id: in
                    options, at or utcnow(), partnership_terms(db, cluster.id))
     check = get_kind(offer.kind).check_available
     if available and check is not None:
-        check(db, offer, options, quantity)
+        check(db, offer, options, quantity, Buyer(organization_id))
     return result
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ..core.kinds import is_kind
+from ..core.members import MembershipFact as MembershipInfo  # a buyer's membership, as prices read it
 
 BUYER_KINDS = frozenset({"company", "individual", "public_body", "service_provider"})
 
@@ -79,24 +80,6 @@ class OfferTerms:
 
 
 @dataclass(frozen=True)
-class MembershipInfo:
-    """A buyer's membership of one cluster for one year."""
-
-    cluster_id: int
-    cluster_name: str
-    year: int
-    tier_code: str
-    category: str
-    status: str
-    tier_name: str = ""
-
-    @property
-    def tier_label(self) -> str:
-        """The tier's display name, falling back on its code."""
-        return self.tier_name or self.tier_code.capitalize()
-
-
-@dataclass(frozen=True)
 class BuyerContext:
     """Who is buying; BuyerContext() is an anonymous visitor."""
 
@@ -105,6 +88,7 @@ class BuyerContext:
     headcount: int | None = None
     memberships: tuple[MembershipInfo, ...] = ()
     had_discovery_before: frozenset[int] = frozenset()
+    turnover_euros: int | None = None
 
     def __post_init__(self) -> None:
         require(self.kind is None or self.kind in BUYER_KINDS, f"unknown buyer kind {self.kind!r}")

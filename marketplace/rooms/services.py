@@ -71,7 +71,7 @@ def remove_rate(db: Session, offer, rate_id: int) -> None:
     db.flush()
 
 
-def check_free(db: Session, offer, options: Mapping[str, Any], quantity: int = 1) -> None:
+def check_free(db: Session, offer, options: Mapping[str, Any], quantity: int = 1, buyer=None) -> None:
     """Say at once that the slot asked is taken (checkout's booking is what holds it for good)."""
     booking = rules.read_booking(options)
     taken = db.exec(select(RoomBooking.id).where(RoomBooking.offer_id == offer.id, RoomBooking.day == booking.day,

@@ -29,6 +29,14 @@ def money(cents: int | None, currency: str | None = None) -> str:
     return format_currency(Decimal(cents) / 100, currency or current_app.config["CURRENCY"])
 
 
+def euros(value: int | None, currency: str | None = None) -> str:
+    """Whole euros (a turnover band) the locale's way, without cents: 1 000 000 €."""
+    if value is None:
+        return ""
+    return format_currency(value, currency or current_app.config["CURRENCY"], format="#,##0\xa0¤"
+                           if str(get_locale() or "fr").startswith("fr") else "¤#,##0", currency_digits=False)
+
+
 def bps(value: int | None) -> str:
     """Basis points as a locale-formatted percentage: 1500 -> "15 %"."""
     if value is None:
@@ -58,6 +66,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["bps"] = bps
+    app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["centi"] = centi
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "fr")[:2]

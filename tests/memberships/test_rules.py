@@ -8,6 +8,7 @@ from tests.pricing.terms import (
     AT,
     EMC2,
     MECABOURG,
+    SILICON_SENTIER,
     company,
     membership,
     offer,
@@ -45,7 +46,7 @@ def test_mecabourg_fee_by_headcount(headcount, fee_cents):
     line = only_line(quote(MECABOURG_FEES, company(headcount), 1, {}, AT))
     assert line.unit_price_cents == line.excl_cents == line.incl_cents == fee_cents
     assert line.vat_rate_bps is None and line.vat_cents == 0
-    assert line.vat_exempt_mention == "Cotisation hors champ de la TVA"
+    assert line.vat_exempt_mention == "Cotisation hors champ de la TVA (sans contrepartie individuelle)"
 
 
 EMC2_FEES = offer(
@@ -76,7 +77,7 @@ def test_emc2_classic_thresholds(headcount, fee_cents):
 def test_emc2_classic_is_the_default_category():
     line = only_line(quote(EMC2_FEES, company(20), 1, {}, AT))
     assert line.excl_cents == 59_000
-    assert line.description == "Adhésion EMC2 — 20 à 49 salariés"
+    assert line.description == f"Adhésion EMC2 {AT.year} — 20 à 49 salariés"
 
 
 def test_emc2_partner_category_for_service_providers_only():
@@ -116,3 +117,57 @@ def test_overlapping_fee_bands_are_rejected():
         FeeGrid((FeeBand("a", "classic", 0, 20, 1, "a"), FeeBand("b", "classic", 20, None, 2, "b")))
 
 
+
+
+# Silicon Sentier: companies by turnover, 10 € for individuals (DOMAIN.md)
+SILICON_FEES = offer(
+    SILICON_SENTIER, "membership", title="Adhésion Silicon Sentier", vat_rate_bps=None,
+    kind_terms=FeeGrid((
+        FeeBand("individual", "basic", 0, None, 1_000, "Adhésion individuelle"),
+        FeeBand("ca-1", "classic", 0, None, 25_000, "CA jusqu'à 500 k€", "turnover", 0, 499_999),
+        FeeBand("ca-2", "classic", 0, None, 75_000, "CA de 500 k€ à 5 M€", "turnover", 500_000, 4_999_999),
+        FeeBand("ca-3", "classic", 0, None, 200_000, "CA de 5 M€ et plus", "turnover", 5_000_000, None),
+        FeeBand("service", "premium", 0, None, 120_000, "Premium avec accompagnement", vat_rate_bps=2000),
+    )))
+
+
+@pytest.mark.parametrize(("turnover", "fee_cents"), [(0, 25_000), (499_999, 25_000), (500_000, 75_000),
+                                                      (4_999_999, 75_000), (5_000_000, 200_000)])
+def test_silicon_sentier_companies_pay_by_turnover(turnover, fee_cents):
+    line = only_line(quote(SILICON_FEES, company(3, turnover_euros=turnover), 1, {}, AT))
+    assert line.excl_cents == fee_cents and line.vat_cents == 0
+
+
+def test_individuals_pay_ten_euros_and_a_turnover_is_needed_for_companies():
+    assert only_line(quote(SILICON_FEES, company(0, kind="individual"), 1, {"category": "basic"}, AT)).excl_cents \
+        == 1_000
+    assert refusal("no_band", SILICON_FEES, company(3), 1, {}, AT).field == "turnover"
+
+
+def test_a_visitor_joining_declares_its_size_and_kind():
+    visitor = ANONYMOUS
+    assert only_line(quote(SILICON_FEES, visitor, 1, {"turnover": 800_000}, AT)).excl_cents == 75_000
+    assert only_line(quote(EMC2_FEES, visitor, 1, {"headcount": 60}, AT)).excl_cents == 149_000
+    provider = {"category": "partner", "kind": "service_provider"}
+    assert only_line(quote(EMC2_FEES, visitor, 1, provider, AT)).excl_cents == 55_000
+    # an organization's own size is the one that counts, whatever is declared
+    assert only_line(quote(EMC2_FEES, company(3), 1, {"headcount": 60}, AT)).excl_cents == 19_000
+
+
+def test_a_fee_is_outside_vat_unless_its_tier_buys_a_service():
+    service = only_line(quote(SILICON_FEES, company(3), 1, {"category": "premium"}, AT))
+    assert (service.excl_cents, service.vat_rate_bps, service.vat_cents, service.incl_cents) == (
+        120_000, 2000, 24_000, 144_000)
+    assert service.vat_exempt_mention is None
+
+
+def test_bands_of_a_category_measure_one_thing():
+    with pytest.raises(ValueError, match="mix"):
+        FeeGrid((FeeBand("a", "classic", 0, 9, 1, "a"), FeeBand("b", "classic", 0, None, 2, "b", "turnover", 10, None)))
+
+
+def test_a_fee_is_for_this_year_or_next_year_only():
+    assert only_line(quote(EMC2_FEES, company(20), 1, {"year": AT.year + 1}, AT)).description.startswith(
+        f"Adhésion EMC2 {AT.year + 1} —")
+    for year in (AT.year - 1, AT.year + 2, "2027", True):
+        assert refusal("bad_year", EMC2_FEES, company(20), 1, {"year": year}, AT).field == "year"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -118,8 +119,10 @@ def test_coworking_passes_vat_included(client, demo, variant, total):
 
 def test_membership_quote_uses_the_buyers_headcount(client, demo, db):
     mecabourg = next(o for k, o in demo.items() if k.startswith("adhesion") and "Mecabourg" in o.title_fr)
-    login(client, "contact@usinage-bressan.fr", DEMO_PASSWORD)  # 35 employees
-    assert "Total HT 1 893,00 €" in _quote_text(client, mecabourg, category="classic")
+    login(client, "contact@usinage-bressan.fr", DEMO_PASSWORD)  # 35 employees, a member this year
+    assert "déjà réglée" in _quote_text(client, mecabourg, category="classic")
+    next_year = str(date.today().year + 1)
+    assert "Total HT 1 893,00 €" in _quote_text(client, mecabourg, category="classic", year=next_year)
 
 
 def test_collective_action_refused_to_non_members(client, demo):

@@ -1,0 +1,40 @@
+"""The demo's renewals: Mecabourg called next year's fees three weeks ago and EMC2 last week (indexed on
+inflation, 1,8 %); one member of each has paid, Mecabourg's late payer has had its first reminder."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from sqlmodel import Session, select
+
+from .auth.models import User
+from .checkout.models import Order
+from .clusters.models import Cluster
+from .memberships.models import Membership, RenewalRun
+from .memberships.renewals import run_renewals, send_reminders
+from .payments.services import record_manual_payment
+
+# cluster, days since the renewal was called, index (basis points)
+RENEWALS = [("mecabourg", 20, 180), ("emc2", 6, 180)]
+# members who paid their renewal by transfer
+PAID = ["contact@usinage-bressan.fr", "innovation@composites-atlantique.fr"]
+
+
+def load_demo_renewals(db: Session, clusters: dict[str, Cluster], admin_id: int, today: date) -> int:
+    """Call next year's fees of two clusters (once), record two payments, send the reminders due."""
+    config = current_app.config
+    year = today.year + 1
+    for slug, days_ago, index_bps in RENEWALS:
+        cluster = clusters[slug]
+        if db.exec(select(RenewalRun).where(RenewalRun.cluster_id == cluster.id, RenewalRun.year == year)).first():
+            continue
+        called = datetime.combine(today - timedelta(days=days_ago), time(9), tzinfo=UTC)
+        run_renewals(db, cluster, year, index_bps, admin_id, called, config["MEMBERSHIP_GRACE_DAYS"], config)
+    for email in PAID:
+        organization_id = db.exec(select(User.organization_id).where(User.email == email)).one()
+        order = db.exec(select(Order).join(Membership, Membership.order_id == Order.id).where(
+            Membership.organization_id == organization_id, Membership.year == year)).first()
+        if order is not None and order.status == "pending_payment":
+            record_manual_payment(db, order, order.total_incl_cents, today, admin_id, "Virement de démonstration")
+    return send_reminders(db, today, config["MEMBERSHIP_REMINDER_DAYS"], config)
