@@ -281,6 +281,9 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
     from .demo_offers import load_demo_offers
 
     load_demo_offers(db, clusters, year)
+    from .demo_events import load_demo_events
+
+    load_demo_events(db, clusters, year, today or date.today())
     db.flush()
     if with_money:
         from .demo_money import load_demo_money

@@ -6,17 +6,10 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from .catalogue.kinds import (
-    COLLECTIVE_ACTION,
-    COWORKING,
-    EVENT_TICKET,
-    SERVICE,
-    SHARED_FUNCTION,
-    SPONSORSHIP,
-    STAND,
-)
+from .catalogue.kinds import COLLECTIVE_ACTION, COWORKING, SERVICE, SHARED_FUNCTION
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant
 from .clusters.models import Cluster
+from .events.kind import EVENT_TICKET, SPONSORSHIP, STAND
 from .memberships.services import membership_offer
 from .rooms.kind import ROOM
 from .rooms.models import RoomRate

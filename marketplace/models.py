@@ -13,6 +13,7 @@ from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole
 from .catalogue.models import Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme, OfferVariant
 from .checkout.models import Cart, CartLine, Order, OrderLine
 from .clusters.models import Cluster, Organization, Partnership
+from .events.models import Event, EventDay, EventQuota, EventQuotaOffer
 from .invoicing.models import Invoice, InvoiceSequence
 from .ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
@@ -25,7 +26,7 @@ from .settlements.models import PayoutFile, Settlement
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "Cart", "CartLine", "Cluster", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
+    "ApiToken", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PasswordResetRequest", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",

@@ -98,14 +98,14 @@ def test_every_kind_is_declared_by_an_existing_package_with_a_label(app):
 
 def test_kinds_with_stock_hold_it_through_their_policy():
     stocked = {kind.code: kind.stock.name for kind in all_kinds() if kind.stock is not None}
-    assert stocked == {"event_ticket": "capacity", "stand": "capacity", "sponsorship": "capacity",
+    assert stocked == {"event_ticket": "quota", "stand": "quota", "sponsorship": "quota",
                        "coworking": "daily", "room": "room_slots"}
 
 
 def test_a_package_can_bring_its_own_hooks():
     original = get_kind("stand")
     try:
-        register_kind(OfferKind("stand", original.label, "catalogue", check_available=lambda *args: None))
+        register_kind(OfferKind("stand", original.label, "events", check_available=lambda *args: None))
         assert get_kind("stand").check_available is not None
     finally:
         register_kind(original)

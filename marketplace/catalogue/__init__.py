@@ -1,7 +1,7 @@
 """The catalogue: offers, who may see them, their stock, and the plain kinds of offer.
 
 models.py   Offer, its themes, variants (packs), co-owners and stock rows
-kinds.py    the catalogue's own kinds (services, actions, tickets, stands, sponsorships, coworking...)
+kinds.py    the catalogue's own kinds (services, actions, patronage, coworking...)
 units.py    what one unit of a plain offer is (pure); stock.py how capacities are held
 search.py   visibility, filters, search; services.py managing offers; console.py their console pages
 """

@@ -1,5 +1,5 @@
-"""The catalogue's own kinds of offer: plain services and actions, event tickets, stands and sponsorships
-(sold from a capacity), patronage, and coworking passes (desks of a day)."""
+"""The catalogue's own kinds of offer: plain services and actions, patronage, and coworking passes (desks
+of a day). Event tickets, stands and sponsorships are the events package's."""
 
 from __future__ import annotations
 
@@ -13,22 +13,12 @@ from sqlmodel import Session, select
 
 from ..core.errors import PricingError, missing_option
 from ..core.kinds import OfferKind, Unit, register_kind
-from ..core.members import members
 from ..core.timeutil import paris_today
 from .models import OfferVariant
-from .stock import CAPACITY, DAILY
+from .stock import DAILY
 from .units import offer_unit
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def _sponsor_involved(db: Session, offers, organization_id: int | None, year: int) -> bool:
-    """A sponsor that is a member of a cluster it sponsors (any status this year) is reviewed by staff first."""
-    if organization_id is None:
-        return False
-    clusters = {offer.cluster_id for offer in offers}
-    return any(fact.cluster_id in clusters and fact.year == year
-               for fact in members().memberships_of(db, organization_id))
 
 
 # Coworking: a pass is for one day (or half day) and takes a desk of that day; a book of tickets
@@ -76,10 +66,6 @@ def check_pass_left(db: Session, offer, options: Mapping[str, Any], quantity: in
 
 SERVICE = register_kind(OfferKind("service", _l("Service"), "catalogue", tags=frozenset({"success_fee"})))
 COLLECTIVE_ACTION = register_kind(OfferKind("collective_action", _l("Action collective"), "catalogue"))
-EVENT_TICKET = register_kind(OfferKind("event_ticket", _l("Billet d'événement"), "catalogue", stock=CAPACITY))
-STAND = register_kind(OfferKind("stand", _l("Stand exposant"), "catalogue", stock=CAPACITY))
-SPONSORSHIP = register_kind(OfferKind("sponsorship", _l("Parrainage"), "catalogue", stock=CAPACITY,
-                                      needs_review=_sponsor_involved))
 PATRONAGE = register_kind(OfferKind("patronage", _l("Mécénat"), "catalogue"))
 COWORKING = register_kind(OfferKind(
     "coworking", _l("Coworking"), "catalogue", price_unit=pass_unit, check_available=check_pass_left,

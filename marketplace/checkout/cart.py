@@ -74,7 +74,7 @@ def _add_line(db: Session, cart: Cart, offer_id: int, quantity: int, options_jso
 def add_to_cart(db: Session, cart: Cart, offer_id: int, quantity: int, options: dict, viewer: Viewer) -> CartLine:
     """Add an offer the viewer may see and buy so; the pricing engine refuses what cannot be sold."""
     offer, cluster = get_visible_offer(db, offer_id, viewer)
-    price_offer(db, offer, cluster, viewer.organization_id, quantity, options)  # raises PricingError
+    price_offer(db, offer, cluster, viewer.organization_id, quantity, options, available=True)  # PricingError
     kind = get_kind(offer.kind)
     if kind.single_booking:
         quantity = 1  # one booking (of a slot); its price does not depend on a quantity

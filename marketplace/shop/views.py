@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlmodel import select
@@ -20,9 +21,11 @@ from ..core.errors import PricingError
 from ..core.kinds import all_kinds, get_kind
 from ..core.timeutil import paris_today, utcnow
 from ..db import get_db
+from ..events.services import upcoming_events
 from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..pricing.services import display_prices, price_offer
 from ..web.htmx import render
+from ..web.i18n import localized
 from ..web.pagecache import public_page
 
 bp = Blueprint("shop", __name__)
@@ -120,14 +123,31 @@ def offer_quote(offer_id: int):
 @bp.get("/events")
 @public_page
 def events():
-    """Upcoming dated offers (events, trade shows, trainings, collective actions), month by month."""
-    filters = Filters(sort="date", date_from=date.today())
+    """The agenda, month by month: events (each once, with its days) and other dated offers sold on their own
+    (trainings, collective actions); an event's tickets, stands and sponsorships are on its page."""
     db = get_db()
-    result = search_offers(db, filters, _viewer())
-    months: OrderedDict[tuple[int, int], list] = OrderedDict()
-    for offer, cluster in result.offers:
-        months.setdefault((offer.starts_at.year, offer.starts_at.month), []).append((offer, cluster))
+    entries = [AgendaEntry(e.starts_at, localized(e, "title"), url_for("events.event_page", slug=e.slug), c.name,
+                           ", ".join(filter(None, (e.venue, e.city))), e.status, e.ends_at)
+               for e, c in upcoming_events(db, utcnow())]
+    for offer, cluster in search_offers(db, Filters(sort="date", date_from=date.today()), _viewer()).offers:
+        if offer.event_id is None:
+            entries.append(AgendaEntry(offer.starts_at, localized(offer, "title"),
+                                       url_for("shop.offer_page", offer_id=offer.id), cluster.name, offer.location))
+    months: OrderedDict[tuple[int, int], list[AgendaEntry]] = OrderedDict()
+    for entry in sorted(entries, key=lambda e: e.starts_at):
+        months.setdefault((entry.starts_at.year, entry.starts_at.month), []).append(entry)
     return render("shop/events.html", months=months)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    starts_at: datetime
+    title: str
+    link: str
+    cluster: str
+    place: str
+    status: str = "published"
+    ends_at: datetime | None = None
 
 
 @bp.get("/clusters/<slug>")

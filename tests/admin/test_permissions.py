@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from marketplace.agreements.models import SuccessFeeAgreement, SupplierAgreement
+from marketplace.events.models import Event
 from marketplace.models import metadata
 from marketplace.pools.models import PooledCost, PoolParticipant
 from tests.conftest import csrf_token, login
@@ -59,6 +60,9 @@ def _valid_forms(world) -> dict[str, dict]:
         "empty": {},
         "token": dict(name="CRM"),
         "renewals": dict(year="2027", index="2,5"),
+        "event": dict(slug="journee-achats", title_fr="Journée achats", title_en="Purchasing day",
+                      starts_at="2027-05-04T09:00", ends_at="2027-05-04T18:00", capacity="100"),
+        "event-days": dict(days="04/05/2027 09:00-18:00"),
         "import": {"file": (io.BytesIO(f"nom;type;siret;effectif;annee;formule\nImport SARL;entreprise;"
                                        f"{make_siret(904)};5;2027;classic\n".encode()), "adherents.csv")},
         "refund": dict(amount="10", reason="Geste commercial"),
@@ -76,6 +80,10 @@ MATRIX = [
     ("members-page", "GET", "/console/clusters/{a}/members", ALLOW_ALL_STAFF_OF_A, None),
     ("members", "POST", "/console/clusters/{a}/members", ALLOW_ALL_STAFF_OF_A, "members"),
     ("status", "POST", "/console/clusters/{a}/memberships/{membership}/status", ALLOW_ALL_STAFF_OF_A, "status"),
+    ("events-page", "GET", "/console/clusters/{a}/events", ALLOW_ALL_STAFF_OF_A, None),
+    ("event-new", "POST", "/console/clusters/{a}/events/new", ALLOW_ALL_STAFF_OF_A, "event"),
+    ("event-page", "GET", "/console/clusters/{a}/events/{event}", ALLOW_ALL_STAFF_OF_A, None),
+    ("event-days", "POST", "/console/clusters/{a}/events/{event}/days", ALLOW_ALL_STAFF_OF_A, "event-days"),
     ("renewals-page", "GET", "/console/clusters/{a}/renewals?year=2027&index=2,5", ALLOW_ALL_STAFF_OF_A, None),
     ("renewals", "POST", "/console/clusters/{a}/renewals", ALLOW_ADMINS_OF_A, "renewals"),
     ("register-import-page", "GET", "/console/clusters/{a}/members/import", ALLOW_ALL_STAFF_OF_A, None),
@@ -172,8 +180,11 @@ def world(factories):
     supplier = SupplierAgreement(cluster_id=a.id, supplier_name="Gaz Express", year=2026, rebate_bps=200)
     success = SuccessFeeAgreement(cluster_id=a.id, offer_id=offer.id, organization_id=organization.id, rate_bps=100)
     factories.db.add_all([supplier, success])
+    event = Event(cluster_id=a.id, slug="salon-a", title_fr="Salon A", title_en="Show A",
+                  starts_at=datetime(2027, 3, 1, 8, tzinfo=UTC), ends_at=datetime(2027, 3, 1, 17, tzinfo=UTC))
+    factories.db.add(event)
     factories.db.commit()
-    return dict(supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+    return dict(event=event, supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
                 rate=rate, review=review, pending=pending, paid=paid)
 
 
@@ -192,7 +203,7 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
     url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
                       variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id,
                       paid=world["paid"].id, pool=world["pool"].id,
-                      supplier=world["supplier"].id, success=world["success"].id)
+                      supplier=world["supplier"].id, success=world["success"].id, event=world["event"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)

@@ -19,7 +19,7 @@ from marketplace.checkout.orders import (
     expire_orders,
     place_order,
 )
-from marketplace.core.errors import Conflict, Invalid
+from marketplace.core.errors import Conflict, Invalid, PricingError
 from marketplace.rooms.models import RoomBooking
 from tests.conftest import MONDAY
 
@@ -79,10 +79,13 @@ def test_double_submit_with_the_same_key_makes_one_order(db, ctx):
 
 def test_sold_out_is_refused_and_nothing_is_written(db, ctx):
     offer = ctx["f"].make_offer(ctx["cluster"], kind="stand", capacity=2)
-    _order(db, [(offer, 2, {})], key="a")
     cart = ensure_cart(db, "visitor", None)
-    add_to_cart(db, cart, offer.id, 1, {}, Viewer())
+    add_to_cart(db, cart, offer.id, 1, {}, Viewer())  # in the cart while stands were left...
     db.commit()
+    _order(db, [(offer, 2, {})], key="a")  # ...then someone else takes the last two
+    with pytest.raises(PricingError):  # adding it now is refused at once
+        add_to_cart(db, ensure_cart(db, "late", None), offer.id, 1, {}, Viewer())
+    db.rollback()
     with pytest.raises(Conflict) as refused:
         place_order(db, cart, Viewer(), None, BILLING, "b", 30, now=NOW)
     db.rollback()
@@ -134,9 +137,8 @@ def test_a_room_slot_cannot_be_booked_twice(db, ctx):
     _order(db, [(room, 1, {"date": monday, "slot": "full_day", "people": 60})], key="a")
     for slot in ("full_day", "half_day"):
         cart = ensure_cart(db, f"v-{slot}", None)
-        add_to_cart(db, cart, room.id, 1, {"date": monday, "slot": slot, "people": 30}, Viewer())
-        with pytest.raises(Conflict) as refused:
-            place_order(db, cart, Viewer(), None, BILLING, f"k-{slot}", 30, now=NOW)
+        with pytest.raises(PricingError) as refused:  # said at once, in the cart
+            add_to_cart(db, cart, room.id, 1, {"date": monday, "slot": slot, "people": 30}, Viewer())
         db.rollback()
         assert "déjà réservé" in refused.value.message
     evening = _order(db, [(room, 1, {"date": monday, "slot": "evening", "people": 30})], key="evening")

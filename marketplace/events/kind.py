@@ -1,0 +1,42 @@
+"""The kinds of offer sold for an event: ticket types, exhibitor stands and sponsorship packages, held from
+their own capacity and the event's shared quotas."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from ..core.errors import PricingError
+from ..core.kinds import OfferKind, register_kind
+from ..core.members import members
+from .models import Event
+from .stock import QUOTAS, TICKET_KIND
+
+
+def _sponsor_involved(db: Session, offers, organization_id: int | None, year: int) -> bool:
+    """A sponsor that is a member of a cluster it sponsors (any status this year) is reviewed by staff first."""
+    if organization_id is None:
+        return False
+    clusters = {offer.cluster_id for offer in offers}
+    return any(fact.cluster_id in clusters and fact.year == year
+               for fact in members().memberships_of(db, organization_id))
+
+
+def check_on_sale(db: Session, offer, options, quantity: int, buyer=None) -> None:
+    """An event's offers sell while the event is published: not before, nor once sales close or it is cancelled;
+    a sold-out offer is said at once (the checkout holds its seats for good)."""
+    event = db.get(Event, offer.event_id) if offer.event_id is not None else None
+    if event is not None and event.status != "published":
+        raise PricingError("sales_closed", f"Les ventes de « {event.title_fr} » sont fermées.",
+                           f"Sales for “{event.title_en}” are closed.", "offer_id")
+    left = QUOTAS.available(db, offer, options)
+    if left is not None and left < quantity:
+        raise PricingError("sold_out", f"Complet : {left} place(s) disponible(s).",
+                           f"Sold out: {left} place(s) left.", "quantity")
+
+
+EVENT_TICKET = register_kind(OfferKind(TICKET_KIND, _l("Billet d'événement"), "events", stock=QUOTAS,
+                                       check_available=check_on_sale))
+STAND = register_kind(OfferKind("stand", _l("Stand exposant"), "events", stock=QUOTAS, check_available=check_on_sale))
+SPONSORSHIP = register_kind(OfferKind("sponsorship", _l("Parrainage"), "events", stock=QUOTAS,
+                                      check_available=check_on_sale, needs_review=_sponsor_involved))

@@ -1,0 +1,76 @@
+"""Events: an event groups what is sold for it (ticket types, stands, sponsorships), its days, and the quotas
+its ticket types share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..core.timeutil import utcnow
+from ..dbtypes import UTCDateTime, one_of
+
+EVENT_STATUSES = ("draft", "published", "sales_closed", "cancelled")
+
+
+class Event(SQLModel, table=True):
+    """An event organised by a cluster (its offers may be co-organised: they split revenue as co-owned offers)."""
+
+    __table_args__ = (
+        UniqueConstraint("slug", name="uq_event_slug"),
+        CheckConstraint(one_of("status", EVENT_STATUSES), name="ck_event_status"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="ck_event_capacity"),
+        CheckConstraint("ends_at >= starts_at", name="ck_event_dates"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True, description="the organising cluster")
+    slug: str = Field(max_length=80)
+    title_fr: str = Field(max_length=200)
+    title_en: str = Field(max_length=200)
+    summary_fr: str = Field(default="", max_length=300)
+    summary_en: str = Field(default="", max_length=300)
+    description_fr: str = Field(default="", sa_type=Text)
+    description_en: str = Field(default="", sa_type=Text)
+    venue: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=80)
+    starts_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="draft", max_length=20)
+    capacity: int | None = Field(default=None, description="people at once: a quota every ticket type shares")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventDay(SQLModel, table=True):
+    """One day of an event with its opening hours (Paris time)."""
+
+    __table_args__ = (UniqueConstraint("event_id", "day", name="uq_event_day"),
+                      CheckConstraint("closes > opens", name="ck_event_day_hours"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    day: date
+    opens: time
+    closes: time
+
+
+class EventQuota(SQLModel, table=True):
+    """Seats several ticket types share (pretix's quotas): a ticket needs room in every quota it belongs to."""
+
+    __table_args__ = (CheckConstraint("size >= 0", name="ck_quota_size"),
+                      CheckConstraint("held_units >= 0 AND held_units <= size", name="ck_quota_held"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    name: str = Field(max_length=120)
+    size: int
+    held_units: int = Field(default=0)
+    every_ticket: bool = Field(default=False, description="counts every ticket type of the event (its capacity)")
+
+
+class EventQuotaOffer(SQLModel, table=True):
+    """A ticket type (an offer of the event) counted in a quota."""
+
+    quota_id: int = Field(foreign_key="eventquota.id", primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True, index=True)
