@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from .checkout.views import bp as checkout
     from .clusters.console import bp as clusters_console
     from .clusters.views import bp as clusters
+    from .events.checkin import bp as checkin_console
     from .events.console import bp as events_console
     from .events.views import bp as events
     from .invoicing.console import bp as invoicing_console
@@ -77,7 +78,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, join, events, api,
                       console_home, clusters_console, memberships_console, memberships_register, renewals_console,
-                      events_console, catalogue_console, rooms_console, checkout_console, payments_console,
-                      invoicing_console, ledger_console, pools_console, agreements_console, settlements_console,
-                      auth_console):
+                      events_console, checkin_console, catalogue_console, rooms_console, checkout_console,
+                      payments_console, invoicing_console, ledger_console, pools_console, agreements_console,
+                      settlements_console, auth_console):
         app.register_blueprint(blueprint)

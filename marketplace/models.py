@@ -13,7 +13,7 @@ from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole
 from .catalogue.models import Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme, OfferVariant
 from .checkout.models import Cart, CartLine, Order, OrderLine
 from .clusters.models import Cluster, Organization, Partnership
-from .events.models import Event, EventDay, EventQuota, EventQuotaOffer
+from .events.models import Event, EventDay, EventQuota, EventQuotaOffer, Ticket
 from .invoicing.models import Invoice, InvoiceSequence
 from .ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
@@ -31,6 +31,6 @@ __all__ = [
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PasswordResetRequest", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
     "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomRate", "Settlement", "ShareTransfer",
-    "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "SuccessFeeDeclaration",
+    "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "SuccessFeeDeclaration",
     "SupplierAgreement", "SupplierPurchase", "TransferReversal", "User", "metadata",
 ]

@@ -98,3 +98,5 @@ class OrderLine(SQLModel, table=True):
     vat_cents: int
     incl_cents: int
     adjustments_text: str = Field(default="", sa_type=Text, description="the discounts, as the buyer read them")
+    holders_json: str = Field(default="[]", sa_type=Text,
+                              description="who each unit is for (a ticket's attendee): [{name, email}, ...]")

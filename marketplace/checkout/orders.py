@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
 from ..core.timeutil import utcnow
 from ..mail.services import queue_email
 from .cart import PricedLine, price_cart
+from .holders import holders_json
 from .models import Cart, CartLine, Order, OrderLine
 
 
@@ -130,14 +132,15 @@ def request_fingerprint(*parts) -> str:
 
 def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, billing: Billing,
                 idempotency_key: str, hold_minutes: int, payment_method: str = "bank_transfer",
-                now: datetime | None = None, fingerprint: str | None = None) -> tuple[Order, bool]:
+                now: datetime | None = None, fingerprint: str | None = None,
+                holders: Mapping[int, list[dict]] | None = None) -> tuple[Order, bool]:
     """Turn the cart into an order holding its stock; returns (order, created).
 
     The same idempotency key returns the order it created (a double submit makes one order), but only
     to the same caller asking the same thing (`fingerprint`, by default the billing details and payment
     method): anyone else reusing a key gets Conflict and learns nothing of that order.
     Raises Conflict when something is sold out or a room slot is taken, Invalid when a line cannot
-    be bought; then nothing is written.
+    be bought; then nothing is written. `holders` names who each unit is for, by cart line (attendees).
     """
     fingerprint = fingerprint or request_fingerprint(asdict(billing), payment_method)
     existing = db.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
@@ -170,7 +173,7 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
         billing_postal_code=billing.postal_code, billing_city=billing.city,
         hold_expires_at=now + timedelta(minutes=hold_minutes))
     number_order(db, order)
-    lines = [_order_line(order, p) for p in priced]
+    lines = [_order_line(order, p, (holders or {}).get(p.line.id)) for p in priced]
     db.add_all(lines)
     db.flush()
     try:
@@ -183,7 +186,7 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
     return order, True
 
 
-def _order_line(order: Order, p: PricedLine) -> OrderLine:
+def _order_line(order: Order, p: PricedLine, people: list[dict] | None) -> OrderLine:
     q = p.priced
     return OrderLine(
         order_id=order.id, offer_id=p.offer.id, cluster_id=p.cluster.id, kind=p.offer.kind,
@@ -191,7 +194,7 @@ def _order_line(order: Order, p: PricedLine) -> OrderLine:
         unit_list_cents=q.unit_list_cents, unit_price_cents=q.unit_price_cents,
         prices_include_vat=q.prices_include_vat, excl_cents=q.excl_cents, vat_rate_bps=q.vat_rate_bps,
         vat_exempt_mention=q.vat_exempt_mention, vat_cents=q.vat_cents, incl_cents=q.incl_cents,
-        adjustments_text="\n".join(a.label_fr for a in q.adjustments))
+        adjustments_text="\n".join(a.label_fr for a in q.adjustments), holders_json=holders_json(people))
 
 
 def hold_stock(db: Session, lines: list[tuple[OrderLine, Offer]]) -> None:
@@ -278,6 +281,16 @@ def orders_of(db: Session, user_id: int | None, organization_id: int | None) -> 
 
 def lines_of(db: Session, order_id: int) -> list[OrderLine]:
     return list(db.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)).all())
+
+
+def order_documents(db: Session, order: Order) -> list[tuple[str, str]]:
+    """What the order page links to besides invoices, as each kind of its lines says (tickets...)."""
+    documents = []
+    for code in dict.fromkeys(line.kind for line in lines_of(db, order.id)):
+        hook = get_kind(code).documents
+        if hook is not None:
+            documents += hook(db, order)
+    return documents
 
 
 def notify_order_received(db: Session, order: Order, link: str, config) -> None:

@@ -30,10 +30,12 @@ from .cart import (
     remove_cart_line,
 )
 from .forms import AddToCartForm, CheckoutForm
+from .holders import named_lines, read_holders
 from .models import Order
 from .orders import (
     lines_of,
     notify_order_received,
+    order_documents,
     order_status_label,
     orders_of,
     place_order,
@@ -148,10 +150,12 @@ def _prefill(form: CheckoutForm) -> None:
 def checkout():
     db, cart, form = get_db(), current_cart(), CheckoutForm()
     _prefill(form)
+    lines = price_cart(db, cart, current_viewer(), _lang())
+    holders, holder_errors = read_holders(request.form, lines) if request.method == "POST" else ({}, {})
     status = 200
-    if form.validate_on_submit() and cart is not None:
+    if form.validate_on_submit() and cart is not None and not holder_errors:
         try:
-            order, created = _place(db, cart, form)
+            order, created = _place(db, cart, form, holders)
         except DomainError as exc:
             db.rollback()
             form.form_errors.append(exc.message)
@@ -159,19 +163,20 @@ def checkout():
         else:
             db.commit()
             return _placed(order, created)
-    elif form.errors:
+    elif form.errors or holder_errors:
         status = 422
     lines = price_cart(db, cart, current_viewer(), _lang())
-    return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines))
+    return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines),
+                  named=named_lines(lines), holder_errors=holder_errors)
 
 
-def _place(db, cart, form: CheckoutForm) -> tuple[Order, bool]:
+def _place(db, cart, form: CheckoutForm, holders: dict) -> tuple[Order, bool]:
     """Turn the cart into an order (or find the one this very request made) and tell the buyer once."""
     billing = form.billing()
     method = form.payment_method.data if stripe_enabled(current_app.config) else "bank_transfer"
     order, created = place_order(db, cart, current_viewer(), _user_id(), billing, form.idempotency_key.data,
                                  current_app.config["HOLD_MINUTES"], payment_method=method,
-                                 fingerprint=request_fingerprint(asdict(billing), method, cart.token))
+                                 fingerprint=request_fingerprint(asdict(billing), method, cart.token), holders=holders)
     if created:
         notify_order_received(db, order, _order_link(order), current_app.config)
         session.pop(JOIN_BILLING, None)
@@ -210,7 +215,8 @@ def order_page(number: str):
     order = db.exec(select(Order).where(Order.number == number)).first()
     if order is None or not can_see_order(order):
         abort(404)  # do not reveal that the order exists
-    return render("checkout/order.html", order=order, lines=lines_of(db, order.id))
+    return render("checkout/order.html", order=order, lines=lines_of(db, order.id),
+                  documents=order_documents(db, order))
 
 
 @bp.get("/account/orders")

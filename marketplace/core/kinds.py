@@ -83,6 +83,7 @@ class OfferKind:
     page_context: Callable[..., dict] | None = None  # (db, offer, cluster) -> more for the offer page
     page_section: str | None = None  # a section of the public offer page (a rate grid, a fee grid)
     single_booking: bool = False  # one line is one booking: its quantity is always 1
+    named_units: bool = False  # each unit is for a named person (an event ticket): the checkout asks who
     # Lines of one offer with the same key replace each other in a cart (a membership: one per year).
     line_key: Callable[[Mapping[str, Any]], Any] | None = None
     from_price: bool = False  # the price depends on the options: cards show "from", not a member price
@@ -92,6 +93,7 @@ class OfferKind:
     needs_review: Callable[..., bool] | None = None  # (db, offers, organization_id, year): staff approve first
     on_paid: Callable[..., None] | None = None  # (db, order, line): idempotent
     on_cancelled: Callable[..., None] | None = None  # (db, order, line): expired, cancelled or refunded
+    documents: Callable[..., list] | None = None  # (db, order) -> [(label, url)]: what the order page links to
     # The console: a section of the offer's page (e.g. a room's rate grid) and what it shows.
     console_section: str | None = None
     console_context: Callable[..., dict] | None = None  # (db, offer) -> the section's rows and forms

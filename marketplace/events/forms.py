@@ -8,6 +8,7 @@ from datetime import date, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -16,7 +17,7 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..web.forms import ParisDateTimeField, form_values
 from ..web.validators import strip
@@ -89,3 +90,13 @@ class QuotaForm(FlaskForm):
     offer_ids = SelectMultipleField(_l("Billets qui le partagent"), coerce=int, validate_choice=True,
                                     option_widget=widgets.CheckboxInput(),
                                     widget=widgets.ListWidget(prefix_label=False))
+
+
+class AttendeeForm(FlaskForm):
+    name = StringField(_l("Participant"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email du participant (facultatif)"), filters=[strip],
+                       validators=[Optional(), Email(), Length(max=254)])
+
+
+class ScanForm(FlaskForm):
+    code = StringField(_l("Code du billet"), filters=[strip], validators=[DataRequired(), Length(max=60)])

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from ..core.errors import PricingError
 from ..core.kinds import OfferKind, register_kind
 from ..core.members import members
+from .issuing import send_tickets, ticket_documents, void_line_tickets
 from .models import Event
 from .stock import QUOTAS, TICKET_KIND
 
@@ -36,7 +37,8 @@ def check_on_sale(db: Session, offer, options, quantity: int, buyer=None) -> Non
 
 
 EVENT_TICKET = register_kind(OfferKind(TICKET_KIND, _l("Billet d'événement"), "events", stock=QUOTAS,
-                                       check_available=check_on_sale))
+                                       check_available=check_on_sale, named_units=True, on_paid=send_tickets,
+                                       on_cancelled=void_line_tickets, documents=ticket_documents))
 STAND = register_kind(OfferKind("stand", _l("Stand exposant"), "events", stock=QUOTAS, check_available=check_on_sale))
 SPONSORSHIP = register_kind(OfferKind("sponsorship", _l("Parrainage"), "events", stock=QUOTAS,
                                       check_available=check_on_sale, needs_review=_sponsor_involved))

@@ -74,3 +74,29 @@ class EventQuotaOffer(SQLModel, table=True):
 
     quota_id: int = Field(foreign_key="eventquota.id", primary_key=True)
     offer_id: int = Field(foreign_key="offer.id", primary_key=True, index=True)
+
+
+TICKET_STATUSES = ("issued", "void")
+
+
+class Ticket(SQLModel, table=True):
+    """One admission to an event, issued when its order line is paid; its code is signed by the server."""
+
+    __table_args__ = (
+        UniqueConstraint("order_line_id", "position", name="uq_ticket_position"),
+        UniqueConstraint("code", name="uq_ticket_code"),
+        CheckConstraint(one_of("status", TICKET_STATUSES), name="ck_ticket_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    order_line_id: int = Field(foreign_key="orderline.id", index=True)
+    position: int = Field(description="1..quantity within its order line")
+    code: str = Field(max_length=40)
+    attendee_name: str = Field(max_length=120)
+    attendee_email: str | None = Field(default=None, max_length=254)
+    status: str = Field(default="issued", max_length=10)
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    checked_in_by: int | None = Field(default=None, foreign_key="user.id")

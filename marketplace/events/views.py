@@ -5,21 +5,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint
-from flask_login import current_user
+from flask import Blueprint, abort, flash, make_response, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlmodel import col, select
 
 from ..auth.permissions import can_view_cluster_console
 from ..catalogue.models import Offer, OfferCoOwner
+from ..checkout.models import Order, OrderLine
+from ..checkout.views import can_see_order
 from ..clusters.models import Cluster
+from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.services import DisplayPrice, display_prices
+from ..web.forms import Submission
 from ..web.htmx import render
 from ..web.pagecache import public_page
+from .documents import tickets_pdf
+from .forms import AttendeeForm
 from .kind import EVENT_TICKET, SPONSORSHIP, STAND
-from .models import Event
+from .models import Event, Ticket
 from .services import days_of, offers_of, public_event
 from .stock import QUOTAS
+from .tickets import buyer_ticket, rename_attendee, tickets_of_buyer
 
 bp = Blueprint("events", __name__)
 FEW_LEFT = 20  # below this many places left, the page says how many
@@ -71,3 +79,54 @@ def event_page(slug: str):
     return render("events/event.html", event=event, cluster=cluster, days=days_of(db, event.id),
                   tickets=sold[EVENT_TICKET.code], stands=sold[STAND.code], packages=sold[SPONSORSHIP.code],
                   organisers=_organisers(db, event, cluster), on_sale=event.status == "published")
+
+
+@bp.get("/account/tickets")
+@login_required
+def my_tickets():
+    rows = tickets_of_buyer(get_db(), current_user.id, current_user.organization_id)
+    titles = {o.id: o for o in get_db().exec(select(Offer).where(col(Offer.id).in_({t.offer_id for t, _e, _o in rows})))}
+    return render("events/my_tickets.html", rows=rows, offers=titles, now=utcnow(), form=AttendeeForm(formdata=None))
+
+
+@bp.post("/account/tickets/<int:ticket_id>")
+@login_required
+def rename_ticket(ticket_id: int):
+    db = get_db()
+    ticket, _event = buyer_ticket(db, ticket_id, current_user.id, current_user.organization_id)
+    form = AttendeeForm()
+    if not Submission(form).run(lambda: rename_attendee(db, ticket, form.name.data, form.email.data or None),
+                                _("Participant enregistré.")):
+        flash(" ".join([*form.form_errors, *(e for errors in form.errors.values() for e in errors)]), "error")
+    return redirect(url_for("events.my_tickets", _anchor=f"ticket-{ticket.id}"), code=303)
+
+
+@bp.get("/account/tickets/<int:ticket_id>.pdf")
+@login_required
+def ticket_pdf(ticket_id: int):
+    db = get_db()
+    ticket, event = buyer_ticket(db, ticket_id, current_user.id, current_user.organization_id)
+    return _pdf(event, [ticket], f"billet-{ticket.code}.pdf")
+
+
+@bp.get("/orders/<number>/tickets.pdf")
+def order_tickets_pdf(number: str):
+    """The order's tickets, for whoever may see the order (its buyer, the link's token, staff)."""
+    db = get_db()
+    order = db.exec(select(Order).where(Order.number == number)).first()
+    if order is None or not can_see_order(order):
+        abort(404)
+    rows = db.exec(select(Ticket, Event).join(Event, Event.id == Ticket.event_id)
+                   .join(OrderLine, OrderLine.id == Ticket.order_line_id)
+                   .where(OrderLine.order_id == order.id).order_by(Ticket.id)).all()
+    if not rows:
+        abort(404)
+    return _pdf(rows[0][1], [t for t, _e in rows], f"billets-{order.number}.pdf")
+
+
+def _pdf(event: Event, tickets: list[Ticket], name: str):
+    offers = {o.id: o.title_fr for o in get_db().exec(select(Offer).where(col(Offer.id).in_({t.offer_id for t in tickets})))}
+    response = make_response(tickets_pdf(event, [(t, offers[t.offer_id]) for t in tickets if t.status == "issued"]))
+    response.headers.update({"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"',
+                             "Cache-Control": "private, no-store"})
+    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -22,7 +23,15 @@ def header_value(text: str) -> str:
     return one_line(text)
 
 
-def queue_email(db: Session, to_address: str, subject: str, body_text: str, key: str | None = None) -> OutboxEmail:
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str  # e.g. application/pdf
+    data: bytes
+
+
+def queue_email(db: Session, to_address: str, subject: str, body_text: str, key: str | None = None,
+                attachment: Attachment | None = None) -> OutboxEmail:
     """Write an email to the outbox; it is sent only if the surrounding transaction commits.
 
     With a `key`, the email is written once: queuing it again (a replayed payment) returns the first one.
@@ -33,6 +42,9 @@ def queue_email(db: Session, to_address: str, subject: str, body_text: str, key:
             return existing
     email = OutboxEmail(to_address=header_value(to_address), subject=header_value(subject), body_text=body_text,
                         dedupe_key=key)
+    if attachment is not None:
+        email.attachment_name, email.attachment_type = header_value(attachment.name), attachment.content_type
+        email.attachment_data = attachment.data
     db.add(email)
     db.flush()
     return email
@@ -82,6 +94,10 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     # A stable Message-ID lets a receiving server drop a duplicate after a crash between send and commit.
     message["Message-ID"] = f"<outbox-{email.id}-{email.created_at:%Y%m%d%H%M%S}@clusters.marketplace>"
     message.set_content(email.body_text)
+    if email.attachment_data is not None:
+        maintype, _slash, subtype = (email.attachment_type or "application/octet-stream").partition("/")
+        message.add_attachment(email.attachment_data, maintype=maintype, subtype=subtype,
+                               filename=email.attachment_name or "piece-jointe")
     return message
 
 

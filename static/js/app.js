@@ -10,3 +10,13 @@ document.addEventListener("htmx:configRequest", function (event) {
     });
   }
 });
+
+// A scanning form (the entrance) is emptied and ready for the next code once its answer is shown.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-reset-after-request]");
+  if (form) {
+    form.reset();
+    var first = form.querySelector("input:not([type=hidden])");
+    if (first) { first.focus(); }
+  }
+});

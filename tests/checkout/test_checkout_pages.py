@@ -28,6 +28,12 @@ def checkout_key(client) -> str:
     return re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', html).group(1)
 
 
+def attendees(client) -> dict[str, str]:
+    """A name for every ticket the checkout asks about."""
+    html = client.get("/checkout").get_data(as_text=True)
+    return {name: f"Participant {n}" for n, name in enumerate(re.findall(r'name="(holder-\d+-\d+-name)"', html))}
+
+
 def test_visitor_buys_from_two_clusters_double_submit_makes_one_order(client, db, demo):  # noqa: F811
     assert add(client, demo["coworking"], variant="book10_day", quantity=1).status_code == 303
     add(client, demo["vs-pack-visiteur"], quantity=2)
@@ -35,6 +41,11 @@ def test_visitor_buys_from_two_clusters_double_submit_makes_one_order(client, db
     assert "90,00 €" in cart and "108,00 €" in cart  # 2 × 45 € HT + VAT 20 %
     key = checkout_key(client)
     data = {**BILLING, "idempotency_key": key, "csrf_token": csrf_token(client, "/checkout")}
+    unnamed = client.post("/checkout", data=data)  # each ticket needs its attendee's name
+    assert unnamed.status_code == 422 and "Indiquez le nom du participant" in text(unnamed)
+    names = attendees(client)
+    assert len(names) == 2
+    data.update(names)
     first = client.post("/checkout", data=data)
     second = client.post("/checkout", data=data)
     assert first.status_code == second.status_code == 303
