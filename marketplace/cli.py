@@ -130,10 +130,11 @@ def register_commands(app: Flask) -> None:
     @with_appcontext
     def worker(once: bool, interval: int):
         """Background jobs: expire unpaid orders (a renewal unpaid past its grace lapses), remind unpaid renewals,
-        answer password reset requests, send the email outbox."""
+        offer places that came back to waiting lists, answer password reset requests, send the email outbox."""
         from .auth.services import answer_reset_requests, forget_old_sign_in_records
         from .checkout.orders import expire_orders
-        from .core.timeutil import paris_today
+        from .core.timeutil import paris_today, utcnow
+        from .events.waitlist import serve_waitlists
         from .mail.services import deliver_pending, transport_from_config
         from .memberships.renewals import send_reminders
 
@@ -149,6 +150,10 @@ def register_commands(app: Flask) -> None:
                 db.commit()
                 if reminded:
                     click.echo(f"{reminded} relance(s) de cotisation")
+                offered = serve_waitlists(db, utcnow(), current_app.config["WAITLIST_HOLD_HOURS"])
+                db.commit()
+                if offered:
+                    click.echo(f"{offered} place(s) proposée(s) sur liste d'attente")
                 answer_reset_requests(db)
                 forget_old_sign_in_records(db)
                 db.commit()

@@ -60,6 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_MEMBERSHIP_GRACE_DAYS", "MEMBERSHIP_GRACE_DAYS", "60",
             "days after the year starts (or the renewal is called, if later) an unpaid renewal still counts; "
             "then it lapses and member prices stop"),
+    Setting("MARKETPLACE_WAITLIST_HOLD_HOURS", "WAITLIST_HOLD_HOURS", "24",
+            "hours a place that came back is held for the next person on an event's waiting list"),
     Setting("MARKETPLACE_PLATFORM_FEE_BPS", "PLATFORM_FEE_BPS", "0",
             "the federation's fee on each sale, in basis points of the amount excl. VAT (500 = 5 %)"),
     Setting("MARKETPLACE_FEDERATION_NAME", "FEDERATION_NAME", "Fédération des clusters",
@@ -86,7 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATE_LIMITS"}
 _INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES",
                  "PLATFORM_FEE_BPS", "PROXY_COUNT", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
-                 "MEMBERSHIP_GRACE_DAYS"}
+                 "MEMBERSHIP_GRACE_DAYS", "WAITLIST_HOLD_HOURS"}
 _DAY_LIST_KEYS = {"MEMBERSHIP_REMINDER_DAYS"}
 MIN_SECRET_KEY_BYTES = 32
 

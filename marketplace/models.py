@@ -13,7 +13,15 @@ from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole
 from .catalogue.models import Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme, OfferVariant
 from .checkout.models import Cart, CartLine, Order, OrderLine
 from .clusters.models import Cluster, Organization, Partnership
-from .events.models import Event, EventDay, EventQuota, EventQuotaOffer, Ticket
+from .events.models import (
+    Event,
+    EventDay,
+    EventQuota,
+    EventQuotaOffer,
+    SponsorExclusion,
+    Ticket,
+    WaitlistEntry,
+)
 from .invoicing.models import Invoice, InvoiceSequence
 from .ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
@@ -31,6 +39,6 @@ __all__ = [
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PasswordResetRequest", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
     "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomRate", "Settlement", "ShareTransfer",
-    "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "SuccessFeeDeclaration",
+    "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "WaitlistEntry", "SponsorExclusion", "SuccessFeeDeclaration",
     "SupplierAgreement", "SupplierPurchase", "TransferReversal", "User", "metadata",
 ]

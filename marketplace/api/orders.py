@@ -83,17 +83,20 @@ def create_order():
     billing = _buyer_fields(wanted.buyer)
     cart = Cart(token=f"api-{wanted.idempotency_key}"[:64], user_id=None)
     existing = db.exec(select(Order).where(Order.idempotency_key == wanted.idempotency_key)).first()
+    holders = {}
     if existing is None:
         db.add(cart)
         db.flush()
         for line in wanted.lines:
-            db.add(CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
-                            options_json=dump_options(line.options.model_dump(exclude_none=True))))
-        db.flush()
+            row = CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
+                           options_json=dump_options(line.options.model_dump(exclude_none=True)))
+            db.add(row)
+            db.flush()
+            holders[row.id] = [a.model_dump() for a in line.attendees[:line.quantity]]
     # A replay must be the same request from the same caller (for anonymous callers, the same body).
     order, created = place_order(db, cart, viewer, user.id if user else None, billing, wanted.idempotency_key,
                                  current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method,
-                                 fingerprint=request_fingerprint(wanted.model_dump(mode="json")))
+                                 fingerprint=request_fingerprint(wanted.model_dump(mode="json")), holders=holders)
     if created:
         db.delete(cart)
         notify_order_received(db, order, url_for("checkout.order_page", number=order.number,

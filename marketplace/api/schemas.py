@@ -180,10 +180,17 @@ class ErrorOut(Strict):
     error: ErrorBody
 
 
+class AttendeeIn(Strict):
+    name: str = Field(min_length=1, max_length=120)
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 class OrderLineIn(Strict):
     offer_id: int
     quantity: int = Field(default=1, ge=1, le=10_000)
     options: QuoteOptions = QuoteOptions()
+    attendees: list[AttendeeIn] = Field(default_factory=list, max_length=10_000, description=(
+        "event tickets: who each ticket is for, in order (a ticket without one is in the buyer's name)"))
 
 
 class BuyerIn(Strict):

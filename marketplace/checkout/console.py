@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..auth.permissions import staff_required
 from ..clusters.console import cluster_for_staff
+from ..core.errors import Invalid
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..web.htmx import render
@@ -29,7 +31,8 @@ def cluster_orders(slug: str):
 def approve_order(slug: str, order_id: int):
     """A sponsorship held for review may go on to payment."""
     hold_minutes = current_app.config["HOLD_MINUTES"]
-    return _review(slug, order_id, lambda db, order: review.approve_order(db, order, utcnow(), hold_minutes),
+    return _review(slug, order_id, lambda db, order: review.approve_order(db, order, utcnow(), hold_minutes,
+                                                                           *_reason()),
                    _("Commande validée : l'acheteur peut la régler."), "success")
 
 
@@ -37,14 +40,24 @@ def approve_order(slug: str, order_id: int):
 @staff_required
 def reject_order(slug: str, order_id: int):
     """A sponsorship refused: cancelled, its places back on sale."""
-    return _review(slug, order_id, lambda db, order: review.reject_order(db, order, utcnow()),
+    return _review(slug, order_id, lambda db, order: review.reject_order(db, order, utcnow(), *_reason()),
                    _("Commande refusée et annulée ; ses places sont remises en vente."), "info")
 
 
+def _reason() -> tuple[str, str]:
+    return request.form.get("reason", "")[:900], current_user.full_name or current_user.email
+
+
 def _review(slug: str, order_id: int, decide, told: str, category: str):
-    """Apply a review decision to one of the cluster's orders; a decision the order's status forbids is a 409."""
+    """Apply a review decision to one of the cluster's orders; a decision the order's status forbids is a 409,
+    one without its reason is refused (nothing changes)."""
     cluster = cluster_for_staff(slug)
-    decide(get_db(), review.cluster_order(get_db(), cluster.id, order_id))
+    try:
+        decide(get_db(), review.cluster_order(get_db(), cluster.id, order_id))
+    except Invalid as exc:
+        get_db().rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("checkout_console.cluster_orders", slug=cluster.slug), code=303)
     get_db().commit()
     flash(told, category)
     return redirect(url_for("checkout_console.cluster_orders", slug=cluster.slug), code=303)

@@ -72,6 +72,8 @@ class Order(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    review_reason: str | None = Field(default=None, max_length=1000, description="why staff must approve it first")
+    review_decision: str | None = Field(default=None, max_length=1000, description="staff's decision and reason")
 
 
 class OrderLine(SQLModel, table=True):

@@ -63,13 +63,14 @@ def _check_available(db: Session, priced: list[PricedLine], buyer: Buyer) -> Non
                 raise Conflict(exc.message) from exc
 
 
-def _needs_review(db: Session, lines: list[PricedLine], organization_id: int | None, year: int) -> bool:
-    """Whether a kind wants staff to approve the order before payment (a sponsor involved in the cluster)."""
+def _needs_review(db: Session, lines: list[PricedLine], buyer: Buyer, year: int) -> str | None:
+    """Why a kind wants staff to approve the order before payment (a sponsor involved in the cluster), if it does."""
     by_kind: dict[str, list[Offer]] = {}
     for p in lines:
         by_kind.setdefault(p.offer.kind, []).append(p.offer)
-    return any(get_kind(code).needs_review(db, offers, organization_id, year)
-               for code, offers in by_kind.items() if get_kind(code).needs_review is not None)
+    reasons = [get_kind(code).needs_review(db, offers, buyer, year)
+               for code, offers in by_kind.items() if get_kind(code).needs_review is not None]
+    return "; ".join(r for r in reasons if r) or None
 
 
 def new_order(now: datetime, **values) -> Order:
@@ -156,15 +157,17 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
     problems = [f"{p.offer.title_fr} : {p.problem}" for p in priced if p.problem]
     if problems:
         raise Invalid(" ".join(problems))
-    _check_available(db, priced, Buyer(viewer.organization_id, billing.siret, at_checkout=True))
+    buyer = Buyer(viewer.organization_id, billing.siret, at_checkout=True)
+    _check_available(db, priced, buyer)
     if db.get_bind().dialect.name == "postgresql":
         # A buyer waiting behind others for the same stock gives up after a while and is told to retry.
         db.connection().execute(text("SET LOCAL lock_timeout = '5s'"))
-    review = _needs_review(db, priced, viewer.organization_id, now.year)
+    review = _needs_review(db, priced, buyer, now.year)
     order = new_order(
         now, idempotency_key=idempotency_key, request_fingerprint=fingerprint, user_id=user_id,
         organization_id=viewer.organization_id,
         status="awaiting_approval" if review else "pending_payment", payment_method=payment_method,
+        review_reason=review[:1000] if review else None,
         total_excl_cents=sum(p.priced.excl_cents for p in priced),
         total_vat_cents=sum(p.priced.vat_cents for p in priced),
         total_incl_cents=sum(p.priced.incl_cents for p in priced),

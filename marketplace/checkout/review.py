@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..core.errors import NotFound
+from ..core.errors import Invalid, NotFound
 from .models import Order, OrderLine
 from .orders import change_order_status
 
@@ -32,8 +32,16 @@ def cluster_order(db: Session, cluster_id: int, order_id: int) -> Order:
     return order
 
 
-def approve_order(db: Session, order: Order, now: datetime, hold_minutes: int) -> Order:
-    """The order held for review goes on to payment, its stock held for a new full period."""
+def _decide(order: Order, verdict: str, reason: str, who: str) -> None:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise Invalid(_("Indiquez le motif de la décision : il reste attaché à la commande."), field="reason")
+    order.review_decision = f"{verdict} par {who} : {reason}"[:1000]
+
+
+def approve_order(db: Session, order: Order, now: datetime, hold_minutes: int, reason: str, who: str) -> Order:
+    """The order held for review goes on to payment, its stock held for a new full period; the reason is kept."""
+    _decide(order, "Validée", reason, who)
     change_order_status(db, order, "pending_payment", now)
     order.hold_expires_at = now + timedelta(minutes=hold_minutes)
     db.add(order)
@@ -41,6 +49,7 @@ def approve_order(db: Session, order: Order, now: datetime, hold_minutes: int) -
     return order
 
 
-def reject_order(db: Session, order: Order, now: datetime) -> Order:
-    """The order held for review is cancelled; its stock goes back on sale."""
+def reject_order(db: Session, order: Order, now: datetime, reason: str, who: str) -> Order:
+    """The order held for review is cancelled (nothing was paid yet); its stock goes back on sale."""
+    _decide(order, "Refusée", reason, who)
     return change_order_status(db, order, "cancelled", now)

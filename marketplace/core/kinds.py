@@ -90,7 +90,7 @@ class OfferKind:
     member_discount_only: bool = False  # members get a percentage off (no fixed member price)
     # Stock and the life of an order line.
     stock: StockPolicy | None = None
-    needs_review: Callable[..., bool] | None = None  # (db, offers, organization_id, year): staff approve first
+    needs_review: Callable[..., str | None] | None = None  # (db, offers, buyer, year) -> why staff approve first
     on_paid: Callable[..., None] | None = None  # (db, order, line): idempotent
     on_cancelled: Callable[..., None] | None = None  # (db, order, line): expired, cancelled or refunded
     documents: Callable[..., list] | None = None  # (db, order) -> [(label, url)]: what the order page links to

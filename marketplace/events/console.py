@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlmodel import col, select
 
 from ..auth.permissions import staff_required
 from ..catalogue.models import Offer
 from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster
+from ..core.money import format_eur_fr
+from ..core.timeutil import utcnow
 from ..db import get_db, get_owned
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
-from .forms import AttachForm, DaysForm, EventForm, QuotaForm, StatusForm
-from .models import Event
+from .cancellation import cancel_event
+from .forms import AttachForm, CancelForm, DaysForm, EventForm, ExclusionForm, QuotaForm, StatusForm
+from .models import Event, SponsorExclusion
 from .services import (
     EVENT_KINDS,
+    add_exclusion,
     add_quota,
     attach_offer,
     change_status,
     days_of,
     detach_offer,
     events_of,
+    exclusions_of,
     offers_of,
     quotas_with_offers,
     remove_quota,
@@ -49,6 +55,7 @@ def event_page(cluster: Cluster, event: Event | None, form: EventForm | None = N
         forms.setdefault("status_form", StatusForm(formdata=None, status=event.status))
         forms.setdefault("attach_form", AttachForm(formdata=None))
         forms.setdefault("quota_form", QuotaForm(formdata=None))
+        forms.setdefault("cancel_form", CancelForm(formdata=None))
         _choices(db, cluster, event, forms["attach_form"], forms["quota_form"])
         offers = offers_of(db, event.id)
         context.update(days=days, offers=offers, quotas=quotas_with_offers(db, event.id),
@@ -162,3 +169,45 @@ def event_quota_delete(slug: str, event_id: int, quota_id: int):
     db.commit()
     flash(_("Quota supprimé."), "success")
     return _back(slug, event, "quotas")
+
+
+@bp.post("/clusters/<slug>/events/<int:event_id>/cancel")
+@staff_required
+def event_cancel(slug: str, event_id: int):
+    """Cancel the event (an administrator): every order refunded or cancelled, everyone told, once."""
+    cluster = cluster_for_staff(slug, admin=True)
+    event = _event(cluster, event_id)
+    form = CancelForm()
+    saved = Submission(form)
+    if saved.run(lambda: cancel_event(get_db(), event, form.reason.data, current_user.id, current_app.config,
+                                      utcnow())):
+        done = saved.value
+        flash(_("Événement annulé : %(refunded)d commande(s) remboursée(s) (%(amount)s), %(cancelled)d annulée(s), "
+                "%(told)d email(s) envoyé(s).", refunded=done.refunded, amount=format_eur_fr(done.refunded_cents),
+                cancelled=done.cancelled, told=done.told), "success")
+        return _back(slug, event)
+    return event_page(cluster, event, cancel_form=form)
+
+
+@bp.route("/clusters/<slug>/sponsor-exclusions", methods=["GET", "POST"])
+@staff_required
+def exclusions(slug: str):
+    """The organizations the cluster must not take sponsorship from: their orders wait for approval."""
+    cluster = cluster_for_staff(slug, admin=request.method == "POST")
+    form = ExclusionForm()
+    if Submission(form).run(lambda: add_exclusion(get_db(), cluster, form.siret.data, form.name.data,
+                                                  form.reason.data or ""), _("Organisation ajoutée à la liste.")):
+        return redirect(url_for("events_console.exclusions", slug=slug), code=303)
+    return render("events/console/exclusions.html", status=form_status(form), cluster=cluster, form=form,
+                  rows=exclusions_of(get_db(), cluster.id))
+
+
+@bp.post("/clusters/<slug>/sponsor-exclusions/<int:exclusion_id>/delete")
+@staff_required
+def exclusion_delete(slug: str, exclusion_id: int):
+    cluster = cluster_for_staff(slug, admin=True)
+    db = get_db()
+    db.delete(get_owned(db, SponsorExclusion, exclusion_id, _("Introuvable."), cluster_id=cluster.id))
+    db.commit()
+    flash(_("Organisation retirée de la liste."), "success")
+    return redirect(url_for("events_console.exclusions", slug=slug), code=303)

@@ -8,6 +8,7 @@ from datetime import date, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     SelectField,
@@ -20,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..web.forms import ParisDateTimeField, form_values
-from ..web.validators import strip
+from ..web.validators import Siret, strip
 from .services import EventInput
 
 HOUR = r"(\d{1,2})(?:[:h](\d{2})?)?"  # 9:00, 09h30, 9h
@@ -100,3 +101,22 @@ class AttendeeForm(FlaskForm):
 
 class ScanForm(FlaskForm):
     code = StringField(_l("Code du billet"), filters=[strip], validators=[DataRequired(), Length(max=60)])
+
+
+class WaitlistForm(FlaskForm):
+    offer_id = IntegerField(validators=[DataRequired()])
+    name = StringField(_l("Votre nom"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Votre email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Motif, dit aux participants"), filters=[strip],
+                           validators=[DataRequired(), Length(max=500)])
+    confirm = BooleanField(_l("Je confirme : toutes les commandes sont remboursées et les billets annulés."),
+                           validators=[DataRequired(message=_l("Cochez la case pour confirmer l'annulation."))])
+
+
+class ExclusionForm(FlaskForm):
+    siret = StringField(_l("SIRET"), filters=[strip], validators=[DataRequired(), Siret])
+    name = StringField(_l("Organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    reason = StringField(_l("Pourquoi"), filters=[strip], validators=[Optional(), Length(max=300)])

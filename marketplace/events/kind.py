@@ -8,19 +8,10 @@ from sqlmodel import Session
 
 from ..core.errors import PricingError
 from ..core.kinds import OfferKind, register_kind
-from ..core.members import members
+from .conflicts import sponsor_conflicts
 from .issuing import send_tickets, ticket_documents, void_line_tickets
 from .models import Event
 from .stock import QUOTAS, TICKET_KIND
-
-
-def _sponsor_involved(db: Session, offers, organization_id: int | None, year: int) -> bool:
-    """A sponsor that is a member of a cluster it sponsors (any status this year) is reviewed by staff first."""
-    if organization_id is None:
-        return False
-    clusters = {offer.cluster_id for offer in offers}
-    return any(fact.cluster_id in clusters and fact.year == year
-               for fact in members().memberships_of(db, organization_id))
 
 
 def check_on_sale(db: Session, offer, options, quantity: int, buyer=None) -> None:
@@ -41,4 +32,4 @@ EVENT_TICKET = register_kind(OfferKind(TICKET_KIND, _l("Billet d'événement"), 
                                        on_cancelled=void_line_tickets, documents=ticket_documents))
 STAND = register_kind(OfferKind("stand", _l("Stand exposant"), "events", stock=QUOTAS, check_available=check_on_sale))
 SPONSORSHIP = register_kind(OfferKind("sponsorship", _l("Parrainage"), "events", stock=QUOTAS,
-                                      check_available=check_on_sale, needs_review=_sponsor_involved))
+                                      check_available=check_on_sale, needs_review=sponsor_conflicts))

@@ -100,3 +100,34 @@ class Ticket(SQLModel, table=True):
     issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     checked_in_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+WAITING_STATUSES = ("waiting", "offered", "served", "withdrawn")
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """Someone waiting for a sold-out ticket type; when a place comes back, an order holds it for them."""
+
+    __table_args__ = (CheckConstraint(one_of("status", WAITING_STATUSES), name="ck_waitlist_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254)
+    status: str = Field(default="waiting", max_length=10)
+    order_id: int | None = Field(default=None, foreign_key="order.id", description="the order holding a place")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    offered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SponsorExclusion(SQLModel, table=True):
+    """An organization a cluster declared it must not take sponsorship from (a conflict of interest)."""
+
+    __table_args__ = (UniqueConstraint("cluster_id", "siret", name="uq_sponsor_exclusion"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: int = Field(foreign_key="cluster.id", index=True)
+    siret: str = Field(max_length=14)
+    name: str = Field(max_length=200)
+    reason: str = Field(default="", max_length=300)

@@ -14,7 +14,7 @@ from ..checkout.models import Order, OrderLine
 from ..clusters.models import Cluster
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.states import HOLDING_STATUSES
-from .models import Event, EventDay, EventQuota, EventQuotaOffer
+from .models import Event, EventDay, EventQuota, EventQuotaOffer, SponsorExclusion
 from .stock import TICKET_KIND
 
 EVENT_KINDS = (TICKET_KIND, "stand", "sponsorship")  # what can be sold for an event (kind.py registers them)
@@ -226,3 +226,18 @@ def public_event(db: Session, slug: str, sees_drafts: bool = False) -> tuple[Eve
     if row is None or (row[0].status == "draft" and not sees_drafts):
         raise NotFound(_("Événement introuvable."))
     return row
+
+
+def add_exclusion(db: Session, cluster: Cluster, siret: str, name: str, reason: str) -> SponsorExclusion:
+    if db.exec(select(SponsorExclusion).where(SponsorExclusion.cluster_id == cluster.id,
+                                              SponsorExclusion.siret == siret)).first():
+        raise Conflict(_("Ce SIRET est déjà sur la liste."), field="siret")
+    row = SponsorExclusion(cluster_id=cluster.id, siret=siret, name=name, reason=reason)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def exclusions_of(db: Session, cluster_id: int) -> list[SponsorExclusion]:
+    return list(db.exec(select(SponsorExclusion).where(SponsorExclusion.cluster_id == cluster_id)
+                        .order_by(SponsorExclusion.name)).all())

@@ -15,19 +15,23 @@ from ..catalogue.models import Offer, OfferCoOwner
 from ..checkout.models import Order, OrderLine
 from ..checkout.views import can_see_order
 from ..clusters.models import Cluster
+from ..clusters.services import get_cluster
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.services import DisplayPrice, display_prices
+from ..web.extensions import RATE_LIMITS, limiter
 from ..web.forms import Submission
 from ..web.htmx import render
 from ..web.pagecache import public_page
+from .calendar import cluster_feed, event_ics
 from .documents import tickets_pdf
-from .forms import AttendeeForm
+from .forms import AttendeeForm, WaitlistForm
 from .kind import EVENT_TICKET, SPONSORSHIP, STAND
 from .models import Event, Ticket
-from .services import days_of, offers_of, public_event
+from .services import PUBLIC_STATUSES, days_of, events_of, offers_of, public_event
 from .stock import QUOTAS
 from .tickets import buyer_ticket, rename_attendee, tickets_of_buyer
+from .waitlist import join_waitlist
 
 bp = Blueprint("events", __name__)
 FEW_LEFT = 20  # below this many places left, the page says how many
@@ -129,4 +133,46 @@ def _pdf(event: Event, tickets: list[Ticket], name: str):
     response = make_response(tickets_pdf(event, [(t, offers[t.offer_id]) for t in tickets if t.status == "issued"]))
     response.headers.update({"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"',
                              "Cache-Control": "private, no-store"})
+    return response
+
+
+@bp.post("/events/<slug>/waitlist")
+@limiter.limit(RATE_LIMITS["checkout"])
+def waitlist(slug: str):
+    """Wait for a sold-out ticket type: the next place that comes back is held for you, by email."""
+    db = get_db()
+    event, _cluster = public_event(db, slug)
+    form = WaitlistForm()
+    offer = db.get(Offer, form.offer_id.data) if form.offer_id.data else None
+    if offer is None or not Submission(form).run(lambda: join_waitlist(db, event, offer, form.name.data,
+                                                                       form.email.data.lower())):
+        flash(" ".join([*form.form_errors, *(e for errors in form.errors.values() for e in errors)])
+              or _("Choisissez un billet complet."), "error")
+    else:
+        flash(_("Vous êtes sur la liste d'attente : si une place se libère, elle vous est réservée et vous "
+                "recevez un email pour la régler."), "success")
+    return redirect(url_for("events.event_page", slug=slug, _anchor="tickets"), code=303)
+
+
+@bp.get("/events/<slug>.ics")
+def event_calendar(slug: str):
+    event, cluster = public_event(get_db(), slug)
+    link = url_for("events.event_page", slug=event.slug, _external=True)
+    return _calendar(event_ics(event, cluster, link, utcnow()), f"{event.slug}.ics")
+
+
+@bp.get("/clusters/<slug>/events.ics")
+def cluster_calendar(slug: str):
+    """A feed a calendar app subscribes to: the cluster's events open to the public."""
+    db = get_db()
+    cluster = get_cluster(db, slug)
+    events = [(e, url_for("events.event_page", slug=e.slug, _external=True)) for e in events_of(db, cluster.id)
+              if e.status in PUBLIC_STATUSES]
+    return _calendar(cluster_feed(cluster, events, utcnow()), f"evenements-{cluster.slug}.ics")
+
+
+def _calendar(body: bytes, name: str):
+    response = make_response(body)
+    response.headers.update({"Content-Type": "text/calendar; charset=utf-8",
+                             "Content-Disposition": f'inline; filename="{name}"'})
     return response

@@ -12,21 +12,25 @@ from tests.factories import PASSWORD
 def test_staff_approve_a_sponsorship_then_it_can_be_paid(client, db, world):  # noqa: F811
     login(client, world["users"]["manager_a"].email, PASSWORD)
     assert "Valider" in client.get("/console/clusters/cluster-a/orders").get_data(as_text=True)
+    client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
+                data={"reason": "  ", "csrf_token": csrf_token(client, "/account")})
+    db.rollback()
+    assert db.get(Order, world["review"].id).status == "awaiting_approval"  # a decision needs its reason
     response = client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
-                           data={"csrf_token": csrf_token(client, "/account")})
+                           data={"reason": "Aucun lien avec le cluster.", "csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 303
     db.rollback()
     db.expire_all()
     assert db.get(Order, world["review"].id).status == "pending_payment"
     again = client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
-                        data={"csrf_token": csrf_token(client, "/account")})
+                        data={"reason": "Aucun lien avec le cluster.", "csrf_token": csrf_token(client, "/account")})
     assert again.status_code == 409  # already approved: the status table refuses
 
 
 def test_an_approved_sponsorship_is_held_for_a_new_payment_period(client, db, world):  # noqa: F811
     login(client, world["users"]["staff_a"].email, PASSWORD)
     client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
-                data={"csrf_token": csrf_token(client, "/account")})
+                data={"reason": "Aucun lien avec le cluster.", "csrf_token": csrf_token(client, "/account")})
     db.rollback()
     db.expire_all()
     held = db.get(Order, world["review"].id).hold_expires_at
@@ -36,7 +40,7 @@ def test_an_approved_sponsorship_is_held_for_a_new_payment_period(client, db, wo
 def test_staff_reject_a_sponsorship_and_it_is_cancelled(client, db, world):  # noqa: F811
     login(client, world["users"]["manager_a"].email, PASSWORD)
     response = client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/reject",
-                           data={"csrf_token": csrf_token(client, "/account")})
+                           data={"reason": "Aucun lien avec le cluster.", "csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "remises en vente" in page
@@ -49,6 +53,6 @@ def test_another_clusters_order_is_not_found_through_own_url(client, db, world):
     login(client, world["users"]["staff_b"].email, PASSWORD)
     before = snapshot(db)
     response = client.post(f"/console/clusters/cluster-b/orders/{world['review'].id}/approve",
-                           data={"csrf_token": csrf_token(client, "/account")})
+                           data={"reason": "Aucun lien avec le cluster.", "csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 404
     assert snapshot(db) == before
