@@ -41,9 +41,9 @@ def cancel_event(db: Session, event: Event, reason: str, user_id: int, config, n
     db.flush()
     done = Cancellation()
     offer_ids = [o.id for o in offers_of(db, event.id)]
-    orders = db.exec(select(Order).join(OrderLine, OrderLine.order_id == Order.id)
-                     .where(col(OrderLine.offer_id).in_(offer_ids)).distinct().order_by(Order.id)
-                     .with_for_update(of=Order)).all() if offer_ids else []
+    with_lines = select(OrderLine.order_id).where(col(OrderLine.offer_id).in_(offer_ids))
+    orders = db.exec(select(Order).where(col(Order.id).in_(with_lines)).order_by(Order.id)
+                     .with_for_update()).all() if offer_ids else []
     for order in orders:
         if order.status in PAID:
             amount = _owed(db, order, offer_ids)
