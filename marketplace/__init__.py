@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from .clusters.views import bp as clusters
     from .events.checkin import bp as checkin_console
     from .events.console import bp as events_console
+    from .events.partners_console import bp as event_partners_console
     from .events.views import bp as events
     from .invoicing.console import bp as invoicing_console
     from .invoicing.views import bp as invoicing
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, join, events, api,
                       console_home, clusters_console, memberships_console, memberships_register, renewals_console,
-                      events_console, checkin_console, catalogue_console, rooms_console, checkout_console,
-                      payments_console, invoicing_console, ledger_console, pools_console, agreements_console,
-                      settlements_console, auth_console):
+                      events_console, checkin_console, event_partners_console, catalogue_console, rooms_console,
+                      checkout_console, payments_console, invoicing_console, ledger_console, pools_console,
+                      agreements_console, settlements_console, auth_console):
         app.register_blueprint(blueprint)

@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from .catalogue.models import Offer, OfferCoOwner
 from .clusters.models import Cluster
+from .events.invitations import create_invitation
 from .events.kind import EVENT_TICKET, SPONSORSHIP, STAND
-from .events.models import Event
+from .events.models import Event, SponsorPackage
 from .events.services import EventInput, attach_offer, change_status, save_event, set_days
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,7 +60,9 @@ def _events(year: int, today: date) -> list[dict]:
                       title_fr=f"VS Pack {nxt} : parrainage Bronze", title_en=f"VS Pack {nxt}: Bronze sponsorship",
                       summary_fr="Logo sur le plan du salon, 4 invitations.",
                       summary_en="Logo on the floor plan, 4 invitations.", list_price_cents=350000, capacity=8),
-             ], stand_capacity={"vs-pack-stand-9m2": 60}),
+             ], stand_capacity={"vs-pack-stand-9m2": 60},
+             packages={"vs-pack-parrainage-or": 20, "vs-pack-parrainage-argent": 10, "vs-pack-parrainage-bronze": 4},
+             invitations=[("vs-pack-visiteur", f"PRESSE-VSPACK-{nxt}", "Presse", 10)]),
         dict(cluster="silicon-sentier", slug=f"meetup-cantine-{meetup:%Y%m%d}", title_fr="Meetup de La Cantine",
              title_en="La Cantine meetup", summary_fr="Rencontre mensuelle des start-up du Sentier, entrée libre "
              "sur inscription.", summary_en="Monthly meetup of the Sentier start-ups, free on registration.",
@@ -108,6 +111,11 @@ def load_demo_events(db: Session, clusters: dict[str, Cluster], year: int, today
         for offer in offers:
             offer.capacity = data["stand_capacity"].get(offer.slug, offer.capacity)
             attach_offer(db, event, offer)
+            if offer.slug in data.get("packages", {}):
+                db.add(SponsorPackage(offer_id=offer.id, invitations=data["packages"][offer.slug]))
+        by_slug = {offer.slug: offer for offer in offers}
+        for slug, code, label, uses in data.get("invitations", []):
+            create_invitation(db, event, by_slug[slug].id, label, uses, code)
         change_status(db, event, "published")
         created += 1
     db.flush()

@@ -16,9 +16,12 @@ from .clusters.models import Cluster, Organization, Partnership
 from .events.models import (
     Event,
     EventDay,
+    EventProfile,
     EventQuota,
     EventQuotaOffer,
+    InvitationCode,
     SponsorExclusion,
+    SponsorPackage,
     Ticket,
     WaitlistEntry,
 )
@@ -39,6 +42,7 @@ __all__ = [
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PasswordResetRequest", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
     "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomRate", "Settlement", "ShareTransfer",
-    "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "WaitlistEntry", "SponsorExclusion", "SuccessFeeDeclaration",
+    "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "WaitlistEntry", "SponsorExclusion", "EventProfile",
+    "InvitationCode", "SponsorPackage", "SuccessFeeDeclaration",
     "SupplierAgreement", "SupplierPurchase", "TransferReversal", "User", "metadata",
 ]

@@ -105,6 +105,8 @@ class OfferForm(FlaskForm):
     location = StringField(_l("Lieu"), filters=[strip], validators=[Optional(), Length(max=200)])
     capacity = IntegerField(_l("Capacité (places, vide : illimitée)"), validators=[
         Optional(), between(0, 1_000_000, _l("La capacité est un nombre positif ou nul."))])
+    max_per_order = IntegerField(_l("Maximum par commande (vide : sans limite)"), validators=[
+        Optional(), between(1, 10_000, _l("Au moins 1."))])
 
     list_price = money_field(_l("Prix public (€)"), required=True,
                         message=_l("Indiquez le prix public (0 pour une offre gratuite)."))
@@ -212,7 +214,7 @@ class OfferForm(FlaskForm):
     def offer_input(self) -> OfferInput:
         texts = {name: self[name].data or "" for name in OfferInput.TEXTS}
         optional = {name: self[name].data for name in ("sale_starts_at", "sale_ends_at", "starts_at", "ends_at",
-                                                       "early_bird_until", "capacity")}
+                                                       "early_bird_until", "capacity", "max_per_order")}
         return OfferInput(
             kind=self.kind.data, slug=self.slug.data, visibility=self.visibility.data,
             is_published=self.is_published.data, members_only=self.members_only.data,

@@ -60,6 +60,7 @@ class Offer(SQLModel, table=True):
     early_bird_discount_bps: int | None = Field(default=None)
     room_quote_above: int | None = Field(default=None)
     room_quote_minimum_cents: int | None = Field(default=None)
+    max_per_order: int | None = Field(default=None, ge=1, description="most units one order may take")
     event_id: int | None = Field(default=None, foreign_key="event.id", index=True,
                                  description="the event it is sold for (a ticket type, a stand, a sponsorship)")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -43,6 +43,7 @@ class OfferInput:
     members_only: bool
     discovery_scope: bool
     capacity: int | None
+    max_per_order: int | None
     sale_starts_at: datetime | None
     sale_ends_at: datetime | None
     starts_at: datetime | None

@@ -17,8 +17,20 @@ from ..db import get_db, get_owned
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from .cancellation import cancel_event
-from .forms import AttachForm, CancelForm, DaysForm, EventForm, ExclusionForm, QuotaForm, StatusForm
-from .models import Event, SponsorExclusion
+from .forms import (
+    AttachForm,
+    CancelForm,
+    DaysForm,
+    EventForm,
+    ExclusionForm,
+    InvitationForm,
+    QuotaForm,
+    StatusForm,
+)
+from .invitations import invitations_of
+from .kind import SPONSORSHIP
+from .models import Event, SponsorExclusion, SponsorPackage
+from .profiles import partners_of
 from .services import (
     EVENT_KINDS,
     add_exclusion,
@@ -58,8 +70,15 @@ def event_page(cluster: Cluster, event: Event | None, form: EventForm | None = N
         forms.setdefault("cancel_form", CancelForm(formdata=None))
         _choices(db, cluster, event, forms["attach_form"], forms["quota_form"])
         offers = offers_of(db, event.id)
+        invitation_form = InvitationForm(formdata=None)
+        invitation_form.offer_id.choices = [(o.id, o.title_fr) for o in offers if o.kind == TICKET_KIND]
+        given = {p.offer_id: p.invitations for p in db.exec(select(SponsorPackage).where(
+            col(SponsorPackage.offer_id).in_([o.id for o in offers]))).all()}
+        packages = {o.id: given.get(o.id, 0) for o in offers if o.kind == SPONSORSHIP.code}
         context.update(days=days, offers=offers, quotas=quotas_with_offers(db, event.id),
-                       left={o.id: QUOTAS.available(db, o, {}) for o in offers}, **forms)
+                       left={o.id: QUOTAS.available(db, o, {}) for o in offers}, partners=partners_of(db, event.id),
+                       invitations=invitations_of(db, event.id), invitation_form=invitation_form, packages=packages,
+                       **forms)
     return render("events/console/event.html", status=form_status(form, *forms.values()), **context)
 
 

@@ -7,6 +7,7 @@ from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..web.forms import ParisDateTimeField, form_values
-from ..web.validators import Siret, strip
+from ..web.validators import HttpUrl, Siret, strip
 from .services import EventInput
 
 HOUR = r"(\d{1,2})(?:[:h](\d{2})?)?"  # 9:00, 09h30, 9h
@@ -120,3 +121,33 @@ class ExclusionForm(FlaskForm):
     siret = StringField(_l("SIRET"), filters=[strip], validators=[DataRequired(), Siret])
     name = StringField(_l("Organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     reason = StringField(_l("Pourquoi"), filters=[strip], validators=[Optional(), Length(max=300)])
+
+
+class ProfileForm(FlaskForm):
+    company = StringField(_l("Nom affiché"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    website = StringField(_l("Site web"), filters=[strip], validators=[Optional(), Length(max=300), HttpUrl])
+    description = TextAreaField(_l("Présentation"), filters=[strip], validators=[Optional(), Length(max=2000)],
+                                render_kw={"rows": 5})
+    logo = FileField(_l("Logo (PNG, JPEG ou WebP, 512 Ko au plus)"),
+                     validators=[FileAllowed(["png", "jpg", "jpeg", "webp"], _l("Une image PNG, JPEG ou WebP."))])
+
+
+class InvitationForm(FlaskForm):
+    offer_id = SelectField(_l("Billet offert"), coerce=int, validate_choice=True)
+    label = StringField(_l("Pour qui (presse, intervenants…)"), filters=[strip], validators=[Optional(), Length(max=120)])
+    max_uses = IntegerField(_l("Nombre de billets"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10_000)])
+    code = StringField(_l("Code (vide : tiré au hasard)"), filters=[strip], validators=[
+        Optional(), Length(min=6, max=40), Regexp(r"^[A-Za-z0-9-]+$", message=_l("Lettres, chiffres et tirets."))])
+
+
+class CodeEntryForm(FlaskForm):
+    invitation = StringField(_l("Code d'invitation"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+
+
+class StandForm(FlaskForm):
+    stand_number = StringField(_l("N° de stand"), filters=[strip], validators=[Optional(), Length(max=20)])
+
+
+class PackageForm(FlaskForm):
+    invitations = IntegerField(_l("Invitations données"), default=0, validators=[InputRequired(),
+                                                                                 NumberRange(min=0, max=1000)])

@@ -9,8 +9,10 @@ from sqlmodel import Session
 from ..core.errors import PricingError
 from ..core.kinds import OfferKind, register_kind
 from .conflicts import sponsor_conflicts
+from .invitations import read_ticket_options, ticket_terms, ticket_unit
 from .issuing import send_tickets, ticket_documents, void_line_tickets
 from .models import Event
+from .profiles import exhibitor_paid, partner_cancelled, sponsor_paid
 from .stock import QUOTAS, TICKET_KIND
 
 
@@ -28,8 +30,12 @@ def check_on_sale(db: Session, offer, options, quantity: int, buyer=None) -> Non
 
 
 EVENT_TICKET = register_kind(OfferKind(TICKET_KIND, _l("Billet d'événement"), "events", stock=QUOTAS,
+                                       price_unit=ticket_unit, load_terms=ticket_terms,
+                                       read_options=read_ticket_options,
                                        check_available=check_on_sale, named_units=True, on_paid=send_tickets,
                                        on_cancelled=void_line_tickets, documents=ticket_documents))
-STAND = register_kind(OfferKind("stand", _l("Stand exposant"), "events", stock=QUOTAS, check_available=check_on_sale))
+STAND = register_kind(OfferKind("stand", _l("Stand exposant"), "events", stock=QUOTAS, check_available=check_on_sale,
+                                on_paid=exhibitor_paid, on_cancelled=partner_cancelled))
 SPONSORSHIP = register_kind(OfferKind("sponsorship", _l("Parrainage"), "events", stock=QUOTAS,
-                                      check_available=check_on_sale, needs_review=sponsor_conflicts))
+                                      check_available=check_on_sale, needs_review=sponsor_conflicts,
+                                      on_paid=sponsor_paid, on_cancelled=partner_cancelled))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -131,3 +131,52 @@ class SponsorExclusion(SQLModel, table=True):
     siret: str = Field(max_length=14)
     name: str = Field(max_length=200)
     reason: str = Field(default="", max_length=300)
+
+
+class InvitationCode(SQLModel, table=True):
+    """A code that makes a ticket type free, a number of times (guests, press, speakers)."""
+
+    __table_args__ = (UniqueConstraint("code", name="uq_invitation_code"),
+                      CheckConstraint("max_uses >= 1 AND used_units >= 0 AND used_units <= max_uses",
+                                      name="ck_invitation_uses"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    code: str = Field(max_length=40)
+    label: str = Field(default="", max_length=120, description="for whom (press, speakers...)")
+    max_uses: int = Field(default=1)
+    used_units: int = Field(default=0, description="tickets held or sold with it")
+
+
+PROFILE_ROLES = ("exhibitor", "sponsor")
+
+
+class EventProfile(SQLModel, table=True):
+    """An exhibitor's stand or a sponsor's presence at an event: filled by the company after payment, shown on the
+    event page (a sponsor once approved and paid); staff assign stand numbers."""
+
+    __table_args__ = (UniqueConstraint("order_line_id", "position", name="uq_profile_position"),
+                      CheckConstraint(one_of("role", PROFILE_ROLES), name="ck_profile_role"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    order_line_id: int = Field(foreign_key="orderline.id", index=True)
+    position: int = Field(default=1)
+    role: str = Field(max_length=10)
+    company: str = Field(max_length=200)
+    contact_email: str = Field(max_length=254)
+    website: str = Field(default="", max_length=300)
+    description: str = Field(default="", max_length=2000)
+    logo: bytes | None = Field(default=None, sa_type=LargeBinary)
+    logo_type: str | None = Field(default=None, max_length=20)
+    stand_number: str = Field(default="", max_length=20)
+    visible: bool = Field(default=True, description="false once its order is cancelled or refunded")
+
+
+class SponsorPackage(SQLModel, table=True):
+    """What a sponsorship package gives besides the logo: invitations issued when it is paid."""
+
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
+    invitations: int = Field(default=0, ge=0)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from ..catalogue.models import Offer
 from ..catalogue.stock import CAPACITY
 from ..core.errors import Conflict
+from .invitations import hold_invitations, release_invitations
 from .models import EventQuota, EventQuotaOffer
 
 TICKET_KIND = "event_ticket"  # the code kind.py registers: an event's capacity counts its tickets only
@@ -48,6 +49,7 @@ class QuotaStock:
 
     def hold(self, db: Session, lines: Sequence[tuple[Any, Offer]]) -> None:
         CAPACITY.hold(db, lines)
+        hold_invitations(db, lines)
         by_offer = quotas_of(db, {offer.id for _line, offer in lines})
         wanted: dict[int, int] = {}
         quotas: dict[int, EventQuota] = {}
@@ -66,6 +68,7 @@ class QuotaStock:
 
     def release(self, db: Session, line) -> None:
         CAPACITY.release(db, line)
+        release_invitations(db, line)
         for quota in quotas_of(db, {line.offer_id}).get(line.offer_id, []):
             db.connection().execute(update(EventQuota).where(EventQuota.id == quota.id)
                                     .values(held_units=EventQuota.held_units - line.units))

@@ -39,11 +39,15 @@ def ticket_code(event_id: int, line_id: int, position: int, secret: str | None =
     return f"{line_id}-{position}-{signature(event_id, line_id, position, secret)}"
 
 
-def issue_tickets(db: Session, order: Order, line: OrderLine, event_id: int) -> list[Ticket]:
-    """One ticket per unit of the paid line, for the attendee named at checkout (else the buyer); once."""
+def issue_tickets(db: Session, order: Order, line: OrderLine, event_id: int, count: int | None = None,
+                  guest_of: str | None = None) -> list[Ticket]:
+    """One ticket per unit of the paid line (or `count` invitations a sponsorship gives, for guests of
+    `guest_of`), for the attendee named at checkout (else the buyer); once."""
     issued = {t.position: t for t in db.exec(select(Ticket).where(Ticket.order_line_id == line.id)).all()}
     people = json.loads(line.holders_json or "[]")
-    for position in range(1, line.quantity + 1):
+    if guest_of:
+        people = [{"name": f"Invité·e de {guest_of}"}] * (count or 0)
+    for position in range(1, (line.quantity if count is None else count) + 1):
         if position in issued:
             continue
         person = people[position - 1] if position <= len(people) else {}

@@ -5,29 +5,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, make_response, redirect, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import col, select
 
 from ..auth.permissions import can_view_cluster_console
 from ..catalogue.models import Offer, OfferCoOwner
+from ..checkout.cart import add_to_cart
 from ..checkout.models import Order, OrderLine
-from ..checkout.views import can_see_order
+from ..checkout.views import can_see_order, current_cart, current_viewer
 from ..clusters.models import Cluster
 from ..clusters.services import get_cluster
+from ..core.errors import DomainError, Invalid, PricingError
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.services import DisplayPrice, display_prices
 from ..web.extensions import RATE_LIMITS, limiter
-from ..web.forms import Submission
+from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from ..web.pagecache import public_page
 from .calendar import cluster_feed, event_ics
 from .documents import tickets_pdf
-from .forms import AttendeeForm, WaitlistForm
+from .forms import AttendeeForm, CodeEntryForm, ProfileForm, WaitlistForm
+from .invitations import clean_code, offer_of_code
 from .kind import EVENT_TICKET, SPONSORSHIP, STAND
-from .models import Event, Ticket
+from .models import Event, EventProfile, Ticket
+from .profiles import partners_of, profile_for, save_profile
 from .services import PUBLIC_STATUSES, days_of, events_of, offers_of, public_event
 from .stock import QUOTAS
 from .tickets import buyer_ticket, rename_attendee, tickets_of_buyer
@@ -82,7 +86,8 @@ def event_page(slug: str):
             for kind in (EVENT_TICKET, STAND, SPONSORSHIP)}
     return render("events/event.html", event=event, cluster=cluster, days=days_of(db, event.id),
                   tickets=sold[EVENT_TICKET.code], stands=sold[STAND.code], packages=sold[SPONSORSHIP.code],
-                  organisers=_organisers(db, event, cluster), on_sale=event.status == "published")
+                  organisers=_organisers(db, event, cluster), on_sale=event.status == "published",
+                  exhibitors=partners_of(db, event.id, "exhibitor"), sponsors=partners_of(db, event.id, "sponsor"))
 
 
 @bp.get("/account/tickets")
@@ -176,3 +181,58 @@ def _calendar(body: bytes, name: str):
     response.headers.update({"Content-Type": "text/calendar; charset=utf-8",
                              "Content-Disposition": f'inline; filename="{name}"'})
     return response
+
+
+@bp.route("/events/profiles/<int:profile_id>", methods=["GET", "POST"])
+def edit_profile(profile_id: int):
+    """The exhibitor's or sponsor's presence on the event page, filled by its buyer (the order's link, or signed in)."""
+    db = get_db()
+    token = request.values.get("t")
+    profile = profile_for(db, profile_id, token, *_buyer_ids())
+    form = ProfileForm(obj=profile)
+    if Submission(form).run(lambda: save_profile(db, profile, form.company.data, form.website.data or "",
+                                                 form.description.data or "",
+                                                 form.logo.data.read() if form.logo.data else None),
+                            _("Présentation enregistrée : elle paraît sur la page de l'événement."), "logo"):
+        return redirect(url_for("events.edit_profile", profile_id=profile.id, t=token), code=303)
+    event = db.get(Event, profile.event_id)
+    return render("events/profile.html", status=form_status(form), form=form, profile=profile, event=event,
+                  token=token)
+
+
+def _buyer_ids() -> tuple[int | None, int | None]:
+    if not current_user.is_authenticated:
+        return None, None
+    return current_user.organization_id, current_user.id
+
+
+@bp.get("/events/profiles/<int:profile_id>/logo")
+def profile_logo(profile_id: int):
+    profile = get_db().get(EventProfile, profile_id)
+    if profile is None or not profile.visible or profile.logo is None:
+        abort(404)
+    response = make_response(profile.logo)
+    response.headers.update({"Content-Type": profile.logo_type or "image/png", "Cache-Control": "public, max-age=300",
+                             "X-Content-Type-Options": "nosniff"})
+    return response
+
+
+@bp.post("/events/<slug>/invitation")
+def use_invitation(slug: str):
+    """A ticket with an invitation code goes into the cart, free."""
+    db = get_db()
+    event, _cluster = public_event(db, slug)
+    form = CodeEntryForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(_("Indiquez votre code d'invitation."))
+        offer = offer_of_code(db, event, form.invitation.data)
+        add_to_cart(db, current_cart(create=True), offer.id, 1, {"invitation": clean_code(form.invitation.data)},
+                    current_viewer())
+    except DomainError as exc:
+        db.rollback()
+        flash(exc.message_in("fr") if isinstance(exc, PricingError) else exc.message, "error")
+        return redirect(url_for("events.event_page", slug=slug, _anchor="tickets"), code=303)
+    db.commit()
+    flash(_("Invitation ajoutée à votre panier : indiquez le nom du participant à la commande."), "success")
+    return redirect(url_for("checkout.cart"), code=303)

@@ -75,8 +75,11 @@ def price_offer(db: Session, offer: Offer, cluster: Cluster, organization_id: in
     """Quote `quantity` of an offer for an organization (None: a visitor); raises PricingError.
 
     With `available`, also say at once what is no longer free (a room slot taken, the desks of a day);
-    checkout relies on holding the stock instead.
+    checkout relies on holding the stock instead. An offer's maximum per order is always enforced.
     """
+    if offer.max_per_order is not None and quantity > offer.max_per_order:
+        raise PricingError("bad_quantity", f"{offer.max_per_order} au plus par commande.",
+                           f"{offer.max_per_order} at most per order.", "quantity")
     result = quote(offer_terms(db, offer, cluster, lang), buyer_context(db, organization_id), quantity,
                    options, at or utcnow(), partnership_terms(db, cluster.id))
     check = get_kind(offer.kind).check_available

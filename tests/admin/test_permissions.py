@@ -90,6 +90,8 @@ MATRIX = [
     ("event-cancel", "POST", "/console/clusters/{a}/events/{event}/cancel", ALLOW_ADMINS_OF_A, "cancel"),
     ("exclusions-page", "GET", "/console/clusters/{a}/sponsor-exclusions", ALLOW_ALL_STAFF_OF_A, None),
     ("exclusion-add", "POST", "/console/clusters/{a}/sponsor-exclusions", ALLOW_ADMINS_OF_A, "exclusion"),
+    ("event-sales", "GET", "/console/clusters/{a}/events/{event}/sales", ALLOW_ALL_STAFF_OF_A, None),
+    ("exhibitors-csv", "GET", "/console/clusters/{a}/events/{event}/exhibitors.csv", ALLOW_ALL_STAFF_OF_A, None),
     ("checkin-page", "GET", "/console/clusters/{a}/events/{event}/checkin", ALLOW_ALL_STAFF_OF_A, None),
     ("checkin-counts", "GET", "/console/clusters/{a}/events/{event}/checkin/counts", ALLOW_ALL_STAFF_OF_A, None),
     ("attendees-csv", "GET", "/console/clusters/{a}/events/{event}/attendees.csv", ALLOW_ALL_STAFF_OF_A, None),
