@@ -13,6 +13,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -26,6 +27,7 @@ from ..core.errors import Conflict, Invalid, NotFound
 from ..core.timeutil import utcnow
 from .models import Event, Ticket
 
+PARIS = ZoneInfo("Europe/Paris")
 CODE_LENGTH = 16  # base32 characters of the signature (80 bits)
 
 
@@ -72,7 +74,7 @@ def void_tickets(db: Session, line: OrderLine) -> int:
 class Scan:
     """What the entrance is told of a code: admitted, or why not (with the earlier admission)."""
 
-    outcome: str  # admitted, already, void, other_event, unknown
+    outcome: str  # admitted, already, void, other_event, wrong_day, unknown
     ticket: Ticket | None = None
     offer_title: str = ""
     by: str = ""
@@ -97,12 +99,25 @@ def scan(db: Session, event: Event, code: str, staff_id: int, now: datetime | No
         return Scan("other_event", ticket)
     if ticket.status != "issued":
         return Scan("void", ticket)
+    offer = db.get(Offer, ticket.offer_id)
+    if not valid_on(offer, now or utcnow()):
+        return Scan("wrong_day", ticket, offer.title_fr)
     admitted = db.connection().execute(update(Ticket).where(
         Ticket.id == ticket.id, Ticket.status == "issued", col(Ticket.checked_in_at).is_(None))
         .values(checked_in_at=now or utcnow(), checked_in_by=staff_id))
     db.refresh(ticket)
     by = db.exec(select(User.full_name, User.email).where(User.id == ticket.checked_in_by)).first()
     return Scan("admitted" if admitted.rowcount == 1 else "already", ticket, by=(by[0] or by[1]) if by else "")
+
+
+def valid_on(offer: Offer, moment: datetime) -> bool:
+    """A ticket type dated to some days of the event (a day pass) admits on those days only (Paris dates)."""
+    if offer.starts_at is None:
+        return True
+    day = moment.astimezone(PARIS).date()
+    first = offer.starts_at.astimezone(PARIS).date()
+    last = (offer.ends_at or offer.starts_at).astimezone(PARIS).date()
+    return first <= day <= last
 
 
 def _signed(ticket: Ticket) -> bool:

@@ -149,3 +149,23 @@ def test_each_unit_is_one_ticket(app, db, show, quantity):
     buy_and_pay(app, db, show, [f"P{n}" for n in range(quantity)], key=f"q{quantity}", offer=show["both"])
     assert len(_tickets(db)) == quantity
     assert attach_offer and change_status  # the fixture built the event through the services
+
+
+def test_a_day_pass_admits_on_its_day_only(app, db, show, factories):
+    event = db.get(Event, show["event"].id)
+    second_day = factories.make_offer(show["cluster"], kind="event_ticket", title_fr="Pass du 2e jour",
+                                      list_price_cents=1500, starts_at=event.starts_at + timedelta(days=1),
+                                      ends_at=event.starts_at + timedelta(days=1, hours=8))
+    with app.test_request_context():
+        from marketplace.events.services import attach_offer as attach
+
+        attach(db, event, second_day)
+        db.commit()
+    buy_and_pay(app, db, show, ["Dana"], key="day2", offer=second_day)
+    staff = factories.make_staff(show["cluster"], "manager", email="entree@salon.fr")
+    ticket = _tickets(db)[0]
+    with app.test_request_context():
+        first_morning = event.starts_at + timedelta(hours=1)
+        assert scan(db, event, ticket.code, staff.id, now=first_morning).outcome == "wrong_day"
+        assert scan(db, event, ticket.code, staff.id, now=first_morning + timedelta(days=1)).outcome == "admitted"
+        db.commit()
