@@ -3,9 +3,6 @@ ticket type, and the attendee list as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +11,7 @@ from ..auth.permissions import staff_required
 from ..clusters.console import cluster_for_staff
 from ..db import get_db, get_owned
 from ..ledger.console import attachment
-from ..ledger.queries import spreadsheet_cell
+from ..ledger.queries import spreadsheet_csv
 from ..web.htmx import render
 from .forms import ScanForm
 from .models import Event
@@ -55,11 +52,8 @@ def checkin_counts(slug: str, event_id: int):
 @staff_required
 def attendees_csv(slug: str, event_id: int):
     _cluster, event = _event(slug, event_id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["participant", "email", "billet", "code", "statut", "entree", "commande", "acheteur"])
-    for ticket, title, order in attendees_of(get_db(), event.id):
-        writer.writerow([spreadsheet_cell(v) for v in (
-            ticket.attendee_name, ticket.attendee_email or "", title, ticket.code, ticket.status,
-            ticket.checked_in_at.isoformat() if ticket.checked_in_at else "", order.number, order.billing_name)])
-    return attachment(("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8", f"participants-{event.slug}.csv")
+    rows = [(ticket.attendee_name, ticket.attendee_email or "", title, ticket.code, ticket.status,
+             ticket.checked_in_at.isoformat() if ticket.checked_in_at else "", order.number, order.billing_name)
+            for ticket, title, order in attendees_of(get_db(), event.id)]
+    header = ["participant", "email", "billet", "code", "statut", "entree", "commande", "acheteur"]
+    return attachment(spreadsheet_csv([header, *rows]), "text/csv; charset=utf-8", f"participants-{event.slug}.csv")

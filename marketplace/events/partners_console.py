@@ -3,9 +3,6 @@ its invitation codes, and the organiser's view of its sales."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 
@@ -14,7 +11,7 @@ from ..catalogue.models import Offer
 from ..clusters.console import cluster_for_staff
 from ..db import get_db, get_owned
 from ..ledger.console import attachment
-from ..ledger.queries import spreadsheet_cell
+from ..ledger.queries import spreadsheet_csv
 from ..web.forms import Submission
 from ..web.htmx import render
 from .forms import InvitationForm, PackageForm, StandForm
@@ -51,13 +48,10 @@ def stand_number(slug: str, event_id: int, profile_id: int):
 @staff_required
 def exhibitors_csv(slug: str, event_id: int):
     _cluster, event = _event(slug, event_id)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["role", "societe", "offre", "stand", "contact", "site"])
-    for profile, offer in partners_of(get_db(), event.id):
-        writer.writerow([spreadsheet_cell(v) for v in (profile.role, profile.company, offer.title_fr,
-                                                       profile.stand_number, profile.contact_email, profile.website)])
-    return attachment(("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8", f"exposants-{event.slug}.csv")
+    rows = [(profile.role, profile.company, offer.title_fr, profile.stand_number, profile.contact_email,
+             profile.website) for profile, offer in partners_of(get_db(), event.id)]
+    header = ["role", "societe", "offre", "stand", "contact", "site"]
+    return attachment(spreadsheet_csv([header, *rows]), "text/csv; charset=utf-8", f"exposants-{event.slug}.csv")
 
 
 @bp.post("/clusters/<slug>/events/<int:event_id>/invitations")
