@@ -4,7 +4,7 @@ full each quota is, and the revenue each organising cluster booked for the event
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -52,10 +52,10 @@ def event_sales(db: Session, event: Event) -> Sales:
                    .where(col(OrderLine.offer_id).in_([o.id for o in tickets]), col(Order.status).in_(SOLD),
                           col(Order.paid_at).is_not(None)).order_by(Order.paid_at)).all()
     days = sorted({paid.date() for _o, paid, _q in rows})
-    first, last = (days[0], days[-1]) if days else (None, None)
+    first, last = (days[0] - timedelta(days=1), days[-1]) if days else (None, None)  # each line starts at 0
     series = []
     for n, offer in enumerate(tickets):
-        total, points = 0, []
+        total, points = 0, [(first, 0)] if first else []
         for day in days:
             total += sum(q for o, paid, q in rows if o == offer.id and paid.date() == day)
             points.append((day, total))
