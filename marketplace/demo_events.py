@@ -61,7 +61,8 @@ def _events(year: int, today: date) -> list[dict]:
                       summary_fr="Logo sur le plan du salon, 4 invitations.",
                       summary_en="Logo on the floor plan, 4 invitations.", list_price_cents=350000, capacity=8),
              ], stand_capacity={"vs-pack-stand-9m2": 60},
-             packages={"vs-pack-parrainage-or": 20, "vs-pack-parrainage-argent": 10, "vs-pack-parrainage-bronze": 4},
+             packages={"vs-pack-parrainage-or": (20, 1), "vs-pack-parrainage-argent": (10, 0),
+                       "vs-pack-parrainage-bronze": (4, 0)},  # (invitations, stands)
              invitations=[("vs-pack-visiteur", f"PRESSE-VSPACK-{nxt}", "Presse", 10)]),
         dict(cluster="silicon-sentier", slug=f"meetup-cantine-{meetup:%Y%m%d}", title_fr="Meetup de La Cantine",
              title_en="La Cantine meetup", summary_fr="Rencontre mensuelle des start-up du Sentier, entrée libre "
@@ -112,7 +113,8 @@ def load_demo_events(db: Session, clusters: dict[str, Cluster], year: int, today
             offer.capacity = data["stand_capacity"].get(offer.slug, offer.capacity)
             attach_offer(db, event, offer)
             if offer.slug in data.get("packages", {}):
-                db.add(SponsorPackage(offer_id=offer.id, invitations=data["packages"][offer.slug]))
+                invitations, stands = data["packages"][offer.slug]
+                db.add(SponsorPackage(offer_id=offer.id, invitations=invitations, stands=stands))
         by_slug = {offer.slug: offer for offer in offers}
         for slug, code, label, uses in data.get("invitations", []):
             create_invitation(db, event, by_slug[slug].id, label, uses, code)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from .catalogue.kinds import COLLECTIVE_ACTION, COWORKING, SERVICE, SHARED_FUNCTION
+from .catalogue.kinds import COLLECTIVE_ACTION, COWORKING, PATRONAGE, SERVICE, SHARED_FUNCTION
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant
 from .clusters.models import Cluster
 from .events.kind import EVENT_TICKET, SPONSORSHIP, STAND
@@ -96,6 +96,12 @@ def offers_for(year: int) -> list[dict]:
              summary_fr="Du concept au prototype : l'accompagnement des lauréats de la Bourse Charles Foix.",
              summary_en="From concept to prototype: the coaching given to Charles Foix prize winners.",
              list_price_cents=500000, member_discount_bps=2500, themes=["innovation", "silver économie"]),
+        dict(cluster="soliage", slug="mecenat-bourse-charles-foix", kind=PATRONAGE.code,
+             title_fr="Mécénat de la Bourse Charles Foix", title_en="Patronage of the Charles Foix prize",
+             summary_fr="Un don pour le prix de l'innovation au service du bien vieillir : reçu fiscal de mécénat.",
+             summary_en="A gift to the innovation prize for healthy ageing: a patronage tax receipt.",
+             list_price_cents=500000, vat_rate_bps=None, vat_exempt_mention="Don hors champ de la TVA (mécénat)",
+             themes=["innovation", "mécénat"]),
         dict(cluster="plab", slug="action-collective-salon-electronique", kind=COLLECTIVE_ACTION.code,
              title_fr=f"Pavillon collectif PLAB au salon de l'électronique {nxt}",
              title_en=f"PLAB collective pavilion at the {nxt} electronics show",

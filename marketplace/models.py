@@ -25,7 +25,7 @@ from .events.models import (
     Ticket,
     WaitlistEntry,
 )
-from .invoicing.models import Invoice, InvoiceSequence
+from .invoicing.models import Invoice, InvoiceSequence, ReceiptSequence
 from .ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
 from .memberships.models import Membership, MembershipTier
@@ -40,7 +40,7 @@ __all__ = [
     "ApiToken", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
-    "Partnership", "PasswordResetRequest", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
+    "Partnership", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
     "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomRate", "Settlement", "ShareTransfer",
     "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "WaitlistEntry", "SponsorExclusion", "EventProfile",
     "InvitationCode", "SponsorPackage", "SuccessFeeDeclaration",

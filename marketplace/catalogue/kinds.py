@@ -66,7 +66,7 @@ def check_pass_left(db: Session, offer, options: Mapping[str, Any], quantity: in
 
 SERVICE = register_kind(OfferKind("service", _l("Service"), "catalogue", tags=frozenset({"success_fee"})))
 COLLECTIVE_ACTION = register_kind(OfferKind("collective_action", _l("Action collective"), "catalogue"))
-PATRONAGE = register_kind(OfferKind("patronage", _l("Mécénat"), "catalogue"))
+PATRONAGE = register_kind(OfferKind("patronage", _l("Mécénat"), "catalogue", document="tax_receipt"))
 COWORKING = register_kind(OfferKind(
     "coworking", _l("Coworking"), "catalogue", price_unit=pass_unit, check_available=check_pass_left,
     quote_fields="catalogue/_pass_fields.html", read_options=read_pass,

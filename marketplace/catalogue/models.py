@@ -47,7 +47,8 @@ class Offer(SQLModel, table=True):
     capacity: int | None = Field(default=None)
     list_price_cents: int = Field(default=0, index=True)
     prices_include_vat: bool = Field(default=False)
-    vat_rate_bps: int | None = Field(default=2000)
+    # No column default: an exempt offer's None must be stored as NULL, not replaced by 20 % on INSERT.
+    vat_rate_bps: int | None = Field(default=2000, sa_column_kwargs={"default": None})
     platform_fee_bps: int | None = Field(default=None, ge=0, le=10000,
                                          description="overrides the federation's platform fee")
     vat_exempt_mention: str | None = Field(default=None, max_length=200)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from ..clusters.models import Cluster
 from ..clusters.services import partnerships_of
 from ..core.errors import Conflict, Invalid
-from ..core.kinds import is_kind
+from ..core.kinds import get_kind, is_kind
 from ..core.members import members
 from ..db import get_owned
 from .models import Offer, OfferCoOwner, OfferTheme, OfferVariant
@@ -132,6 +132,9 @@ def save_offer(db: Session, cluster: Cluster, offer: Offer, values: OfferInput) 
     """
     if not is_kind(values.kind):
         raise Invalid(_("Type d'offre inconnu."), field="kind")
+    if get_kind(values.kind).document == "tax_receipt" and (values.vat_rate_bps is not None or values.co_owners):
+        raise Invalid(_("Un don (mécénat) est hors champ de la TVA et revient entier au cluster : choisissez "
+                        "« Hors champ / exonéré » et aucun co-organisateur."), field="vat_rate")
     query = select(Offer.id).where(Offer.cluster_id == cluster.id, Offer.slug == values.slug)
     if offer.id is not None:
         query = query.where(Offer.id != offer.id)

@@ -84,6 +84,7 @@ class OfferKind:
     page_section: str | None = None  # a section of the public offer page (a rate grid, a fee grid)
     single_booking: bool = False  # one line is one booking: its quantity is always 1
     named_units: bool = False  # each unit is for a named person (an event ticket): the checkout asks who
+    document: str = "invoice"  # what a paid line gets: an invoice, or a tax receipt for a gift ("tax_receipt")
     # Lines of one offer with the same key replace each other in a cart (a membership: one per year).
     line_key: Callable[[Mapping[str, Any]], Any] | None = None
     from_price: bool = False  # the price depends on the options: cards show "from", not a member price

@@ -72,9 +72,10 @@ def event_page(cluster: Cluster, event: Event | None, form: EventForm | None = N
         offers = offers_of(db, event.id)
         invitation_form = InvitationForm(formdata=None)
         invitation_form.offer_id.choices = [(o.id, o.title_fr) for o in offers if o.kind == TICKET_KIND]
-        given = {p.offer_id: p.invitations for p in db.exec(select(SponsorPackage).where(
+        given = {p.offer_id: p for p in db.exec(select(SponsorPackage).where(
             col(SponsorPackage.offer_id).in_([o.id for o in offers]))).all()}
-        packages = {o.id: given.get(o.id, 0) for o in offers if o.kind == SPONSORSHIP.code}
+        packages = {o.id: given.get(o.id) or SponsorPackage(offer_id=o.id) for o in offers
+                    if o.kind == SPONSORSHIP.code}
         context.update(days=days, offers=offers, quotas=quotas_with_offers(db, event.id),
                        left={o.id: QUOTAS.available(db, o, {}) for o in offers}, partners=partners_of(db, event.id),
                        invitations=invitations_of(db, event.id), invitation_form=invitation_form, packages=packages,

@@ -151,3 +151,4 @@ class StandForm(FlaskForm):
 class PackageForm(FlaskForm):
     invitations = IntegerField(_l("Invitations données"), default=0, validators=[InputRequired(),
                                                                                  NumberRange(min=0, max=1000)])
+    stands = IntegerField(_l("Stands compris"), default=0, validators=[Optional(), NumberRange(min=0, max=20)])

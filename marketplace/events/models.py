@@ -176,7 +176,8 @@ class EventProfile(SQLModel, table=True):
 
 
 class SponsorPackage(SQLModel, table=True):
-    """What a sponsorship package gives besides the logo: invitations issued when it is paid."""
+    """What a sponsorship package gives besides the logo: invitations issued and stands made when it is paid."""
 
     offer_id: int = Field(foreign_key="offer.id", primary_key=True)
     invitations: int = Field(default=0, ge=0)
+    stands: int = Field(default=0, ge=0)

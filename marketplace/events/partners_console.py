@@ -70,14 +70,14 @@ def invitation_codes(slug: str, event_id: int):
 @bp.post("/clusters/<slug>/events/<int:event_id>/packages/<int:offer_id>")
 @staff_required
 def package(slug: str, event_id: int, offer_id: int):
-    """How many invitations a sponsorship package gives (issued when it is paid)."""
+    """How many invitations and stands a sponsorship package gives (when it is paid)."""
     _cluster, event = _event(slug, event_id)
     offer = get_owned(get_db(), Offer, offer_id, _("Offre introuvable."), event_id=event.id)
     form = PackageForm()
 
     def save():
         row = get_db().get(SponsorPackage, offer.id) or SponsorPackage(offer_id=offer.id)
-        row.invitations = form.invitations.data
+        row.invitations, row.stands = form.invitations.data, form.stands.data or 0
         get_db().add(row)
 
     Submission(form).run(save, _("Invitations du parrainage enregistrées."))

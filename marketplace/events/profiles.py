@@ -24,9 +24,10 @@ LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 480
 
 
-def _profiles(db: Session, order: Order, line: OrderLine, event_id: int, role: str, count: int) -> list[EventProfile]:
+def _profiles(db: Session, order: Order, line: OrderLine, event_id: int, roles: list[str]) -> list[EventProfile]:
+    """The line's profiles, one per role in order (a sponsor, then the stands its package includes); once."""
     made = {p.position: p for p in db.exec(select(EventProfile).where(EventProfile.order_line_id == line.id)).all()}
-    for position in range(1, count + 1):
+    for position, role in enumerate(roles, start=1):
         if position not in made:
             made[position] = EventProfile(event_id=event_id, offer_id=line.offer_id, order_line_id=line.id,
                                           position=position, role=role, company=order.billing_name[:200],
@@ -46,17 +47,18 @@ def exhibitor_paid(db: Session, order: Order, line: OrderLine) -> None:
     offer, event = _event_of(db, line)
     if event is None:
         return
-    profiles = _profiles(db, order, line, event.id, "exhibitor", line.quantity)
+    profiles = _profiles(db, order, line, event.id, ["exhibitor"] * line.quantity)
     _tell(db, order, event, profiles, key=f"exhibitor:{line.id}")
 
 
 def sponsor_paid(db: Session, order: Order, line: OrderLine) -> None:
-    """A paid sponsorship: its profile (its logo on the event page) and the invitations it gives, sent once."""
+    """A paid sponsorship: its profile (its logo on the event page), the stands and the invitations its package
+    gives, sent once."""
     offer, event = _event_of(db, line)
     if event is None:
         return
-    profiles = _profiles(db, order, line, event.id, "sponsor", 1)
     package = db.get(SponsorPackage, offer.id)
+    profiles = _profiles(db, order, line, event.id, ["sponsor"] + ["exhibitor"] * (package.stands if package else 0))
     attachment = None
     if package is not None and package.invitations:
         tickets = issue_tickets(db, order, line, event.id, package.invitations, guest_of=order.billing_name)

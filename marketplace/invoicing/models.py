@@ -19,12 +19,21 @@ class InvoiceSequence(SQLModel, table=True):
     last_number: int = Field(default=0)
 
 
+class ReceiptSequence(SQLModel, table=True):
+    """The last tax receipt number an issuer used in a year (receipts are numbered apart from invoices)."""
+
+    cluster_id: int = Field(foreign_key="cluster.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int = Field(default=0)
+
+
 class Invoice(SQLModel, table=True):
-    """An invoice (or a credit note, kind "credit_note") frozen at issue: later edits change nothing."""
+    """An invoice (or a credit note, kind "credit_note", or a tax receipt for a gift, kind "tax_receipt") frozen at
+    issue: later edits change nothing."""
 
     __table_args__ = (
         UniqueConstraint("cluster_id", "number", name="uq_invoice_number"),
-        CheckConstraint("kind IN ('invoice', 'credit_note')", name="ck_invoice_kind"),
+        CheckConstraint("kind IN ('invoice', 'credit_note', 'tax_receipt')", name="ck_invoice_kind"),
         CheckConstraint("total_excl_cents + total_vat_cents = total_incl_cents", name="ck_invoice_totals"),
     )
 

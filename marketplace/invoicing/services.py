@@ -19,19 +19,21 @@ from ..checkout.models import Order, OrderLine
 from ..checkout.orders import lines_of
 from ..clusters.models import Cluster, Partnership
 from ..core.errors import Invalid, NotFound
+from ..core.kinds import get_kind
 from ..core.money import allocate, split_inclusive
 from ..ledger.services import SoldLine
-from .models import Invoice, InvoiceSequence
+from .models import Invoice, InvoiceSequence, ReceiptSequence
 
 
-def next_number(db: Session, cluster: Cluster, year: int) -> int:
-    """Take the issuer's next number for the year; the row lock makes concurrent payments queue."""
+def next_number(db: Session, cluster: Cluster, year: int, series=InvoiceSequence) -> int:
+    """Take the issuer's next number for the year in a series (invoices and credit notes, or tax receipts);
+    the row lock makes concurrent payments queue."""
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.connection().execute(insert(InvoiceSequence).values(cluster_id=cluster.id, year=year, last_number=0)
+    db.connection().execute(insert(series).values(cluster_id=cluster.id, year=year, last_number=0)
                             .on_conflict_do_nothing())
     return db.connection().execute(
-        update(InvoiceSequence).where(InvoiceSequence.cluster_id == cluster.id, InvoiceSequence.year == year)
-        .values(last_number=InvoiceSequence.last_number + 1).returning(InvoiceSequence.last_number)).scalar_one()
+        update(series).where(series.cluster_id == cluster.id, series.year == year)
+        .values(last_number=series.last_number + 1).returning(series.last_number)).scalar_one()
 
 
 def _issuer(cluster: Cluster) -> dict:
@@ -47,9 +49,10 @@ def _buyer(order: Order) -> dict:
             "postal_code": order.billing_postal_code, "city": order.billing_city}
 
 
-def _line(line: OrderLine, fee_bps: int, shares: list[list[int]], sign: int = 1) -> dict:
-    """An invoice line; the revenue split (platform fee, co-owners' shares) is frozen with it."""
-    return {"offer_id": line.offer_id, "fee_bps": fee_bps, "shares": shares,
+def _line(line: OrderLine, fee_bps: int, shares: list[list[int]], sign: int = 1, account: str = "706") -> dict:
+    """An invoice line; the revenue split (platform fee, co-owners' shares) and its revenue account are frozen
+    with it."""
+    return {"offer_id": line.offer_id, "fee_bps": fee_bps, "shares": shares, "account": account,
             "description": line.description, "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
             "prices_include_vat": line.prices_include_vat, "excl_cents": sign * line.excl_cents,
             "vat_rate_bps": line.vat_rate_bps, "vat_cents": sign * line.vat_cents,
@@ -128,19 +131,25 @@ def fee_overrides(db: Session) -> FeeOverrides:
                         overridden=[offer for offer in offers if offer.platform_fee_bps is not None], offers=offers)
 
 
+PREFIXES = {"invoice": "F", "credit_note": "AV", "tax_receipt": "RF", "receipt_cancelled": "RFA"}
+SERIES = {"invoice": InvoiceSequence, "tax_receipt": ReceiptSequence}
+REVENUE = {"invoice": "706", "tax_receipt": "7543"}  # a sale; a gift under patronage (mécénat)
+
+
 def invoice_number(cluster: Cluster, year: int, sequence: int, kind: str = "invoice") -> str:
-    prefix = "AV" if kind == "credit_note" else "F"
-    return f"{prefix}-{cluster.slug.upper()}-{year}-{sequence:05d}"
+    return f"{PREFIXES[kind]}-{cluster.slug.upper()}-{year}-{sequence:05d}"
 
 
 def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
-    """One invoice per issuing cluster of a paid order (idempotent: an order is invoiced once)."""
-    existing = db.exec(select(Invoice).where(Invoice.order_id == order.id, Invoice.kind == "invoice")).all()
+    """One invoice per issuing cluster of a paid order, and one tax receipt for what was given (patronage),
+    each numbered in its own series; idempotent: an order is invoiced once."""
+    existing = db.exec(select(Invoice).where(Invoice.order_id == order.id,
+                                             col(Invoice.kind).in_(tuple(SERIES)))).all()
     if existing:
         return list(existing)
-    by_issuer: dict[int, list[OrderLine]] = defaultdict(list)
+    by_issuer: dict[tuple[int, str], list[OrderLine]] = defaultdict(list)
     for line in lines_of(db, order.id):
-        by_issuer[line.cluster_id].append(line)
+        by_issuer[(line.cluster_id, get_kind(line.kind).document)].append(line)
     shares: dict[int, list[list[int]]] = defaultdict(list)
     offer_ids = [line.offer_id for lines in by_issuer.values() for line in lines]
     for owner in db.exec(select(OfferCoOwner).where(col(OfferCoOwner.offer_id).in_(offer_ids))
@@ -150,16 +159,19 @@ def issue_invoices(db: Session, order: Order, issued_on: date) -> list[Invoice]:
     fee_bps = {offer_id: platform_fee_bps(db, db.get(Offer, offer_id), [c for c, _bps in shares[offer_id]],
                                           default_bps) for offer_id in set(offer_ids)}
     invoices = []
-    for cluster_id in sorted(by_issuer):  # numbers taken in a fixed order: no deadlock between payments
+    for cluster_id, kind in sorted(by_issuer):  # numbers taken in a fixed order: no deadlock between payments
         cluster = db.get(Cluster, cluster_id)
-        lines = by_issuer[cluster_id]
-        sequence = next_number(db, cluster, issued_on.year)
+        lines = by_issuer[(cluster_id, kind)]
+        gift = kind == "tax_receipt"  # a gift goes whole to the cluster: no platform fee, no co-owners
+        sequence = next_number(db, cluster, issued_on.year, SERIES[kind])
         invoice = Invoice(
-            cluster_id=cluster_id, order_id=order.id, number=invoice_number(cluster, issued_on.year, sequence),
-            sequence=sequence, issued_on=issued_on, issuer_json=json.dumps(_issuer(cluster), ensure_ascii=False),
+            kind=kind, cluster_id=cluster_id, order_id=order.id,
+            number=invoice_number(cluster, issued_on.year, sequence, kind), sequence=sequence, issued_on=issued_on,
+            issuer_json=json.dumps(_issuer(cluster), ensure_ascii=False),
             buyer_json=json.dumps(_buyer(order), ensure_ascii=False),
-            lines_json=json.dumps([_line(line, fee_bps[line.offer_id], shares[line.offer_id]) for line in lines],
-                                  ensure_ascii=False),
+            lines_json=json.dumps([_line(line, 0 if gift else fee_bps[line.offer_id],
+                                         [] if gift else shares[line.offer_id], account=REVENUE[kind])
+                                   for line in lines], ensure_ascii=False),
             total_excl_cents=sum(line.excl_cents for line in lines),
             total_vat_cents=sum(line.vat_cents for line in lines),
             total_incl_cents=sum(line.incl_cents for line in lines), payment_reference=order.payment_reference)
@@ -227,7 +239,7 @@ def _credit_lines(invoice: Invoice, amount_cents: int, earlier: list[Invoice]) -
 def issue_credit_notes(db: Session, order: Order, amount_cents: int, issued_on: date) -> list[Invoice]:
     """Credit notes for a refund, split across the order's invoices pro rata; they add up to the refund."""
     documents = invoices_of(db, order.id)
-    invoices = [i for i in documents if i.kind == "invoice"]
+    invoices = [i for i in documents if i.kind in SERIES]
     if not invoices:
         return []
     earlier = {i.id: [n for n in documents if n.credited_invoice_id == i.id] for i in invoices}
@@ -239,9 +251,10 @@ def issue_credit_notes(db: Session, order: Order, amount_cents: int, issued_on: 
             continue
         cluster = db.get(Cluster, invoice.cluster_id)
         lines = _credit_lines(invoice, share, earlier[invoice.id])
-        sequence = next_number(db, cluster, issued_on.year)
+        sequence = next_number(db, cluster, issued_on.year, SERIES[invoice.kind])
+        label = "credit_note" if invoice.kind == "invoice" else "receipt_cancelled"
         note = Invoice(kind="credit_note", cluster_id=cluster.id, order_id=order.id, credited_invoice_id=invoice.id,
-                       number=invoice_number(cluster, issued_on.year, sequence, "credit_note"), sequence=sequence,
+                       number=invoice_number(cluster, issued_on.year, sequence, label), sequence=sequence,
                        issued_on=issued_on, issuer_json=invoice.issuer_json, buyer_json=invoice.buyer_json,
                        lines_json=json.dumps(lines, ensure_ascii=False),
                        total_excl_cents=sum(line["excl_cents"] for line in lines),
@@ -258,5 +271,6 @@ def sold_lines(document: Invoice) -> list[SoldLine]:
     """The ledger's view of an invoice or credit note (positive amounts) with its frozen split."""
     sign = -1 if document.kind == "credit_note" else 1
     return [SoldLine(document.cluster_id, sign * line["excl_cents"], sign * line["vat_cents"],
-                     line.get("fee_bps", 0), tuple(tuple(pair) for pair in line.get("shares", [])))
+                     line.get("fee_bps", 0), tuple(tuple(pair) for pair in line.get("shares", [])),
+                     line.get("account", "706"))
             for line in json.loads(document.lines_json)]

@@ -34,7 +34,7 @@ CLUSTER_ACCOUNTS = {"467": "Créance sur la fédération", "706": "Prestations d
                     "44571": "TVA collectée", "512": "Banque", "622": "Commissions de la plateforme",
                     "604": "Prestations mutualisées", "708": "Refacturation de coûts mutualisés",
                     "627": "Frais de paiement", "609": "Ristournes obtenues", "709": "Ristournes accordées",
-                    "4191": "Membres créditeurs (ristournes)"}
+                    "4191": "Membres créditeurs (ristournes)", "7543": "Mécénat"}
 # Kinds and cluster accounts in the reader's language, for the console's pages (the frozen French names
 # go to PDFs and CSVs).
 KIND_NAMES = {"sale": _l("Ventes"), "success_fee": _l("Success fees"), "refund": _l("Remboursements"),
@@ -46,7 +46,7 @@ ACCOUNT_NAMES = {"467": _l("Créance sur la fédération"), "706": _l("Prestatio
                  "44571": _l("TVA collectée"), "512": _l("Banque"), "622": _l("Commissions de la plateforme"),
                  "604": _l("Prestations mutualisées"), "708": _l("Refacturation de coûts mutualisés"),
                  "627": _l("Frais de paiement"), "609": _l("Ristournes obtenues"), "709": _l("Ristournes accordées"),
-                 "4191": _l("Membres créditeurs (ristournes)")}
+                 "4191": _l("Membres créditeurs (ristournes)"), "7543": _l("Mécénat")}
 JOURNALS = {"VT": "Ventes", "BQ": "Banque", "OD": "Opérations diverses"}
 
 
@@ -149,6 +149,7 @@ class SoldLine:
     vat_cents: int
     fee_bps: int = 0
     shares: tuple[tuple[int, int], ...] = ()  # co-owners: (cluster id, bps of the amount excl. VAT)
+    revenue_code: str = "706"  # the clusters' revenue account: 706 a sale, 7543 a gift (patronage)
 
 
 def _split(lines: Sequence[SoldLine]) -> tuple[dict[int | None, int], dict[int, int]]:
@@ -176,21 +177,28 @@ def _sale_lines(lines: Sequence[SoldLine], label: str) -> list[Line]:
     """Credit side of a sale: each cluster's part and VAT owed by the federation, the platform's fee.
 
     The issuer sells its part plus the fee and is charged the fee as a commission (622), so its
-    statement shows what the platform kept.
+    statement shows what the platform kept. Each line's revenue goes to its own account (706 for a sale,
+    7543 for a gift).
     """
     excl, vat = _split(lines)
     fees: dict[int, int] = {}
+    revenue: dict[int, dict[str, int]] = {}
     for line in lines:
-        fee = split_amount(line.excl_cents, line.fee_bps, line.shares, line.cluster_id)[0][1]
-        fees[line.cluster_id] = fees.get(line.cluster_id, 0) + fee
+        parts = split_amount(line.excl_cents, line.fee_bps, line.shares, line.cluster_id)
+        fees[line.cluster_id] = fees.get(line.cluster_id, 0) + parts[0][1]
+        for party, cents in parts:
+            owner = line.cluster_id if party is None else party  # the issuer sells the fee too
+            codes = revenue.setdefault(owner, {})
+            codes[line.revenue_code] = codes.get(line.revenue_code, 0) + cents
     out = []
     for cluster in sorted({p for p in excl if p is not None} | set(vat)):
         part, tax, fee = excl.get(cluster, 0), vat.get(cluster, 0), fees.get(cluster, 0)
         out += [Line(owed_to(cluster), credit_cents=part + tax, label=label),
                 Line(of_cluster(cluster, "467"), debit_cents=part + tax, label=label),
-                Line(of_cluster(cluster, "622"), debit_cents=fee, label=label),
-                Line(of_cluster(cluster, "706"), credit_cents=part + fee, label=label),
-                Line(of_cluster(cluster, "44571"), credit_cents=tax, label=label)]
+                Line(of_cluster(cluster, "622"), debit_cents=fee, label=label)]
+        out += [Line(of_cluster(cluster, code), credit_cents=cents, label=label)
+                for code, cents in sorted(revenue.get(cluster, {"706": 0}).items())]
+        out.append(Line(of_cluster(cluster, "44571"), credit_cents=tax, label=label))
     out.append(Line(federation("706"), credit_cents=excl.get(None, 0), label=label))
     return out
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
+from marketplace.catalogue.models import Offer
 from marketplace.checkout.models import Order
 from marketplace.demo import DEMO_PASSWORD
 from marketplace.payments.services import record_manual_payment
@@ -42,6 +43,11 @@ def test_buy_a_ticket_read_its_qr_and_check_it_in(app, db, server, page):  # noq
     expect(page.locator("main")).to_contain_text("Billets (PDF)")
     pdf = page.request.get(server + page.locator("a", has_text="Billets (PDF)").get_attribute("href"))
     (code,) = qr_codes(pdf.body())  # what the phone at the entrance reads
+    with app.test_request_context():  # the day of the show has come
+        day_pass = db.exec(select(Offer).where(Offer.slug == "vs-pack-jour")).one()
+        day_pass.starts_at, day_pass.ends_at = datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(hours=8)
+        db.add(day_pass)
+        db.commit()
     staff = page.context.browser.new_context(locale="fr-FR").new_page()
     staff.goto(f"{server}/login")
     staff.fill("input[name=email]", "salon@atlanpack.fr")

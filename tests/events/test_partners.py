@@ -84,7 +84,7 @@ def partners(app, db, show, factories):
                                 list_price_cents=1_500_000)
     with app.test_request_context():
         attach_offer(db, show["event"], gold)
-        db.add(SponsorPackage(offer_id=gold.id, invitations=3))
+        db.add(SponsorPackage(offer_id=gold.id, invitations=3, stands=1))
         db.commit()
     return dict(gold=gold)
 
@@ -141,6 +141,8 @@ def test_a_paid_sponsorship_shows_its_sponsor_and_issues_its_invitations(app, cl
     _fresh(db)
     tickets = db.exec(select(Ticket).where(Ticket.offer_id == partners["gold"].id)).all()
     assert len(tickets) == 3 and tickets[0].attendee_name == "Invité·e de Société sponsor"
+    roles = [p.role for p in db.exec(select(EventProfile).order_by(EventProfile.position))]
+    assert roles == ["sponsor", "exhibitor"]  # the package includes a stand
     assert "Société sponsor" in client.get("/events/salon-test").get_data(as_text=True)
 
 
