@@ -69,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from .memberships.register_console import bp as memberships_register
     from .memberships.renewals_console import bp as renewals_console
     from .memberships.views import bp as memberships
+    from .passes.console import bp as passes_console
+    from .passes.views import bp as passes
     from .payments.console import bp as payments_console
     from .payments.views import bp as payments
     from .pools.console import bp as pools_console
@@ -77,9 +79,9 @@ def register_blueprints(app: Flask) -> None:
     from .shop.views import bp as shop
     from .web.views import bp as site
 
-    for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, join, events, api,
-                      console_home, clusters_console, memberships_console, memberships_register, renewals_console,
-                      events_console, checkin_console, event_partners_console, catalogue_console, rooms_console,
-                      checkout_console, payments_console, invoicing_console, ledger_console, pools_console,
-                      agreements_console, settlements_console, auth_console):
+    for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, join, events, passes,
+                      api, console_home, clusters_console, memberships_console, memberships_register,
+                      renewals_console, events_console, checkin_console, event_partners_console, catalogue_console,
+                      rooms_console, passes_console, checkout_console, payments_console, invoicing_console,
+                      ledger_console, pools_console, agreements_console, settlements_console, auth_console):
         app.register_blueprint(blueprint)

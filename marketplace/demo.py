@@ -289,9 +289,10 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
         from .demo_money import load_demo_money
 
         load_demo_money(db, clusters, admin.id, today or date.today(), hold_minutes)
-        from .demo_members import load_demo_renewals
+        from .demo_members import load_demo_passes, load_demo_renewals
 
         load_demo_renewals(db, clusters, admin.id, today or date.today())
+        load_demo_passes(db, clusters, today or date.today())
         db.flush()
     return {"clusters": len(clusters), "organizations": len(organizations), "admin": admin.id}
 

@@ -38,3 +38,34 @@ def load_demo_renewals(db: Session, clusters: dict[str, Cluster], admin_id: int,
         if order is not None and order.status == "pending_payment":
             record_manual_payment(db, order, order.total_incl_cents, today, admin_id, "Virement de démonstration")
     return send_reminders(db, today, config["MEMBERSHIP_REMINDER_DAYS"], config)
+
+
+def load_demo_passes(db: Session, clusters: dict[str, Cluster], today: date) -> None:
+    """Studio Pixel Sentier bought a book of 10 days at La Cantine and used 3; the desk's code is CANTINE."""
+    from .catalogue.models import Offer
+    from .catalogue.search import viewer_for
+    from .checkout.cart import add_to_cart, ensure_cart
+    from .checkout.orders import Billing, place_order
+    from .clusters.models import Organization
+    from .passes.models import PassBook, PassDesk
+    from .passes.services import redeem
+
+    offer = db.exec(select(Offer).where(Offer.cluster_id == clusters["silicon-sentier"].id,
+                                        Offer.slug == "coworking")).one()
+    if db.get(PassDesk, offer.id) is None:
+        db.add(PassDesk(offer_id=offer.id, validity_months=12, desk_code="CANTINE"))
+    user = db.exec(select(User).where(User.email == "hello@pixel-sentier.fr")).one()
+    key = "demo-pass-book-pixel"
+    if db.exec(select(Order).where(Order.idempotency_key == key)).first() is not None:
+        return
+    organization = db.get(Organization, user.organization_id)
+    viewer = viewer_for(db, organization.id, today.year)
+    cart = ensure_cart(db, None, user.id)
+    add_to_cart(db, cart, offer.id, 1, {"variant": "book10_day"}, viewer)
+    order, _created = place_order(db, cart, viewer, user.id, Billing(organization.name, user.email,
+                                                                     organization.siret, city=organization.city),
+                                  key, 30)
+    record_manual_payment(db, order, order.total_incl_cents, today, None, "Virement de démonstration")
+    for book in db.exec(select(PassBook).where(PassBook.holder_email == user.email)).all():
+        for _ in range(3):
+            redeem(db, book, None, by_staff=True)

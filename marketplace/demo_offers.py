@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from .catalogue.kinds import COLLECTIVE_ACTION, COWORKING, PATRONAGE, SERVICE, SHARED_FUNCTION
+from .catalogue.kinds import COLLECTIVE_ACTION, PATRONAGE, SERVICE, SHARED_FUNCTION
 from .catalogue.models import Offer, OfferCoOwner, OfferTheme, OfferVariant
 from .clusters.models import Cluster
 from .events.kind import EVENT_TICKET, SPONSORSHIP, STAND
 from .memberships.services import membership_offer
+from .passes.kind import COWORKING
 from .rooms.kind import ROOM
 from .rooms.models import RoomRate
 

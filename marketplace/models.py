@@ -29,6 +29,7 @@ from .invoicing.models import Invoice, InvoiceSequence, ReceiptSequence
 from .ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
 from .memberships.models import Membership, MembershipTier
+from .passes.models import PassBook, PassDesk, PassRedemption
 from .payments.models import Payment, Refund, ShareTransfer, StatementImport, StripeEvent, TransferReversal
 from .pools.models import PoolAllocation, PooledCost, PoolParticipant, PoolUsage
 from .rooms.models import RoomBooking, RoomRate
@@ -40,7 +41,7 @@ __all__ = [
     "ApiToken", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
-    "Partnership", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
+    "Partnership", "PassBook", "PassDesk", "PassRedemption", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
     "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomRate", "Settlement", "ShareTransfer",
     "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "WaitlistEntry", "SponsorExclusion", "EventProfile",
     "InvitationCode", "SponsorPackage", "SuccessFeeDeclaration",
