@@ -75,13 +75,16 @@ def register_blueprints(app: Flask) -> None:
     from .payments.views import bp as payments
     from .pools.console import bp as pools_console
     from .rooms.console import bp as rooms_console
+    from .rooms.space_console import bp as room_space_console
+    from .rooms.views import bp as rooms
     from .settlements.console import bp as settlements_console
     from .shop.views import bp as shop
     from .web.views import bp as site
 
     for blueprint in (site, shop, checkout, invoicing, payments, auth, clusters, memberships, join, events, passes,
-                      api, console_home, clusters_console, memberships_console, memberships_register,
+                      rooms, api, console_home, clusters_console, memberships_console, memberships_register,
                       renewals_console, events_console, checkin_console, event_partners_console, catalogue_console,
-                      rooms_console, passes_console, checkout_console, payments_console, invoicing_console,
-                      ledger_console, pools_console, agreements_console, settlements_console, auth_console):
+                      rooms_console, room_space_console, passes_console, checkout_console, payments_console,
+                      invoicing_console, ledger_console, pools_console, agreements_console, settlements_console,
+                      auth_console):
         app.register_blueprint(blueprint)

@@ -32,7 +32,16 @@ from .memberships.models import Membership, MembershipTier
 from .passes.models import PassBook, PassDesk, PassRedemption
 from .payments.models import Payment, Refund, ShareTransfer, StatementImport, StripeEvent, TransferReversal
 from .pools.models import PoolAllocation, PooledCost, PoolParticipant, PoolUsage
-from .rooms.models import RoomBooking, RoomRate
+from .rooms.models import (
+    RoomBooking,
+    RoomCancellation,
+    RoomClosure,
+    RoomDay,
+    RoomHours,
+    RoomQuote,
+    RoomRate,
+    RoomSpace,
+)
 from .settlements.models import PayoutFile, Settlement
 
 metadata = SQLModel.metadata
@@ -42,7 +51,7 @@ __all__ = [
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PassBook", "PassDesk", "PassRedemption", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",
-    "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomRate", "Settlement", "ShareTransfer",
+    "PoolUsage", "PooledCost", "RebateShare", "Refund", "RoomBooking", "RoomCancellation", "RoomClosure", "RoomDay", "RoomHours", "RoomQuote", "RoomRate", "RoomSpace", "Settlement", "ShareTransfer",
     "StaffRole", "StatementImport", "StripeEvent", "SuccessFeeAgreement", "Ticket", "WaitlistEntry", "SponsorExclusion", "EventProfile",
     "InvitationCode", "SponsorPackage", "SuccessFeeDeclaration",
     "SupplierAgreement", "SupplierPurchase", "TransferReversal", "User", "metadata",

@@ -37,7 +37,7 @@ class Invalid(DomainError):
 # The stable codes of PricingError, which API clients may test.
 PRICING_ERROR_CODES = frozenset({
     "members_only", "on_quote", "no_rate", "unknown_variant", "tier_not_allowed", "bad_quantity", "no_band",
-    "missing_option", "past", "taken", "sold_out", "already_member", "bad_year", "siret_required", "sales_closed",
+    "missing_option", "past", "taken", "sold_out", "already_member", "bad_year", "siret_required", "sales_closed", "closed",
 })
 
 

@@ -95,6 +95,7 @@ class OfferKind:
     on_paid: Callable[..., None] | None = None  # (db, order, line): idempotent
     on_cancelled: Callable[..., None] | None = None  # (db, order, line): expired, cancelled or refunded
     documents: Callable[..., list] | None = None  # (db, order) -> [(label, url)]: what the order page links to
+    quote_request: str | None = None  # the endpoint where a request above the grid asks for a quote (offer_id=)
     # The console: a section of the offer's page (e.g. a room's rate grid) and what it shows.
     console_section: str | None = None
     console_context: Callable[..., dict] | None = None  # (db, offer) -> the section's rows and forms

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.kinds import OfferKind, register_kind
 from .forms import RATES_SECTION, day_type_choices, grid_section
 from .rules import SLOTS, room_unit
-from .services import KIND_CODE, ROOM_SLOTS, check_free, rates_of, room_terms
+from .services import KIND_CODE, ROOM_SLOTS, check_free, hours_of, rates_of, room_terms, space_of
 
 
 def read_booking_options(args: Mapping[str, str]) -> tuple[dict, dict]:
@@ -31,9 +32,22 @@ def read_booking_options(args: Mapping[str, str]) -> tuple[dict, dict]:
     return options, errors
 
 
+def _documents(db, order) -> list:
+    from .cancellation import booking_documents
+
+    return booking_documents(db, order)
+
+
 def _page(db, offer, cluster) -> dict:
+    from flask import request
+
+    from .views import calendar_context
+
     lang = str(get_locale() or "fr")[:2]
-    return {"rates": rates_of(db, offer.id), "slots": SLOTS, "lang": lang, "day_labels": dict(day_type_choices())}
+    names = get_day_names("wide", locale=get_locale())
+    hours = [(names[weekday], opens, closes) for weekday, (opens, closes) in sorted(hours_of(db, offer.id).items())]
+    return {"rates": rates_of(db, offer.id), "slots": SLOTS, "lang": lang, "day_labels": dict(day_type_choices()),
+            "space": space_of(db, offer.id), "opening_hours": hours, **calendar_context(offer, request.args)}
 
 
 ROOM = register_kind(OfferKind(
@@ -41,4 +55,4 @@ ROOM = register_kind(OfferKind(
     check_available=check_free, quote_fields="rooms/_quote_fields.html", read_options=read_booking_options,
     page_context=_page, page_section="rooms/_rate_grid.html", single_booking=True, from_price=True,
     member_discount_only=True, stock=ROOM_SLOTS, console_section=RATES_SECTION,
-    console_context=grid_section))
+    console_context=grid_section, documents=_documents, quote_request="rooms.quote_request"))

@@ -87,6 +87,7 @@ class RoomTerms:
     rates: tuple[RoomRate, ...] = ()
     quote_above: int | None = None
     quote_minimum_cents: int | None = None
+    agreed: Mapping[int, tuple[str, int]] = None  # accepted quotes: id → (token, price excl. VAT in cents)
 
     def __post_init__(self) -> None:
         for i, rate in enumerate(self.rates):
@@ -134,6 +135,8 @@ def room_unit(terms, options: Mapping[str, Any], buyer, at: datetime, quantity: 
         raise PricingError("past", f"Ce créneau du {booking.day:%d/%m/%Y} a déjà commencé : choisissez une date à venir.",
                            f"This slot on {booking.day:%Y-%m-%d} has already started: choose a date to come.",
                            "date")
+    if options.get("quote") is not None:
+        return _agreed_unit(terms, room, booking, options)
     if room.quote_above is not None and booking.people > room.quote_above:
         raise _on_quote(room, booking.people)
     rate = rate_for(room.rates, day_type(booking.day), booking.slot.code, booking.people)
@@ -143,6 +146,17 @@ def room_unit(terms, options: Mapping[str, Any], buyer, at: datetime, quantity: 
             f"{booking.people} personnes.", f"No rate for {booking.slot.label_en.lower()} on {booking.day:%Y-%m-%d} "
             f"for {booking.people} people.", "slot")
     return Unit(describe(terms.title, booking, terms.language), rate.list_price_cents)
+
+
+def _agreed_unit(terms, room: RoomTerms, booking: Booking, options: Mapping[str, Any]) -> Unit:
+    """The price agreed with staff on a quote request, for the date, slot and people asked then."""
+    agreed = (room.agreed or {}).get(options.get("quote"))
+    if agreed is None or not isinstance(options.get("quote_token"), str) or agreed[0] != options["quote_token"]:
+        raise PricingError("on_quote", "Ce devis n'existe pas ou n'est plus valable.",
+                           "This quote does not exist or is no longer valid.", "quote")
+    number = options["quote"]
+    label = f"devis n° {number}" if terms.language != "en" else f"quote no. {number}"
+    return Unit(f"{describe(terms.title, booking, terms.language)} — {label}", agreed[1], discounts=False)
 
 
 def describe(title: str, booking: Booking, lang: str) -> str:
@@ -187,3 +201,69 @@ def rate_for(rates: Sequence[RoomRate], actual_day: str, slot: str, people: int)
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ValueError(message)
+
+
+# When each block of a day runs (Paris time), and which space of the room it is in: the meeting room is a
+# separate space, so its blocks never keep the main space's buffer.
+BLOCK_TIMES = {"breakfast": (time(8), time(10)), "morning": (time(9), time(13)), "afternoon": (time(14), time(18)),
+               "evening": (time(19), time(22)), "meeting_morning": (time(9), time(13)),
+               "meeting_afternoon": (time(14), time(18))}
+BLOCK_SPACE = {block: ("meeting" if block.startswith("meeting") else "main") for block in BLOCK_TIMES}
+DEFAULT_HOURS = (time(8), time(23))
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def span(blocks: Sequence[str]) -> tuple[time, time]:
+    """From the first block's start to the last block's end."""
+    return min(BLOCK_TIMES[b][0] for b in blocks), max(BLOCK_TIMES[b][1] for b in blocks)
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def opening_problem(day: date, blocks: Sequence[str], hours: Mapping[int, tuple[time, time]],
+                    closed: Mapping[date, str]) -> tuple[str, str] | None:
+    """Why the room cannot be booked then (French, English), or None: a closed day, a weekday without hours,
+    or a slot outside the day's opening hours. `hours` empty means open 8:00 to 23:00 every day."""
+    if day in closed:
+        why = f" ({closed[day]})" if closed[day] else ""
+        return (f"La salle est fermée le {day:%d/%m/%Y}{why}.", f"The room is closed on {day:%Y-%m-%d}{why}.")
+    opens_closes = hours.get(day.weekday()) if hours else DEFAULT_HOURS
+    if opens_closes is None:
+        return (f"La salle est fermée le {WEEKDAYS_FR[day.weekday()]}.",
+                f"The room is closed on {WEEKDAYS_EN[day.weekday()]}s.")
+    start, end = span(blocks)
+    opens, closes = opens_closes
+    if start < opens or end > closes:
+        return (f"Ce créneau ({start:%H:%M}–{end:%H:%M}) dépasse les horaires d'ouverture du "
+                f"{WEEKDAYS_FR[day.weekday()]} ({opens:%H:%M}–{closes:%H:%M}).",
+                f"This slot ({start:%H:%M}–{end:%H:%M}) is outside the opening hours on "
+                f"{WEEKDAYS_EN[day.weekday()]}s ({opens:%H:%M}–{closes:%H:%M}).")
+    return None
+
+
+def buffer_clash(blocks: Sequence[str], booked: Sequence[str], buffer_minutes: int) -> bool:
+    """True when a booking of `blocks` would overlap a booked block of the same space, or start or end less
+    than `buffer_minutes` from it (the same block twice is refused by the bookings' unique key, not here)."""
+    for block in blocks:
+        start, end = (_minutes(t) for t in BLOCK_TIMES[block])
+        for other in booked:
+            if other == block or BLOCK_SPACE[other] != BLOCK_SPACE[block]:
+                continue
+            other_start, other_end = (_minutes(t) for t in BLOCK_TIMES[other])
+            gap = other_start - end if other_start >= end else start - other_end
+            if gap < buffer_minutes:
+                return True
+    return False
+
+
+def cancellation_fee(price_cents: int, day: date, today: date, free_days: int, fee_bps: int) -> int:
+    """What cancelling a booking costs: nothing until `free_days` before its day, then `fee_bps` of its price
+    (rounded half up to the cent); a booking of a day gone cannot be cancelled."""
+    if day <= today:
+        raise ValueError("a booking of a day gone is not cancelled")
+    if (day - today).days >= free_days:
+        return 0
+    return (price_cents * fee_bps + 5_000) // 10_000

@@ -7,14 +7,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from ..core.errors import Conflict, Invalid, PricingError
 from ..core.kinds import load_options
 from ..db import get_owned
 from . import rules
-from .models import RoomBooking, RoomRate
+from .models import RoomBooking, RoomClosure, RoomDay, RoomHours, RoomQuote, RoomRate, RoomSpace
 
 KIND_CODE = "room"
 
@@ -26,10 +28,12 @@ def rates_of(db: Session, offer_id: int) -> list[RoomRate]:
 
 def room_terms(db: Session, offer, lang: str = "fr") -> rules.RoomTerms:
     """What prices the room: its grid and the size above which it is on quote."""
+    agreed = {q.id: (q.token, q.price_cents) for q in db.exec(select(RoomQuote).where(
+        RoomQuote.offer_id == offer.id, RoomQuote.status == "accepted"))}
     return rules.RoomTerms(
         tuple(rules.RoomRate(r.day_type, r.slot, r.min_people, r.max_people, r.list_price_cents)
               for r in rates_of(db, offer.id)),
-        offer.room_quote_above, offer.room_quote_minimum_cents)
+        offer.room_quote_above, offer.room_quote_minimum_cents, agreed)
 
 
 @dataclass(frozen=True)
@@ -71,15 +75,54 @@ def remove_rate(db: Session, offer, rate_id: int) -> None:
     db.flush()
 
 
+def space_of(db: Session, offer_id: int) -> RoomSpace:
+    return db.get(RoomSpace, offer_id) or RoomSpace(offer_id=offer_id)
+
+
+def hours_of(db: Session, offer_id: int) -> dict[int, tuple]:
+    return {h.weekday: (h.opens, h.closes) for h in db.exec(select(RoomHours).where(RoomHours.offer_id == offer_id))}
+
+
+def closures_of(db: Session, offer_id: int, first=None, last=None) -> dict:
+    """The room's closed days (day → reason), between `first` and `last` when given."""
+    return {c.day: c.reason for c in closure_rows(db, offer_id, first, last)}
+
+
+def closure_rows(db: Session, offer_id: int, first=None, last=None) -> list[RoomClosure]:
+    query = select(RoomClosure).where(RoomClosure.offer_id == offer_id).order_by(RoomClosure.day)
+    if first is not None:
+        query = query.where(RoomClosure.day >= first, RoomClosure.day <= last)
+    return list(db.exec(query).all())
+
+
+def booked_blocks(db: Session, offer_id: int, day) -> list[str]:
+    return list(db.exec(select(RoomBooking.block).where(RoomBooking.offer_id == offer_id, RoomBooking.day == day)))
+
+
+def refusal(db: Session, offer, booking: rules.Booking) -> PricingError | None:
+    """Why this booking cannot be taken now: the room closed then, the slot or a neighbour too close taken."""
+    problem = rules.opening_problem(booking.day, booking.blocks, hours_of(db, offer.id),
+                                    closures_of(db, offer.id, booking.day, booking.day))
+    if problem is not None:
+        return PricingError("closed", *problem, "date")
+    booked = booked_blocks(db, offer.id, booking.day)
+    if set(booking.blocks) & set(booked):
+        return PricingError("taken", f"Ce créneau est déjà réservé le {booking.day:%d/%m/%Y} : choisissez un autre "
+                            "créneau ou une autre date.", f"This slot is already booked on {booking.day:%Y-%m-%d}: "
+                            "choose another slot or date.", "slot")
+    buffer = space_of(db, offer.id).buffer_minutes
+    if rules.buffer_clash(booking.blocks, booked, buffer):
+        return PricingError("taken", f"Trop près d'une réservation le {booking.day:%d/%m/%Y} : la salle garde "
+                            f"{buffer} minutes libres entre deux réservations.", f"Too close to a booking on "
+                            f"{booking.day:%Y-%m-%d}: the room keeps {buffer} minutes free between bookings.", "slot")
+    return None
+
+
 def check_free(db: Session, offer, options: Mapping[str, Any], quantity: int = 1, buyer=None) -> None:
-    """Say at once that the slot asked is taken (checkout's booking is what holds it for good)."""
-    booking = rules.read_booking(options)
-    taken = db.exec(select(RoomBooking.id).where(RoomBooking.offer_id == offer.id, RoomBooking.day == booking.day,
-                                                 col(RoomBooking.block).in_(booking.blocks))).first()
-    if taken is not None:
-        raise PricingError("taken", f"Ce créneau est déjà réservé le {booking.day:%d/%m/%Y} : choisissez un autre "
-                           "créneau ou une autre date.", f"This slot is already booked on {booking.day:%Y-%m-%d}: "
-                           "choose another slot or date.", "slot")
+    """Say at once that the slot asked cannot be booked (checkout's booking is what holds it for good)."""
+    problem = refusal(db, offer, rules.read_booking(options))
+    if problem is not None:
+        raise problem
 
 
 class RoomSlots:
@@ -88,16 +131,31 @@ class RoomSlots:
     name = "room_slots"
 
     def hold(self, db: Session, lines: Sequence[tuple[Any, Any]]) -> None:
-        for line, offer in lines:
+        """Take each line's blocks, room and day in a fixed order, the room's day locked while its opening hours
+        and the time kept free between bookings are checked; refuse and take nothing otherwise."""
+        wanted = sorted(((offer.id, rules.read_booking(load_options(line.options_json)).day, line.id), line, offer)
+                        for line, offer in lines)
+        for (_offer_id, day, _line_id), line, offer in wanted:
             booking = rules.read_booking(load_options(line.options_json))
+            self._lock(db, offer.id, day)
+            problem = refusal(db, offer, booking)
+            if problem is not None:
+                raise Conflict(_("« %(title)s » le %(day)s : %(why)s", title=offer.title_fr,
+                                 day=day.strftime("%d/%m/%Y"), why=problem.message))
             try:
                 with db.begin_nested():
                     for block in booking.blocks:
-                        db.add(RoomBooking(offer_id=offer.id, day=booking.day, block=block, order_line_id=line.id))
+                        db.add(RoomBooking(offer_id=offer.id, day=day, block=block, order_line_id=line.id))
                     db.flush()
             except IntegrityError as exc:
                 raise Conflict(_("Ce créneau de « %(title)s » est déjà réservé le %(day)s.", title=offer.title_fr,
-                                 day=booking.day.strftime("%d/%m/%Y"))) from exc
+                                 day=day.strftime("%d/%m/%Y"))) from exc
+
+    @staticmethod
+    def _lock(db: Session, offer_id: int, day) -> None:
+        insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+        db.connection().execute(insert(RoomDay).values(offer_id=offer_id, day=day).on_conflict_do_nothing())
+        db.exec(select(RoomDay).where(RoomDay.offer_id == offer_id, RoomDay.day == day).with_for_update()).one()
 
     def release(self, db: Session, line) -> None:
         for booking in db.exec(select(RoomBooking).where(RoomBooking.order_line_id == line.id)).all():
@@ -109,3 +167,48 @@ class RoomSlots:
 
 
 ROOM_SLOTS = RoomSlots()
+
+
+@dataclass(frozen=True)
+class SpaceInput:
+    capacity: int | None
+    equipment: str
+    buffer_minutes: int
+    cancel_free_days: int
+    cancel_fee_bps: int
+
+
+def save_space(db: Session, offer, space: SpaceInput) -> RoomSpace:
+    row = db.get(RoomSpace, offer.id) or RoomSpace(offer_id=offer.id)
+    for name, value in asdict(space).items():
+        setattr(row, name, value)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def set_hours(db: Session, offer, hours: dict[int, tuple]) -> None:
+    """Replace the room's opening hours (weekday → opens, closes); none at all means 8:00 to 23:00 daily."""
+    for row in db.exec(select(RoomHours).where(RoomHours.offer_id == offer.id)).all():
+        db.delete(row)
+    db.flush()
+    db.add_all([RoomHours(offer_id=offer.id, weekday=day, opens=opens, closes=closes)
+                for day, (opens, closes) in sorted(hours.items())])
+    db.flush()
+
+
+def add_closure(db: Session, offer, day, reason: str) -> RoomClosure:
+    """Close the room a day; a day with bookings cannot be closed (cancel them first)."""
+    if db.exec(select(RoomBooking.id).where(RoomBooking.offer_id == offer.id, RoomBooking.day == day)).first():
+        raise Conflict(_("Des réservations existent ce jour-là : annulez-les d'abord."), field="day")
+    if db.exec(select(RoomClosure.id).where(RoomClosure.offer_id == offer.id, RoomClosure.day == day)).first():
+        raise Conflict(_("La salle est déjà fermée ce jour-là."), field="day")
+    row = RoomClosure(offer_id=offer.id, day=day, reason=reason)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def remove_closure(db: Session, offer, closure_id: int) -> None:
+    db.delete(get_owned(db, RoomClosure, closure_id, _("Fermeture introuvable."), offer_id=offer.id))
+    db.flush()

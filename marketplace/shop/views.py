@@ -90,14 +90,15 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
         if variants:
             options["variant"] = variants[0].code
     organization_id = current_user.organization_id if current_user.is_authenticated else None
-    quote, error = None, None
+    quote, error, code = None, None, None
     if not errors:
         try:
             quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=_lang(), available=True)
         except PricingError as exc:
             error = exc.message_in(_lang()) if exc.code != "missing_option" or request.args else None
-    return dict(quote=quote, quote_error=error, input_errors=errors, quantity=quantity, options=options,
-                today=paris_today())
+            code = exc.code
+    return dict(quote=quote, quote_error=error, quote_error_code=code, input_errors=errors, quantity=quantity,
+                options=options, today=paris_today())
 
 
 @bp.get("/offers/<int:offer_id>")

@@ -31,7 +31,8 @@ def room(app, factories):
             factories.make_room_rate(offer, day_type="any", slot=slot, min_people=low, max_people=high,
                                      list_price_cents=cents)
         staff = factories.make_staff(cluster, "manager", email="gestion@salles.fr")
-        yield dict(offer=offer, cluster=cluster, staff=staff)
+    # Outside the request context: each request of the test client gets its own `g`, as in production.
+    return dict(offer=offer, cluster=cluster, staff=staff)
 
 
 def _book(db, offer, options, key):
