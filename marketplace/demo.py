@@ -293,6 +293,9 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
 
         load_demo_renewals(db, clusters, admin.id, today or date.today())
         load_demo_passes(db, clusters, today or date.today())
+        from .demo_rooms import load_demo_rooms
+
+        load_demo_rooms(db, clusters, today or date.today())
         db.flush()
     return {"clusters": len(clusters), "organizations": len(organizations), "admin": admin.id}
 

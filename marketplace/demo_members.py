@@ -40,32 +40,44 @@ def load_demo_renewals(db: Session, clusters: dict[str, Cluster], admin_id: int,
     return send_reminders(db, today, config["MEMBERSHIP_REMINDER_DAYS"], config)
 
 
+# coworking pass holders: order key, email, book bought, tickets already used
+PASS_HOLDERS = [("demo-pass-book-pixel", "hello@pixel-sentier.fr", "book10_day", 3),
+                ("demo-pass-book-camille", "camille.martin@exemple.fr", "book10_half", 8)]
+
+
 def load_demo_passes(db: Session, clusters: dict[str, Cluster], today: date) -> None:
-    """Studio Pixel Sentier bought a book of 10 days at La Cantine and used 3; the desk's code is CANTINE."""
+    """Members holding coworking tickets at La Cantine (a book of days, a book of half days nearly used up);
+    the desk's code is CANTINE."""
     from .catalogue.models import Offer
-    from .catalogue.search import viewer_for
-    from .checkout.cart import add_to_cart, ensure_cart
-    from .checkout.orders import Billing, place_order
-    from .clusters.models import Organization
-    from .passes.models import PassBook, PassDesk
-    from .passes.services import redeem
+    from .passes.models import PassDesk
 
     offer = db.exec(select(Offer).where(Offer.cluster_id == clusters["silicon-sentier"].id,
                                         Offer.slug == "coworking")).one()
     if db.get(PassDesk, offer.id) is None:
         db.add(PassDesk(offer_id=offer.id, validity_months=12, desk_code="CANTINE"))
-    user = db.exec(select(User).where(User.email == "hello@pixel-sentier.fr")).one()
-    key = "demo-pass-book-pixel"
+    for key, email, variant, used in PASS_HOLDERS:
+        _pass_book(db, offer, key, email, variant, used, today)
+
+
+def _pass_book(db: Session, offer, key: str, email: str, variant: str, used: int, today: date) -> None:
+    from .catalogue.search import viewer_for
+    from .checkout.cart import add_to_cart, ensure_cart
+    from .checkout.orders import Billing, place_order
+    from .clusters.models import Organization
+    from .passes.models import PassBook
+    from .passes.services import redeem
+
+    user = db.exec(select(User).where(User.email == email)).one()
     if db.exec(select(Order).where(Order.idempotency_key == key)).first() is not None:
         return
     organization = db.get(Organization, user.organization_id)
     viewer = viewer_for(db, organization.id, today.year)
     cart = ensure_cart(db, None, user.id)
-    add_to_cart(db, cart, offer.id, 1, {"variant": "book10_day"}, viewer)
+    add_to_cart(db, cart, offer.id, 1, {"variant": variant}, viewer)
     order, _created = place_order(db, cart, viewer, user.id, Billing(organization.name, user.email,
                                                                      organization.siret, city=organization.city),
                                   key, 30)
     record_manual_payment(db, order, order.total_incl_cents, today, None, "Virement de démonstration")
     for book in db.exec(select(PassBook).where(PassBook.holder_email == user.email)).all():
-        for _ in range(3):
+        for _ in range(used):
             redeem(db, book, None, by_staff=True)

@@ -24,6 +24,9 @@ CANTINE_RATES = [
     ("any", "breakfast", 1, 20, 250), ("any", "meeting", 1, 20, 220),
     ("any", "evening", 51, 100, 1500), ("any", "evening", 21, 50, 800), ("any", "evening", 1, 20, 400),
 ]
+# Mecabourg's meeting room, € excl. VAT, open to its partner clusters' members (reciprocity discount).
+MECABOURG_RATES = [("weekday", "half_day", 1, 12, 180), ("weekday", "full_day", 1, 12, 300)]
+ROOM_RATES = {"la-cantine-salle": CANTINE_RATES, "salle-reunion-mecabourg": MECABOURG_RATES}
 
 
 def _at(day: date, hour: int = 9) -> datetime:
@@ -42,6 +45,13 @@ def offers_for(year: int) -> list[dict]:
              includes_en="Projector, sound system, wifi. Catering is extra.",
              location="La Cantine, Paris 2e", list_price_cents=22000, member_discount_bps=3000,
              room_quote_above=100, room_quote_minimum_cents=250000, themes=["numérique", "événementiel"]),
+        dict(cluster="mecabourg", slug="salle-reunion-mecabourg", kind=ROOM.code,
+             title_fr="Salle de réunion Mecabourg", title_en="Mecabourg meeting room",
+             summary_fr="Salle de 12 places équipée pour la visioconférence, ouverte aux adhérents des clusters partenaires.",
+             summary_en="A 12-seat room equipped for video calls, open to partner clusters' members.",
+             includes_fr="Écran, visioconférence, café d'accueil.", includes_en="Screen, video conferencing, welcome coffee.",
+             location="Bourg-en-Bresse", list_price_cents=18000, member_discount_bps=2000, visibility="partners",
+             themes=["industrie"]),
         dict(cluster="silicon-sentier", slug="coworking", kind=COWORKING.code,
              title_fr="Coworking à La Cantine", title_en="Coworking at La Cantine",
              summary_fr="Poste de travail à la demi-journée, à la journée ou en carnet de 10.",
@@ -151,10 +161,9 @@ def load_demo_offers(db: Session, clusters: dict[str, Cluster], year: int) -> in
             db.add(OfferTheme(offer_id=offer.id, theme=theme))
         for slug, share in coowners:
             db.add(OfferCoOwner(offer_id=offer.id, cluster_id=clusters[slug].id, share_bps=share))
-        if data["slug"] == "la-cantine-salle":
-            for day, slot, low, high, euros in CANTINE_RATES:
-                db.add(RoomRate(offer_id=offer.id, day_type=day, slot=slot, min_people=low, max_people=high,
-                                list_price_cents=euros * 100))
+        for day, slot, low, high, euros in ROOM_RATES.get(data["slug"], []):
+            db.add(RoomRate(offer_id=offer.id, day_type=day, slot=slot, min_people=low, max_people=high,
+                            list_price_cents=euros * 100))
     for cluster in clusters.values():
         membership_offer(db, cluster)  # every cluster's join page
     db.flush()

@@ -4,17 +4,15 @@ A sponsorship's invitations are issued with it."""
 
 from __future__ import annotations
 
-import io
-
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
 from ..checkout.models import Order, OrderLine
 from ..core.errors import Invalid, NotFound
+from ..core.images import ImageRefused, reencoded
 from ..mail.services import Attachment, queue_email
 from .documents import tickets_pdf
 from .models import Event, EventProfile, SponsorPackage
@@ -111,20 +109,12 @@ def save_profile(db: Session, profile: EventProfile, company: str, website: str,
 
 def normalized_logo(data: bytes) -> bytes:
     """A PNG of at most 480 px a side from an uploaded image (PNG, JPEG, WebP), or Invalid."""
-    if len(data) > LOGO_MAX_BYTES:
-        raise Invalid(_("Le logo dépasse 512 Ko."), field="logo")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in ("PNG", "JPEG", "WEBP"):
-                raise Invalid(_("Le logo doit être une image PNG, JPEG ou WebP."), field="logo")
-            image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
-            out = io.BytesIO()
-            image.convert("RGBA").save(out, format="PNG", optimize=True)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise Invalid(_("Le logo doit être une image PNG, JPEG ou WebP."), field="logo") from exc
+        return reencoded(data, LOGO_MAX_BYTES, LOGO_MAX_SIDE, "PNG")
+    except ImageRefused as refused:
+        if refused.reason == "too_large":
+            raise Invalid(_("Le logo dépasse 512 Ko."), field="logo") from refused
+        raise Invalid(_("Le logo doit être une image PNG, JPEG ou WebP."), field="logo") from refused
 
 
 def partners_of(db: Session, event_id: int, role: str | None = None) -> list[tuple[EventProfile, Offer]]:

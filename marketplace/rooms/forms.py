@@ -8,6 +8,7 @@ from datetime import time
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     EmailField,
@@ -107,6 +108,14 @@ class HoursForm(FlaskForm):
 class ClosureForm(FlaskForm):
     day = DateField(_l("Jour de fermeture"), validators=[InputRequired()])
     reason = StringField(_l("Motif (férié, travaux…)"), filters=[strip], validators=[Optional(), Length(max=200)])
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG ou WebP, 8 Mo au plus)"), validators=[
+        FileRequired(_l("Choisissez une photo.")),
+        FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Une image JPEG, PNG ou WebP."))],
+        render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    caption = StringField(_l("Légende"), filters=[strip], validators=[Optional(), Length(max=200)])
 
 
 class QuoteRequestForm(FlaskForm):

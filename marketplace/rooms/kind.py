@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.kinds import OfferKind, register_kind
 from .forms import RATES_SECTION, day_type_choices, grid_section
-from .rules import SLOTS, room_unit
+from .rules import SLOTS, room_unit, same_hours_runs
 from .services import KIND_CODE, ROOM_SLOTS, check_free, hours_of, rates_of, room_terms, space_of
 
 
@@ -41,13 +41,15 @@ def _documents(db, order) -> list:
 def _page(db, offer, cluster) -> dict:
     from flask import request
 
+    from .photos import photos_of
     from .views import calendar_context
 
     lang = str(get_locale() or "fr")[:2]
     names = get_day_names("wide", locale=get_locale())
-    hours = [(names[weekday], opens, closes) for weekday, (opens, closes) in sorted(hours_of(db, offer.id).items())]
+    hours = [(" – ".join(dict.fromkeys((names[first], names[last]))), opens, closes)
+             for first, last, opens, closes in same_hours_runs(hours_of(db, offer.id))]
     return {"rates": rates_of(db, offer.id), "slots": SLOTS, "lang": lang, "day_labels": dict(day_type_choices()),
-            "space": space_of(db, offer.id), "opening_hours": hours, **calendar_context(offer, request.args)}
+            "space": space_of(db, offer.id), "opening_hours": hours, "photos": photos_of(db, offer.id), **calendar_context(offer, request.args)}
 
 
 ROOM = register_kind(OfferKind(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -120,3 +120,14 @@ class RoomQuote(SQLModel, table=True):
     token: str = Field(max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RoomPhoto(SQLModel, table=True):
+    """A photo of a room shown on its page, as the server re-encoded it (a JPEG of at most 1600 px a side)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", index=True)
+    data: bytes = Field(sa_type=LargeBinary)
+    caption: str = Field(default="", max_length=200)
+    position: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -160,10 +160,14 @@ def _agreed_unit(terms, room: RoomTerms, booking: Booking, options: Mapping[str,
 
 
 def describe(title: str, booking: Booking, lang: str) -> str:
-    """"La Cantine — Demi-journée, 05/12/2026, 40 pers." (the line's description)."""
+    """"La Cantine — Demi-journée (matin), 05/12/2026, 40 pers." (the line's description; which half only for
+    a slot that has two)."""
+    afternoon = booking.half == "afternoon"
     if lang == "en":
-        return f"{title} — {booking.slot.label_en}, {booking.day:%Y-%m-%d}, {booking.people} people"
-    return f"{title} — {booking.slot.label_fr}, {booking.day:%d/%m/%Y}, {booking.people} pers."
+        half = (" (afternoon)" if afternoon else " (morning)") if booking.slot.afternoon else ""
+        return f"{title} — {booking.slot.label_en}{half}, {booking.day:%Y-%m-%d}, {booking.people} people"
+    half = (" (après-midi)" if afternoon else " (matin)") if booking.slot.afternoon else ""
+    return f"{title} — {booking.slot.label_fr}{half}, {booking.day:%d/%m/%Y}, {booking.people} pers."
 
 
 def _on_quote(room: RoomTerms, people: int) -> PricingError:
@@ -242,6 +246,18 @@ def opening_problem(day: date, blocks: Sequence[str], hours: Mapping[int, tuple[
                 f"This slot ({start:%H:%M}–{end:%H:%M}) is outside the opening hours on "
                 f"{WEEKDAYS_EN[day.weekday()]}s ({opens:%H:%M}–{closes:%H:%M}).")
     return None
+
+
+def same_hours_runs(hours: Mapping[int, tuple[time, time]]) -> list[tuple[int, int, time, time]]:
+    """Weekdays in a row open at the same hours, as (first, last, opens, closes): Monday to Saturday once."""
+    runs: list[tuple[int, int, time, time]] = []
+    for weekday in sorted(hours):
+        opens, closes = hours[weekday]
+        if runs and runs[-1][1] == weekday - 1 and runs[-1][2:] == (opens, closes):
+            runs[-1] = (runs[-1][0], weekday, opens, closes)
+        else:
+            runs.append((weekday, weekday, opens, closes))
+    return runs
 
 
 def buffer_clash(blocks: Sequence[str], booked: Sequence[str], buffer_minutes: int) -> bool:

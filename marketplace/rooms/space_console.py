@@ -3,19 +3,23 @@ time kept free between bookings, cancellation policy), opening hours, closed day
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ..auth.permissions import staff_required
+from ..auth.permissions import is_staff, staff_required
 from ..catalogue.models import Offer
 from ..clusters.console import cluster_for_staff
-from ..core.timeutil import utcnow
+from ..core.timeutil import paris_today, utcnow
 from ..db import get_db, get_owned
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
+from ..web.security import accepts_large_body
 from .calendar import availability, feed_token
-from .forms import ClosureForm, HoursForm, ProposalForm, SpaceForm
+from .forms import ClosureForm, HoursForm, PhotoForm, ProposalForm, SpaceForm
 from .models import RoomQuote
+from .photos import PHOTO_MAX_BYTES, add_photo, photos_of, remove_photo
 from .quotes import propose, quotes_of
 from .rules import WEEKDAYS_FR
 from .services import (
@@ -49,11 +53,15 @@ def _page(cluster, offer, **forms):
         f"{WEEKDAYS_FR[d]} {o:%H:%M}-{c:%H:%M}" for d, (o, c) in sorted(hours.items()))))
     forms.setdefault("closure_form", ClosureForm(formdata=None))
     forms.setdefault("proposal_form", ProposalForm(formdata=None))
+    forms.setdefault("photo_form", PhotoForm(formdata=None))
     context = calendar_context(offer, request.args)
     context["calendar"] = availability(db, offer, context["calendar_days"], utcnow(), staff=True)
     feed = url_for("rooms.bookings_feed", offer_id=offer.id, token=feed_token(offer.id), _external=True)
-    return render("rooms/console/space.html", status=form_status(*forms.values()), cluster=cluster, offer=offer, options={},
-                  quotes=quotes_of(db, offer.id), closures=closure_rows(db, offer.id, utcnow().date(), utcnow().date().replace(year=utcnow().year + 2)), feed=feed, **context, **forms)
+    today = paris_today()
+    closures = closure_rows(db, offer.id, today, today + timedelta(days=730))  # the next two years
+    return render("rooms/console/space.html", status=form_status(*forms.values()), cluster=cluster, offer=offer,
+                  options={}, quotes=quotes_of(db, offer.id), closures=closures, feed=feed,
+                  photos=photos_of(db, offer.id), **context, **forms)
 
 
 @bp.get("/clusters/<slug>/rooms/<int:offer_id>")
@@ -100,6 +108,26 @@ def closure_delete(slug: str, offer_id: int, closure_id: int):
     remove_closure(get_db(), offer, closure_id)
     get_db().commit()
     return _back(slug, offer, "closures")
+
+
+@bp.post("/clusters/<slug>/rooms/<int:offer_id>/photos")
+@accepts_large_body(PHOTO_MAX_BYTES + 64 * 1024, allowed=is_staff)
+@staff_required
+def photo_add(slug: str, offer_id: int):
+    cluster, offer = _room(slug, offer_id)
+    form = PhotoForm()
+    done = Submission(form).run(lambda: add_photo(get_db(), offer, form.photo.data.read(), form.caption.data or ""),
+                                _("Photo ajoutée."))
+    return _back(slug, offer, "photos") if done else _page(cluster, offer, photo_form=form)
+
+
+@bp.post("/clusters/<slug>/rooms/<int:offer_id>/photos/<int:photo_id>/delete")
+@staff_required
+def photo_delete(slug: str, offer_id: int, photo_id: int):
+    _cluster, offer = _room(slug, offer_id)
+    remove_photo(get_db(), offer, photo_id)
+    get_db().commit()
+    return _back(slug, offer, "photos")
 
 
 def _back(slug: str, offer, anchor: str):

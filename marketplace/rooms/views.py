@@ -24,9 +24,13 @@ from ..web.htmx import render
 from .calendar import availability, bookings_ics, days_from, feed_token
 from .cancellation import cancel_booking, cancel_terms
 from .forms import QuoteRequestForm
-from .models import RoomQuote
+from .models import RoomPhoto, RoomQuote
 from .quotes import answer, booking_options, request_quote
-from .services import KIND_CODE
+from .services import KIND_CODE, rates_of
+
+# The number of people a slot picked in the calendar is quoted for until the visitor says (the room's largest
+# band when smaller).
+DEFAULT_PEOPLE = 20
 
 bp = Blueprint("rooms", __name__)
 
@@ -40,8 +44,10 @@ def calendar_context(offer, args) -> dict:
         start = paris_today()
     days = days_from(start, view)
     step = (days[-1] + timedelta(days=1), days[0] - timedelta(days=1))
+    largest = max((rate.max_people for rate in rates_of(get_db(), offer.id)), default=DEFAULT_PEOPLE)
     return dict(calendar=availability(get_db(), offer, days, utcnow()), calendar_view=view, calendar_days=days,
-                calendar_next=step[0], calendar_previous=step[1], calendar_lang=str(get_locale() or "fr")[:2])
+                calendar_next=step[0], calendar_previous=step[1], calendar_lang=str(get_locale() or "fr")[:2],
+                default_people=min(DEFAULT_PEOPLE, largest))
 
 
 @bp.get("/rooms/<int:offer_id>/calendar")
@@ -52,6 +58,19 @@ def room_calendar(offer_id: int):
         abort(404)
     return render("rooms/_calendar.html", offer=offer, cluster=cluster, options={}, **calendar_context(offer,
                                                                                                        request.args))
+
+
+@bp.get("/rooms/photos/<int:photo_id>.jpg")
+def room_photo(photo_id: int):
+    """A room's photo (the JPEG the server wrote when staff uploaded it), for any visitor of a published room."""
+    db = get_db()
+    photo = db.get(RoomPhoto, photo_id)
+    offer = db.get(Offer, photo.offer_id) if photo is not None else None
+    if offer is None or not offer.is_published:
+        abort(404)
+    response = make_response(photo.data)
+    response.headers.update({"Content-Type": "image/jpeg", "Cache-Control": "public, max-age=3600"})
+    return response
 
 
 @bp.get("/rooms/<int:offer_id>/bookings.ics")

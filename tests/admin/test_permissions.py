@@ -6,12 +6,16 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from marketplace.agreements.models import SuccessFeeAgreement, SupplierAgreement
+from marketplace.checkout.models import OrderLine
 from marketplace.events.models import Event
 from marketplace.models import metadata
+from marketplace.passes.models import PassBook
 from marketplace.pools.models import PooledCost, PoolParticipant
+from marketplace.rooms.models import RoomClosure, RoomPhoto, RoomQuote
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_siret
 from tests.payments.camt_sample import entry, statement
@@ -19,6 +23,12 @@ from tests.payments.camt_sample import entry, statement
 ROLES = ["anonymous", "member", "staff_b", "manager_a", "staff_a", "platform_admin"]
 ALLOW_ALL_STAFF_OF_A = {"staff_a", "manager_a", "platform_admin"}
 ALLOW_ADMINS_OF_A = {"staff_a", "platform_admin"}
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(out, format="JPEG")
+    return out.getvalue()
 
 
 def _valid_forms(world) -> dict[str, dict]:
@@ -70,6 +80,12 @@ def _valid_forms(world) -> dict[str, dict]:
                                        f"{make_siret(904)};5;2027;classic\n".encode()), "adherents.csv")},
         "refund": dict(amount="10", reason="Geste commercial"),
         "manual-payment": dict(order_number=world["pending"].number, amount="36", booked_on="2026-11-30"),
+        "space": dict(capacity="40", equipment="Écran", buffer_minutes="30", cancel_free_days="7", cancel_fee="25"),
+        "hours": dict(hours="lundi 09:00-18:00\nmardi 09:00-18:00"),
+        "closure": dict(day="2027-12-24", reason="Veille de Noël"),
+        "proposal": dict(price="3 200", note="Traiteur en sus."),
+        "desk": dict(validity_months="6", desk_code="ACCUEIL"),
+        "photo": {"photo": (io.BytesIO(_jpeg()), "salle.jpg"), "caption": "Vue de la salle"},
         "statement": {"statement": (io.BytesIO(statement(entry("BANK-1", world["pending"].total_incl_cents,
                                                                world["pending"].payment_reference))), "releve.xml")},
     }
@@ -156,6 +172,20 @@ MATRIX = [
     ("success-page", "GET", "/console/clusters/{a}/agreements/success/{success}", ALLOW_ALL_STAFF_OF_A, None),
     ("success-declare", "POST", "/console/clusters/{a}/agreements/success/{success}", ALLOW_ALL_STAFF_OF_A,
      "declare"),
+    ("room-space-page", "GET", "/console/clusters/{a}/rooms/{offer}", ALLOW_ALL_STAFF_OF_A, None),
+    ("room-settings", "POST", "/console/clusters/{a}/rooms/{offer}/settings", ALLOW_ALL_STAFF_OF_A, "space"),
+    ("room-hours", "POST", "/console/clusters/{a}/rooms/{offer}/hours", ALLOW_ALL_STAFF_OF_A, "hours"),
+    ("room-closure", "POST", "/console/clusters/{a}/rooms/{offer}/closures", ALLOW_ALL_STAFF_OF_A, "closure"),
+    ("room-closure-delete", "POST", "/console/clusters/{a}/rooms/{offer}/closures/{closure}/delete",
+     ALLOW_ALL_STAFF_OF_A, "empty"),
+    ("room-quote-propose", "POST", "/console/clusters/{a}/rooms/{offer}/quotes/{quote}", ALLOW_ALL_STAFF_OF_A,
+     "proposal"),
+    ("room-photo-add", "POST", "/console/clusters/{a}/rooms/{offer}/photos", ALLOW_ALL_STAFF_OF_A, "photo"),
+    ("room-photo-delete", "POST", "/console/clusters/{a}/rooms/{offer}/photos/{photo}/delete", ALLOW_ALL_STAFF_OF_A,
+     "empty"),
+    ("desk-page", "GET", "/console/clusters/{a}/desk?q=membre", ALLOW_ALL_STAFF_OF_A, None),
+    ("desk-use", "POST", "/console/clusters/{a}/desk/books/{book}/use", ALLOW_ALL_STAFF_OF_A, "empty"),
+    ("desk-settings", "POST", "/console/clusters/{a}/desk/spaces/{coworking}", ALLOW_ALL_STAFF_OF_A, "desk"),
 ]
 
 
@@ -194,8 +224,18 @@ def world(factories):
     event = Event(cluster_id=a.id, slug="salon-a", title_fr="Salon A", title_en="Show A",
                   starts_at=datetime(2027, 3, 1, 8, tzinfo=UTC), ends_at=datetime(2027, 3, 1, 17, tzinfo=UTC))
     factories.db.add(event)
+    coworking = factories.make_offer(a, kind="coworking", slug="coworking-a", list_price_cents=700)
+    closure = RoomClosure(offer_id=offer.id, day=date(2027, 8, 15), reason="Assomption")
+    quote = RoomQuote(offer_id=offer.id, day=date(2027, 6, 3), slot="full_day", people=150, name="Grande Conf",
+                      email="conf@exemple.fr", token="jeton-de-devis")
+    line = factories.db.exec(select(OrderLine).where(OrderLine.order_id == paid.id)).scalars().first()
+    book = PassBook(offer_id=coworking.id, order_line_id=line.id, label="Demi-journée", holder_name="Membre de A",
+                    holder_email="membre@exemple.fr", code="CARNET-A", units=10,
+                    expires_at=datetime(2099, 1, 1, tzinfo=UTC))
+    photo = RoomPhoto(offer_id=offer.id, data=_jpeg(), caption="Salle")
+    factories.db.add_all([closure, quote, book, photo])
     factories.db.commit()
-    return dict(event=event, supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+    return dict(photo=photo, closure=closure, quote=quote, book=book, coworking=coworking, event=event, supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
                 rate=rate, review=review, pending=pending, paid=paid)
 
 
@@ -214,7 +254,9 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
     url = path.format(a=world["a"].slug, membership=world["membership"].id, offer=world["offer"].id,
                       variant=world["variant"].id, rate=world["rate"].id, review=world["review"].id,
                       paid=world["paid"].id, pool=world["pool"].id,
-                      supplier=world["supplier"].id, success=world["success"].id, event=world["event"].id)
+                      supplier=world["supplier"].id, success=world["success"].id, event=world["event"].id,
+                      closure=world["closure"].id, quote=world["quote"].id, book=world["book"].id,
+                      coworking=world["coworking"].id, photo=world["photo"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)

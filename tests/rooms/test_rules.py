@@ -1,12 +1,12 @@
 """Room prices with DOMAIN.md's figures: La Cantine's grid, list and member (−30 %), € excl. VAT."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from marketplace.core.errors import Invalid
-from marketplace.rooms.rules import RoomRate, RoomTerms, read_booking
+from marketplace.rooms.rules import RoomRate, RoomTerms, read_booking, same_hours_runs
 from tests.pricing.terms import (
     ANONYMOUS,
     AT,
@@ -105,7 +105,10 @@ def test_room_quantity_multiplies_the_line_and_vat_is_on_the_line():
                            {"date": SATURDAY, "slot": "half_day", "people": 40}, AT))
     assert (line.excl_cents, line.vat_cents, line.incl_cents) == (210_000, 42_000, 252_000)
     assert line.adjustments[0].amount_cents == -90_000
-    assert line.description == "La Cantine — Demi-journée, 05/12/2026, 40 pers."
+    assert line.description == "La Cantine — Demi-journée (matin), 05/12/2026, 40 pers."
+    afternoon = only_line(quote(LA_CANTINE, member_of(SILICON_SENTIER), 1,
+                                {"date": SATURDAY, "slot": "half_day", "half": "afternoon", "people": 40}, AT))
+    assert afternoon.description == "La Cantine — Demi-journée (après-midi), 05/12/2026, 40 pers."
 
 
 def test_over_100_people_is_on_quote_with_the_minimum():
@@ -178,3 +181,11 @@ def test_a_full_day_takes_the_blocks_a_half_day_needs():
     meeting = read_booking({"date": WEDNESDAY, "slot": "meeting", "people": 10}).blocks
     assert set(morning) <= set(full) and set(afternoon) <= set(full)
     assert not set(meeting) & set(full)  # the meeting room is another space
+
+
+def test_weekdays_open_at_the_same_hours_are_told_once():
+    day, short = (time(8), time(23)), (time(9), time(19))
+    assert same_hours_runs({0: day, 1: day, 2: day, 3: day, 4: day, 5: day, 6: short}) == [
+        (0, 5, time(8), time(23)), (6, 6, time(9), time(19))]
+    assert same_hours_runs({0: day, 2: day, 3: short}) == [(0, 0, *day), (2, 2, *day), (3, 3, *short)]
+    assert same_hours_runs({}) == []

@@ -158,5 +158,5 @@ def test_twenty_parallel_requests_for_one_slot_make_one_booking(app, db, run):
 def test_the_offer_page_tells_capacity_hours_and_the_cancellation_policy_before_booking(client, run):
     html = client.get(f"/offers/{run['offer'].id}").get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
     assert "50 personnes" in html
-    assert "Lundi : 09:00 – 22:00" in html and "Samedi : 10:00 – 16:00" in html and "Dimanche" not in html
+    assert "Lundi – vendredi : 09:00 – 22:00" in html and "Samedi : 10:00 – 16:00" in html and "Dimanche" not in html
     assert "Gratuite jusqu'à 14 jours avant la date, puis frais de 50 % du prix." in html.replace("&#39;", "'")
