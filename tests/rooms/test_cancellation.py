@@ -71,7 +71,11 @@ def test_late_cancellation_keeps_the_fee_and_refunds_the_rest_through_the_ledger
     refund = db.exec(select(Refund)).one()
     assert refund.amount_cents == 90_000 and db.get(Order, order.id).status == "partially_refunded"
     statement = statements(db, f"{paris_today():%Y-%m}", room["cluster"].id)[room["cluster"].id]
-    assert any(row["kind"] == "refund" for row in statement.rows)
+    rows = {(row["kind"], row["code"]): row["cents"] for row in statement.rows}
+    # the cluster keeps the 25 % fee: 1 000 € sold, 750 € taken back, and the VAT with them
+    assert rows == {("sale", "706"): 100_000, ("sale", "44571"): 20_000,
+                    ("refund", "706"): -75_000, ("refund", "44571"): -15_000}
+    assert statement.rows_total_cents == 30_000
     again = client.post(f"/rooms/bookings/{db.exec(select(OrderLine.id)).first()}/cancel?t={order.access_token}",
                         data={"csrf_token": csrf_token(client)})
     assert again.status_code == 409 and db.exec(select(func.count(Refund.id))).one() == 1
