@@ -43,14 +43,16 @@ def test_main_pages_and_htmx_work_under_the_policy(server, watched):  # noqa: F8
     playwright_api.expect(tab.locator("#results h3")).to_have_count(2, timeout=5000)
 
     _open(tab, f"{server}/catalogue?kind=room")
-    tab.click("#results h3 a")
+    with tab.expect_navigation(wait_until="load"):  # htmx listens to the quote form once the page has loaded
+        tab.click("#results h3 a")
     tab.fill("input[name=date]", SATURDAY.isoformat())
     tab.select_option("select[name=slot]", "full_day")
     tab.fill("input[name=people]", "80")
     playwright_api.expect(tab.locator("#quote")).to_contain_text("3 000,00", timeout=5000)
 
     _open(tab, f"{server}/catalogue?q=coworking")
-    tab.click("#results h3 a")
+    with tab.expect_navigation(wait_until="load"):
+        tab.click("#results h3 a")
     tab.select_option("select[name=variant]", "book10_day")
     playwright_api.expect(tab.locator("#quote")).to_contain_text("90,00", timeout=5000)
     tab.click("#quote button[type=submit]")
