@@ -21,7 +21,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(config)
+    from .web.security import RowIdConverter
 
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     db.init_app(app)
 
     from .auth import permissions, signin

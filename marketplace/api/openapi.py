@@ -29,17 +29,19 @@ class Operation:
     params: tuple[Param, ...] = ()
     body: type[BaseModel] | None = None
     responses: dict[int, tuple[type[BaseModel] | None, str]] = field(default_factory=dict)
+    links: dict[str, dict] = field(default_factory=dict)  # OpenAPI links of its 2xx answers
 
 
 OPERATIONS: list[Operation] = []
 
 
 def documented(rule: str, method: str, summary: str, *, params: tuple[Param, ...] = (),
-               body: type[BaseModel] | None = None, responses: dict[int, tuple[type[BaseModel] | None, str]]):
+               body: type[BaseModel] | None = None, responses: dict[int, tuple[type[BaseModel] | None, str]],
+               links: dict[str, dict] | None = None):
     """Record a view's contract; the document below is built only from these records."""
 
     def decorate(view):
-        OPERATIONS.append(Operation(rule, method.upper(), summary, params, body, responses))
+        OPERATIONS.append(Operation(rule, method.upper(), summary, params, body, responses, links or {}))
         return view
 
     return decorate
@@ -75,7 +77,8 @@ def build_document(server_url: str = "/") -> dict:
         params = [{"name": p.name, "in": p.location, "required": p.required or p.location == "path",
                    "description": p.description, "schema": p.schema() if callable(p.schema) else p.schema}
                   for p in op.params]
-        params += [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+        params += [{"name": name, "in": "path", "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
                    for name in re.findall(r"<int:([a-z_]+)>", op.rule) if name not in {p.name for p in op.params}]
         if params:
             operation["parameters"] = params
@@ -87,6 +90,8 @@ def build_document(server_url: str = "/") -> dict:
             target = model if model is not None else (ErrorOut if status >= 400 else None)
             if target is not None:
                 response["content"] = {"application/json": {"schema": _schema_ref(target, components)}}
+            if op.links and 200 <= status < 300:
+                response["links"] = op.links
             operation["responses"][str(status)] = response
         for status, description in _common_responses(op):
             operation["responses"].setdefault(str(status), {"description": description, "content": {

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, url_for
+import re
+
+from flask import current_app, g, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
-from ..catalogue.search import viewer_for
+from ..catalogue.search import get_visible_offer, viewer_for
 from ..checkout.models import Cart, CartLine, Order
 from ..checkout.orders import Billing, lines_of, notify_order_received, place_order, request_fingerprint
 from ..checkout.views import can_see_order
-from ..core.errors import Forbidden, Invalid, NotFound
+from ..core.errors import Conflict, Forbidden, Invalid, NotFound
 from ..core.kinds import dump_options
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..invoicing.services import invoices_of
-from ..payments.services import record_manual_payment
+from ..payments.models import Refund
+from ..payments.services import check_booking_day, record_manual_payment
 from ..payments.stripe_provider import refund_order
 from ..web.validators import clean_siret, clean_vat_number
 from . import schemas as s
-from .openapi import documented
-from .views import _json, body_of, bp
+from .openapi import Param, documented
+from .views import _json, body_of, bp, error, lang
+
+ACCESS_TOKEN = r"^[A-Za-z0-9_-]{0,64}$"  # an order's access token as it is made (URL-safe), or none
 
 
 def _token_user():
@@ -49,18 +55,18 @@ def _order_out(order: Order) -> s.OrderOut:
                                       reference=order.payment_reference, amount_cents=order.total_incl_cents,
                                       due_before=order.hold_expires_at, card_payment_url=card_url),
         url=url_for("checkout.order_page", number=order.number, t=order.access_token, _external=True),
-        invoices=[invoice.number for invoice in invoices_of(db, order.id)])
+        access_token=order.access_token, invoices=[invoice.number for invoice in invoices_of(db, order.id)])
 
 
 def _buyer_fields(buyer: s.BuyerIn) -> Billing:
     try:
         siret = clean_siret(buyer.siret) if buyer.siret else None
     except ValueError as exc:
-        raise Invalid("Invalid SIRET.", field="buyer.siret") from exc
+        raise Invalid(_("SIRET invalide (14 chiffres, clé de contrôle)."), field="buyer.siret") from exc
     try:
         vat = clean_vat_number(buyer.vat_number) if buyer.vat_number else None
     except ValueError as exc:
-        raise Invalid("Invalid VAT number.", field="buyer.vat_number") from exc
+        raise Invalid(_("Numéro de TVA intracommunautaire invalide."), field="buyer.vat_number") from exc
     return Billing(buyer.name, buyer.email, siret, vat, buyer.address, buyer.postal_code, buyer.city)
 
 
@@ -72,7 +78,10 @@ def _buyer_fields(buyer: s.BuyerIn) -> Billing:
                        200: (s.OrderOut, "the order this caller created with this key and this very request"),
                        400: (None, "the body is not JSON"), 404: (None, "an offer is not visible to the caller"),
                        409: (None, "sold out, slot taken, or the key was used by another caller or request"),
-                       422: (None, "a field is invalid or an offer cannot be sold so")})
+                       422: (None, "a field is invalid or an offer cannot be sold so")},
+            links={"ReadTheOrder": {"operationId": "get_/api/v1/orders/{order_id}", "description": "the order placed",
+                                    "parameters": {"order_id": "$response.body#/id",
+                                                   "t": "$response.body#/access_token"}}})
 def create_order():
     wanted, failure = body_of(s.OrderIn)
     if failure:
@@ -81,22 +90,13 @@ def create_order():
     db = get_db()
     viewer = viewer_for(db, user.organization_id if user else None, utcnow().year)
     billing = _buyer_fields(wanted.buyer)
-    cart = Cart(token=f"api-{wanted.idempotency_key}"[:64], user_id=None)
     existing = db.exec(select(Order).where(Order.idempotency_key == wanted.idempotency_key)).first()
-    holders = {}
-    if existing is None:
-        db.add(cart)
-        db.flush()
-        for line in wanted.lines:
-            row = CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
-                           options_json=dump_options(line.options.model_dump(exclude_none=True)))
-            db.add(row)
-            db.flush()
-            holders[row.id] = [a.model_dump() for a in line.attendees[:line.quantity]]
+    cart, holders = _request_cart(db, wanted, viewer, write=existing is None)
     # A replay must be the same request from the same caller (for anonymous callers, the same body).
     order, created = place_order(db, cart, viewer, user.id if user else None, billing, wanted.idempotency_key,
                                  current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method,
-                                 fingerprint=request_fingerprint(wanted.model_dump(mode="json")), holders=holders)
+                                 fingerprint=request_fingerprint(wanted.model_dump(mode="json")), holders=holders,
+                                 lang=lang())
     if created:
         db.delete(cart)
         notify_order_received(db, order, url_for("checkout.order_page", number=order.number,
@@ -105,23 +105,47 @@ def create_order():
     return _json(_order_out(order), 201 if created else 200)
 
 
+def _request_cart(db, wanted: s.OrderIn, viewer, write: bool) -> tuple[Cart, dict[int, list[dict]]]:
+    """The request's lines as a temporary cart (written unless the order exists), and each line's attendees."""
+    cart = Cart(token=f"api-{wanted.idempotency_key}"[:64], user_id=None)
+    holders: dict[int, list[dict]] = {}
+    if not write:
+        return cart, holders
+    for line in wanted.lines:  # an unknown offer, or one hidden from this caller, is not found (404)
+        get_visible_offer(db, line.offer_id, viewer)
+    db.add(cart)
+    db.flush()
+    for line in wanted.lines:
+        row = CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
+                       options_json=dump_options(line.options.model_dump(exclude_none=True)))
+        db.add(row)
+        db.flush()
+        holders[row.id] = [a.model_dump() for a in line.attendees[:line.quantity]]
+    return cart, holders
+
+
 def _find_order(order_id: int) -> Order:
     order = get_db().get(Order, order_id)
     if order is None or not can_see_order(order):
-        raise NotFound("No such order.")
+        raise NotFound(_("Commande introuvable."))
     return order
 
 
 @bp.get("/v1/orders/<int:order_id>")
 @documented("/api/v1/orders/<int:order_id>", "GET", "An order, for its buyer or the staff of an issuing cluster",
-            responses={200: (s.OrderOut, "the order"), 404: (None, "no such order visible to the caller")})
+            params=(Param("t", "the order's access token (access_token in the order): a buyer without an API token "
+                               "reads their order with it", {"type": "string", "pattern": ACCESS_TOKEN}),),
+            responses={200: (s.OrderOut, "the order"), 400: (None, "the access token is unreadable"),
+                       404: (None, "no such order visible to the caller")})
 def get_order(order_id: int):
+    if not re.fullmatch(ACCESS_TOKEN, request.args.get("t", "")):
+        return error(400, _("Jeton d'accès illisible."), {"t": _("Jeton d'accès illisible.")}, "bad_request")
     return _json(_order_out(_find_order(order_id)))
 
 
 def _treasurer() -> None:
     if _token_user() is None or not is_platform_admin():
-        raise Forbidden("A platform administrator's API token is required.")
+        raise Forbidden(_("Il faut le jeton d'API d'un administrateur de la plateforme."))
 
 
 @bp.post("/v1/orders/<int:order_id>/payments")
@@ -137,6 +161,7 @@ def create_payment(order_id: int):
         return failure
     db = get_db()
     order = _find_order(order_id)
+    check_booking_day(order, wanted.booked_on)
     payment = record_manual_payment(db, order, wanted.amount_cents, wanted.booked_on, current_user.id, wanted.note)
     db.commit()
     return _json(s.PaymentOut(id=payment.id, order_number=order.number, amount_cents=payment.amount_cents,
@@ -146,9 +171,15 @@ def create_payment(order_id: int):
 @bp.post("/v1/orders/<int:order_id>/refunds")
 @documented("/api/v1/orders/<int:order_id>/refunds", "POST", "Refund all or part of a paid order (credit notes)",
             body=s.RefundIn,
-            responses={201: (s.RefundOut, "refunded, with its credit notes"), 400: (None, "the body is not JSON"),
-                       403: (None, "platform administrators only"), 404: (None, "no such order"),
-                       409: (None, "the order is not paid"), 422: (None, "a field is invalid or the amount too high")})
+            responses={201: (s.RefundOut, "refunded, with its credit notes"),
+                       200: (s.RefundOut, "the refund already made with this idempotency key"),
+                       400: (None, "the body is not JSON"), 403: (None, "platform administrators only"),
+                       404: (None, "no such order"),
+                       409: (None, "the order is not paid, or the key was used for another refund"),
+                       422: (None, "a field is invalid or the amount too high"),
+                       502: (None, "the card payment provider refused: nothing was booked"),
+                       503: (None, "the card payment provider cannot be reached: nothing was booked, retry with "
+                                   "the same key")})
 def create_refund(order_id: int):
     _treasurer()
     wanted, failure = body_of(s.RefundIn)
@@ -156,10 +187,19 @@ def create_refund(order_id: int):
         return failure
     db = get_db()
     order = _find_order(order_id)
+    if wanted.idempotency_key and (done := db.exec(select(Refund).where(
+            Refund.request_key == wanted.idempotency_key)).first()) is not None:
+        if done.order_id != order.id or done.amount_cents != wanted.amount_cents:
+            raise Conflict(_("Cette clé d'idempotence a servi à un autre remboursement."), code="key_reused")
+        return _json(_refund_out(done, order, []), 200)
     before = {i.id for i in invoices_of(db, order.id)}
-    refund = refund_order(db, current_app.config, order, wanted.amount_cents, wanted.reason, current_user.id)
+    refund = refund_order(db, current_app.config, order, wanted.amount_cents, wanted.reason, current_user.id,
+                          wanted.idempotency_key)
     notes = [i.number for i in invoices_of(db, order.id) if i.id not in before]
     db.commit()
-    return _json(s.RefundOut(id=refund.id, order_number=order.number, amount_cents=refund.amount_cents,
-                             method=refund.method, order_status=db.get(Order, order.id).status, credit_notes=notes),
-                 201)
+    return _json(_refund_out(refund, order, notes), 201)
+
+
+def _refund_out(refund: Refund, order: Order, notes: list[str]) -> s.RefundOut:
+    return s.RefundOut(id=refund.id, order_number=order.number, amount_cents=refund.amount_cents,
+                       method=refund.method, order_status=get_db().get(Order, order.id).status, credit_notes=notes)

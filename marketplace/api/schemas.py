@@ -4,11 +4,44 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..core.kinds import kind_codes
+from ..core.text import is_storable
+
+# Bounds that keep every value inside the database's integer columns and every total from overflowing.
+MAX_ID = 2**31 - 1
+MAX_QUANTITY = 10_000
+MAX_AMOUNT_CENTS = 1_000_000_000  # 10 000 000 €: above any order, far below an integer column's limit
+NO_CONTROL = r"^[^\u0000-\u001f\u007f-\u009f]*$"
+NO_CONTROL_BUT_LINES = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+
+
+def _one_line(value: str) -> str:
+    if not is_storable(value):
+        raise ValueError("control_character")
+    return value
+
+
+def _lines(value: str) -> str:
+    if not is_storable(value, multiline=True):
+        raise ValueError("control_character")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0, multiline: bool = False, **kwargs):  # noqa: N802 - a type
+    """A string as a person types it: bounded by its column, without control characters (nor lone surrogates)."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length,
+                                pattern=NO_CONTROL_BUT_LINES if multiline else NO_CONTROL, **kwargs),
+                     AfterValidator(_lines if multiline else _one_line)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+Day = Annotated[dt.date, Field(strict=True)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
+Amount = Annotated[int, Field(gt=0, le=MAX_AMOUNT_CENTS, strict=True)]
 
 
 def kind_enum(schema: dict) -> None:
@@ -116,25 +149,28 @@ class OfferList(Strict):
 
 
 class QuoteOptions(Strict):
-    variant: str | None = None
-    date: dt.date | None = Field(default=None, description="rooms: the day booked")
+    variant: Text(40) | None = None
+    date: Day | None = Field(default=None, description=(
+        "rooms: the day booked, from today to the room's booking horizon (a year ahead unless the room says)"))
     slot: Literal["full_day", "half_day", "evening", "breakfast", "meeting"] | None = None
-    people: int | None = Field(default=None, ge=1)
-    category: str | None = Field(default=None, description="memberships: classic, discovery, partner...")
-    headcount: int | None = Field(default=None, ge=0, le=10_000_000, description=(
+    half: Literal["morning", "afternoon"] | None = Field(default=None, description="rooms: which half day")
+    people: int | None = Field(default=None, ge=1, le=100_000, strict=True)
+    category: Text(40) | None = Field(default=None, description="memberships: classic, discovery, partner...")
+    headcount: int | None = Field(default=None, ge=0, le=10_000_000, strict=True, description=(
         "memberships: headcount declared when joining (an organization's own headcount counts when it has one)"))
-    turnover: int | None = Field(default=None, ge=0, le=10**13, description=(
+    turnover: int | None = Field(default=None, ge=0, le=10**13, strict=True, description=(
         "memberships: yearly turnover in euros declared when joining, for grids by turnover"))
     kind: Literal["company", "service_provider", "public_body", "individual"] | None = Field(
         default=None, description="memberships: who joins (partner fees are for service providers)")
-    year: int | None = Field(default=None, description="memberships: the year paid, this year (default) or next")
+    year: int | None = Field(default=None, ge=2000, le=2100, strict=True,
+                             description="memberships: the year paid, this year (default) or next")
 
 
 class QuoteRequest(Strict):
-    offer_id: int
-    quantity: int = Field(default=1, ge=1, le=10_000)
+    offer_id: Id
+    quantity: Quantity = 1
     options: QuoteOptions = QuoteOptions()
-    organization_id: int | None = Field(
+    organization_id: Id | None = Field(
         default=None, description="price for this organization (the signed-in member's own, or any for staff)")
 
 
@@ -171,8 +207,8 @@ class QuoteOut(Strict):
 
 class ErrorBody(Strict):
     status: int
-    message: str
-    code: str | None = None
+    message: str = Field(description="in the request's language: French, or English with Accept-Language: en")
+    code: str = Field(description="stable, for programs: not_found, invalid, bad_json, sold_out, taken...")
     fields: dict[str, str] = Field(default_factory=dict, description="field name -> what is wrong")
 
 
@@ -180,34 +216,38 @@ class ErrorOut(Strict):
     error: ErrorBody
 
 
+EMAIL = r"^[^@\s\u0000-\u001f\u007f-\u009f]+@[^@\s\u0000-\u001f\u007f-\u009f]+\.[^@\s\u0000-\u001f\u007f-\u009f]+$"
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=EMAIL), AfterValidator(_one_line)]
+
+
 class AttendeeIn(Strict):
-    name: str = Field(min_length=1, max_length=120)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: Text(120, 1)
+    email: Email | None = None
 
 
 class OrderLineIn(Strict):
-    offer_id: int
-    quantity: int = Field(default=1, ge=1, le=10_000)
+    offer_id: Id
+    quantity: Quantity = 1
     options: QuoteOptions = QuoteOptions()
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=10_000, description=(
         "event tickets: who each ticket is for, in order (a ticket without one is in the buyer's name)"))
 
 
 class BuyerIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    siret: str | None = Field(default=None, description="checked (Luhn) when given")
-    vat_number: str | None = Field(default=None, description="checked when given")
-    address: str = Field(min_length=1, max_length=300)
-    postal_code: str = Field(pattern=r"^\d{5}$")
-    city: str = Field(min_length=1, max_length=80)
+    name: Text(200, 1)
+    email: Email
+    siret: Text(20) | None = Field(default=None, description="checked (Luhn) when given")
+    vat_number: Text(20) | None = Field(default=None, description="checked when given")
+    address: Text(300, 1)
+    postal_code: str = Field(pattern=r"^[0-9]{5}$")
+    city: Text(80, 1)
 
 
 class OrderIn(Strict):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=50)
     buyer: BuyerIn
     payment_method: Literal["bank_transfer", "stripe"] = "bank_transfer"
-    idempotency_key: str = Field(min_length=16, max_length=80,
+    idempotency_key: str = Field(min_length=16, max_length=80, pattern=r"^[A-Za-z0-9._:-]+$",
                                  description="a new random key (e.g. a UUID) per order: retrying the same request "
                                              "with it returns the same order; any other request with it is refused "
                                              "(409)")
@@ -250,13 +290,14 @@ class OrderOut(Strict):
     lines: list[OrderLineOut]
     payment: PaymentInstructions
     url: str = Field(description="the order page (the link carries the buyer's access token)")
+    access_token: str = Field(description="lets whoever placed the order read it: GET /api/v1/orders/{id}?t=...")
     invoices: list[str] = Field(description="numbers of the invoices and credit notes issued")
 
 
 class PaymentIn(Strict):
-    amount_cents: int = Field(gt=0)
-    booked_on: dt.date
-    note: str = Field(default="", max_length=500)
+    amount_cents: Amount
+    booked_on: Day = Field(description="the day the bank booked it: not before the order, not after today")
+    note: Text(500) = ""
 
 
 class PaymentOut(Strict):
@@ -268,8 +309,11 @@ class PaymentOut(Strict):
 
 
 class RefundIn(Strict):
-    amount_cents: int = Field(gt=0)
-    reason: str = Field(min_length=1, max_length=500)
+    amount_cents: Amount
+    reason: Text(500, 1)
+    idempotency_key: str | None = Field(default=None, min_length=16, max_length=80, pattern=r"^[A-Za-z0-9._:-]+$",
+                                        description="a new random key per refund: a retry (after a timeout or a "
+                                                    "503) with it returns the refund made, never a second one")
 
 
 class RefundOut(Strict):
@@ -278,7 +322,7 @@ class RefundOut(Strict):
     amount_cents: int
     method: str
     order_status: str
-    credit_notes: list[str]
+    credit_notes: list[str] = Field(description="the credit notes this call issued (none on a replay: see the order)")
 
 
 class StatementRowOut(Strict):
@@ -301,11 +345,12 @@ class StatementOut(Strict):
 
 
 class UsageIn(Strict):
-    cluster: str = Field(description="slug of the participating cluster that used the function")
-    day: dt.date
+    cluster: str = Field(max_length=60, pattern=r"^[a-z0-9-]+$",
+                         description="slug of the participating cluster that used the function")
+    day: Day = Field(description="a day of a month not yet shared out, within the last years")
     quantity: Decimal = Field(gt=0, le=10_000, decimal_places=2,
                               description="hours or days (the pooled cost's unit), two decimals at most")
-    note: str = Field(default="", max_length=300)
+    note: Text(300) = ""
 
 
 class UsageOut(Strict):

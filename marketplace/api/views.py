@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from pydantic import BaseModel, ValidationError
@@ -21,6 +23,8 @@ from ..pricing.services import price_offer
 from ..web.extensions import RATE_LIMITS, csrf, limiter
 from . import schemas as s
 from .openapi import Param, build_document, documented
+from .schemas import NO_CONTROL
+from .validation import field_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 # Writes need a Bearer token (never a cookie) or are anonymous orders: no cookie-borne write to protect.
@@ -37,17 +41,20 @@ def _api_caller() -> str:
 limiter.limit(RATE_LIMITS["api_write"], key_func=_api_caller, methods=["POST"], scope="api-write")(bp)
 limiter.limit(RATE_LIMITS["api_read"], key_func=_api_caller, methods=["GET"], scope="api-read")(bp)
 
+TEXT = {"type": "string", "pattern": NO_CONTROL}
+# A day from 2000-01-01 to 2100-12-31 (the catalogue's window), written YYYY-MM-DD; empty means no filter.
+DAY = {"type": "string", "pattern": r"^((20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$"}
 FILTER_PARAMS = (
-    Param("q", "text searched in titles, summaries and cluster names"),
-    Param("cluster", "cluster slug"),
+    Param("q", "text searched in titles, summaries and cluster names", {**TEXT, "maxLength": 100}),
+    Param("cluster", "cluster slug", {**TEXT, "maxLength": 60}),
     Param("kind", "offer kind", lambda: {"type": "string", "enum": kind_codes()}),
-    Param("theme", "theme"),
-    Param("date_from", "events starting on or after this day", {"type": "string", "format": "date"}),
-    Param("date_to", "events starting on or before this day", {"type": "string", "format": "date"}),
-    Param("price_min", "minimum list price, euros", {"type": "number", "minimum": 0}),
-    Param("price_max", "maximum list price, euros", {"type": "number", "minimum": 0}),
+    Param("theme", "theme", {**TEXT, "maxLength": 60}),
+    Param("date_from", "events starting on or after this day (2000 to 2100)", DAY),
+    Param("date_to", "events starting on or before this day (2000 to 2100)", DAY),
+    Param("price_min", "minimum list price, euros", {"type": "number", "minimum": 0, "maximum": 10_000_000}),
+    Param("price_max", "maximum list price, euros", {"type": "number", "minimum": 0, "maximum": 10_000_000}),
     Param("sort", "order", {"type": "string", "enum": ["relevance", "price_asc", "price_desc", "date", "title"]}),
-    Param("page", "page number, from 1", {"type": "integer", "minimum": 1}),
+    Param("page", "page number, from 1", {"type": "integer", "minimum": 1, "maximum": 1000}),
 )
 
 
@@ -55,21 +62,31 @@ def _json(model: BaseModel, status: int = 200):
     return current_app.response_class(model.model_dump_json(), status=status, mimetype="application/json")
 
 
-def error(status: int, message: str, fields: dict[str, str] | None = None, code: str | None = None):
+def error(status: int, message: str, fields: dict[str, str] | None = None, code: str = "invalid"):
     body = s.ErrorOut(error=s.ErrorBody(status=status, message=message, code=code, fields=fields or {}))
     return _json(body, status)
+
+
+def lang() -> str:
+    """The request's language: English on Accept-Language: en, French otherwise."""
+    return "en" if str(get_locale() or "fr").startswith("en") else "fr"
+
+
+def pricing_error(exc: PricingError):
+    """A refusal of the pricing rules: its stable code, its message in the request's language."""
+    message = exc.message_in(lang())
+    return error(exc.status, message, {exc.field or "offer_id": message}, exc.code)
 
 
 def body_of(model: type[BaseModel]):
     """The JSON body read as `model`, or the error answer to send instead (400 not JSON, 422 invalid)."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return None, error(400, "The body must be a JSON object.", code="bad_json")
-    try:
-        return model.model_validate(payload), None
+        return None, error(400, _("Le corps de la requête doit être un objet JSON."), code="bad_json")
+    try:  # JSON's own types: `true` is no quantity, 0 no date
+        return model.model_validate_json(request.get_data()), None
     except ValidationError as exc:
-        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
-        return None, error(422, "Invalid request.", fields, "invalid")
+        return None, error(422, _("Requête invalide : voyez le détail par champ."), field_errors(exc), "invalid")
 
 
 def _viewer() -> Viewer:
@@ -112,8 +129,12 @@ def clusters():
             responses={200: (s.OfferList, "one page of offers"), 400: (None, "a filter is invalid")})
 def offers():
     filters = Filters.from_args(request.args)
+    for name in ("price_min", "price_max", "page"):  # numbers: given empty is not a number (the web form may)
+        if name in request.args and not request.args[name].strip():
+            filters.errors[name] = _("Valeur vide : donnez un nombre ou omettez le paramètre.")
     if filters.errors:
-        return error(400, "Invalid filter.", {k: str(v) for k, v in filters.errors.items()}, "bad_filter")
+        return error(400, _("Filtre invalide : voyez le détail par champ."),
+                     {k: str(v) for k, v in filters.errors.items()}, "bad_filter")
     db = get_db()
     result = search_offers(db, filters, _viewer())
     themes = themes_of(db, [offer.id for offer, _ in result.offers])
@@ -156,22 +177,22 @@ def _may_price_for(organization_id: int) -> bool:
             body=s.QuoteRequest,
             responses={200: (s.QuoteOut, "the priced lines, every discount explained"),
                        400: (None, "the body is not JSON"), 403: (None, "not allowed to price for that organization"),
-                       404: (None, "no such offer visible to the caller"),
+                       404: (None, "no such offer visible to the caller, or no such organization"),
                        422: (None, "a field is invalid or the offer cannot be sold so")})
 def quotes():
     wanted, failure = body_of(s.QuoteRequest)
     if failure:
         return failure
     if wanted.organization_id is not None and not _may_price_for(wanted.organization_id):
-        raise Forbidden("You may only price for your own organization.")
+        raise Forbidden(_("Vous ne pouvez demander un prix que pour votre propre organisation."))
     db = get_db()
     offer, cluster = get_visible_offer(db, wanted.offer_id, _viewer())
     options = wanted.options.model_dump(exclude_none=True)
     try:
-        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options, lang="en",
+        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options, lang=lang(),
                             available=True)
     except PricingError as exc:
-        return error(422, exc.message_en, {exc.field or "offer_id": exc.message_en}, exc.code)
+        return pricing_error(exc)
     return _json(_quote_out(quote))
 
 

@@ -17,6 +17,7 @@ from ..core.errors import NotFound
 from ..core.kinds import is_kind
 from ..core.members import active_cluster_ids
 from ..core.money import euros_to_cents
+from ..core.text import is_storable
 from ..core.timeutil import utcnow
 from .models import Offer, OfferTheme
 
@@ -27,6 +28,7 @@ SORTS = ("relevance", "price_asc", "price_desc", "date", "title")
 MAX_FILTER_EUROS = Decimal(10_000_000)
 FIRST_FILTER_DAY, LAST_FILTER_DAY = date(2000, 1, 1), date(2100, 12, 31)
 MAX_PAGE = 1000
+TEXT_FILTERS = {"q": 100, "cluster": 60, "kind": 40, "theme": 60}  # the longest each may be
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,17 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        f = cls(q=(args.get("q") or "").strip()[:100], cluster=(args.get("cluster") or "").strip(),
+        f = cls(q=(args.get("q") or "").strip(), cluster=(args.get("cluster") or "").strip(),
                 kind=(args.get("kind") or "").strip(), theme=(args.get("theme") or "").strip())
+        for name, longest in TEXT_FILTERS.items():
+            value = getattr(f, name)
+            if len(value) > longest:
+                f.errors[name] = _("Trop long : %(n)d caractères au plus.", n=longest)
+            elif not is_storable(value):
+                f.errors[name] = _("Caractère non admis (caractère de contrôle).")
+            else:
+                continue
+            setattr(f, name, "")
         if f.kind and not is_kind(f.kind):
             f.errors["kind"] = _("Type d'offre inconnu.")
             f.kind = ""
@@ -139,14 +150,14 @@ def _filter_cents(raw: str) -> int:
 
 
 def _filter_page(raw: str) -> int:
-    """A page number from 1 to MAX_PAGE (below 1 means the first page)."""
+    """A page number from 1 to MAX_PAGE."""
     try:
         page = int(raw)
     except ValueError:
         page = None
-    if page is None or page > MAX_PAGE:
-        raise ValueError(_("Page invalide."))
-    return max(1, page)
+    if page is None or not 1 <= page <= MAX_PAGE:
+        raise ValueError(_("Page invalide : de 1 à %(max)d.", max=MAX_PAGE))
+    return page
 
 
 @dataclass(frozen=True)

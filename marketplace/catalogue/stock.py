@@ -56,7 +56,7 @@ class CapacityStock:
                 .values(held_units=OfferStock.held_units + units))
             if held.rowcount != 1:
                 raise Conflict(_("Complet : « %(title)s » n'a plus que %(left)d place(s) disponible(s).",
-                                 title=offer.title_fr, left=self.available(db, offer, {})))
+                                 title=offer.title_fr, left=self.available(db, offer, {})), code="sold_out")
 
     def release(self, db: Session, line) -> None:
         db.connection().execute(update(OfferStock).where(OfferStock.offer_id == line.offer_id)
@@ -99,7 +99,7 @@ class DailyStock:
             if held.rowcount != 1:
                 raise Conflict(_("Complet le %(day)s : « %(title)s » n'a plus que %(left)d place(s) ce jour-là.",
                                  day=day.strftime("%d/%m/%Y"), title=offer.title_fr,
-                                 left=self.available(db, offer, {"date": day})))
+                                 left=self.available(db, offer, {"date": day})), code="sold_out")
 
     def release(self, db: Session, line) -> None:
         day = _pass_day(line)

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from ..catalogue.models import Offer
 from ..catalogue.search import Viewer, get_visible_offer
 from ..clusters.models import Cluster
-from ..core.errors import Invalid, NotFound, PricingError
+from ..core.errors import DomainError, Invalid, NotFound, PricingError
 from ..core.kinds import dump_options, get_kind, load_options
 from ..core.timeutil import utcnow
 from ..db import get_owned
@@ -107,6 +107,7 @@ class PricedLine:
     cluster: Cluster
     priced: QuoteLine | None
     problem: str | None
+    error: DomainError | None = None  # what refused the line (its stable code for the API)
 
 
 def price_cart(db: Session, cart: Cart | None, viewer: Viewer, lang: str = "fr") -> list[PricedLine]:
@@ -124,5 +125,5 @@ def price_cart(db: Session, cart: Cart | None, viewer: Viewer, lang: str = "fr")
             result.append(PricedLine(line, offer, cluster, quote.lines[0], None))
         except (PricingError, NotFound) as exc:
             message = exc.message_in(lang) if isinstance(exc, PricingError) else exc.message
-            result.append(PricedLine(line, offer, cluster, None, message))
+            result.append(PricedLine(line, offer, cluster, None, message, exc))
     return result

@@ -26,7 +26,7 @@ from ..catalogue.models import Offer
 from ..catalogue.search import Viewer
 from ..core.errors import Conflict, Invalid, PricingError
 from ..core.kinds import Buyer, get_kind, load_options
-from ..core.money import format_eur_fr, vat_cents
+from ..core.money import MAX_ORDER_CENTS, TOO_LARGE_EN, TOO_LARGE_FR, format_eur_fr, vat_cents
 from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
 from ..core.timeutil import utcnow
 from ..mail.services import queue_email
@@ -52,6 +52,10 @@ def creditor_reference(order_number: str) -> str:
     return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
 
 
+# Refusals that depend on what others bought meanwhile: a conflict with the current state (409), not bad input.
+TAKEN_MEANWHILE = frozenset({"taken", "sold_out", "already_member"})
+
+
 def _check_available(db: Session, priced: list[PricedLine], buyer: Buyer) -> None:
     """What its kind says is no longer free for this buyer (a slot taken, a year already paid) is refused."""
     for p in priced:
@@ -60,7 +64,9 @@ def _check_available(db: Session, priced: list[PricedLine], buyer: Buyer) -> Non
             try:
                 check(db, p.offer, load_options(p.line.options_json), p.line.quantity, buyer)
             except PricingError as exc:
-                raise Conflict(exc.message) from exc
+                if exc.code not in TAKEN_MEANWHILE:
+                    raise  # a day beyond a room's horizon, a closed day: the request itself is wrong
+                raise Conflict(exc.message, code=exc.code) from exc
 
 
 def _needs_review(db: Session, lines: list[PricedLine], buyer: Buyer, year: int) -> str | None:
@@ -134,7 +140,7 @@ def request_fingerprint(*parts) -> str:
 def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, billing: Billing,
                 idempotency_key: str, hold_minutes: int, payment_method: str = "bank_transfer",
                 now: datetime | None = None, fingerprint: str | None = None,
-                holders: Mapping[int, list[dict]] | None = None) -> tuple[Order, bool]:
+                holders: Mapping[int, list[dict]] | None = None, lang: str = "fr") -> tuple[Order, bool]:
     """Turn the cart into an order holding its stock; returns (order, created).
 
     The same idempotency key returns the order it created (a double submit makes one order), but only
@@ -148,15 +154,20 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
     if existing is not None:
         if existing.user_id != user_id or not secrets.compare_digest(existing.request_fingerprint or "", fingerprint):
             raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre demande : "
-                             "envoyez une nouvelle clé pour une nouvelle commande."), field="idempotency_key")
+                             "envoyez une nouvelle clé pour une nouvelle commande."), field="idempotency_key",
+                           code="key_reused")
         return existing, False
     now = now or utcnow()
-    priced = price_cart(db, cart, viewer)
+    priced = price_cart(db, cart, viewer, lang)
     if not priced:
         raise Invalid(_("Votre panier est vide."))
-    problems = [f"{p.offer.title_fr} : {p.problem}" for p in priced if p.problem]
-    if problems:
-        raise Invalid(" ".join(problems))
+    refused = [p for p in priced if p.problem]
+    if refused:
+        title = (lambda p: p.offer.title_en or p.offer.title_fr) if lang == "en" else (lambda p: p.offer.title_fr)
+        raise Invalid(" ".join(f"{title(p)} : {p.problem}" for p in refused),
+                      code=refused[0].error.code if refused[0].error is not None else None)
+    if sum(p.priced.incl_cents for p in priced) > MAX_ORDER_CENTS:
+        raise Invalid(TOO_LARGE_EN if lang == "en" else TOO_LARGE_FR, code="too_large")
     buyer = Buyer(viewer.organization_id, billing.siret, at_checkout=True)
     _check_available(db, priced, buyer)
     if db.get_bind().dialect.name == "postgresql":
@@ -182,7 +193,8 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
     try:
         hold_stock(db, [(line, p.offer) for line, p in zip(lines, priced, strict=True)])
     except OperationalError as exc:  # lock_timeout
-        raise Conflict(_("Beaucoup de demandes en même temps sur ces offres : réessayez dans un instant.")) from exc
+        raise Conflict(_("Beaucoup de demandes en même temps sur ces offres : réessayez dans un instant."),
+                       code="busy") from exc
     for line in db.exec(select(CartLine).where(CartLine.cart_id == cart.id)).all():
         db.delete(line)
     db.flush()

@@ -10,6 +10,13 @@ NBSP = "\u00a0"  # before € (French typography, as CLDR)
 NNBSP = "\u202f"  # thousands separator and before % (French typography, as CLDR)
 MINUS = "\u2212"
 
+# The most one order (or one line of it) may total, incl. VAT: 10 000 000 €. Above it a buyer asks for a
+# quote; below it no sum of lines can overflow an integer column (2³¹ − 1 cents).
+MAX_ORDER_CENTS = 1_000_000_000
+TOO_LARGE_FR = ("Montant trop élevé pour une commande en ligne (10 000 000 € au plus) : demandez un devis à "
+                "l'équipe du cluster.")
+TOO_LARGE_EN = "Too large an amount for an online order (10,000,000 € at most): ask the cluster's team for a quote."
+
 
 def euros_to_cents(value: Decimal) -> int:
     """Euros with at most two decimals (as read from a form) in cents, exactly: Decimal("12.5") -> 1250."""

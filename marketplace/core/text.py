@@ -15,3 +15,17 @@ def has_control_characters(text: str) -> bool:
 def one_line(text: str) -> str:
     """Text on one line: control characters become spaces, blanks are collapsed."""
     return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
+# What multi-line text (a note, a message) may hold besides printable characters.
+LINE_BREAKS = re.compile(r"[\t\n\r]")
+
+
+def is_storable(text: str, multiline: bool = False) -> bool:
+    """True when `text` can be stored and shown as typed: valid UTF-8 (no lone surrogate), and no control
+    character (tabs and line breaks allowed in multi-line text)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not has_control_characters(LINE_BREAKS.sub("", text) if multiline else text)

@@ -64,7 +64,7 @@ class QuotaStock:
             if held.rowcount != 1:
                 left = db.exec(select(EventQuota.size - EventQuota.held_units).where(EventQuota.id == quota_id)).one()
                 raise Conflict(_("Complet : « %(quota)s » n'a plus que %(left)d place(s) disponible(s).",
-                                 quota=quotas[quota_id].name, left=max(left, 0)))
+                                 quota=quotas[quota_id].name, left=max(left, 0)), code="sold_out")
 
     def release(self, db: Session, line) -> None:
         CAPACITY.release(db, line)

@@ -74,6 +74,8 @@ class Refund(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     method: str = Field(max_length=20, description="stripe: refunded on the card; bank_transfer: paid back by staff")
     stripe_refund_id: str | None = Field(default=None, max_length=255, unique=True)
+    request_key: str | None = Field(default=None, max_length=80, unique=True,
+                                    description="the API caller's idempotency key: a retry finds this refund")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -14,6 +14,7 @@ from ..checkout.models import Order
 from ..checkout.orders import change_order_status
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.money import format_eur_fr
+from ..core.timeutil import PARIS, paris_today
 from ..db import get_owned
 from ..invoicing.services import issue_credit_notes, sold_lines
 from ..ledger.services import post_payment_received, post_refund
@@ -69,6 +70,14 @@ def record_manual_payment(db: Session, order: Order, amount_cents: int, booked_o
     return apply_payment(db, payment, order)
 
 
+def check_booking_day(order: Order, booked_on: date) -> None:
+    """A transfer staff type in was booked by the bank between the day of the order and today."""
+    ordered_on = order.created_at.astimezone(PARIS).date()
+    if not ordered_on <= booked_on <= paris_today():
+        raise Invalid(_("La date de valeur doit être entre le jour de la commande (%(day)s) et aujourd'hui.",
+                        day=ordered_on.strftime("%d/%m/%Y")), field="booked_on")
+
+
 @dataclass(frozen=True)
 class ManualTransfer:
     """A transfer staff see on the federation's account, for the order whose number it names."""
@@ -84,6 +93,7 @@ def record_manual_transfer(db: Session, transfer: ManualTransfer, user_id: int) 
     order = db.exec(select(Order).where(Order.number == transfer.order_number.upper())).first()
     if order is None:
         raise NotFound(_("Aucune commande ne porte ce numéro."), field="order_number")
+    check_booking_day(order, transfer.booked_on)
     return record_manual_payment(db, order, transfer.amount_cents, transfer.booked_on, user_id, transfer.note)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from ..checkout.models import Order, OrderLine
 from ..checkout.orders import lines_of
 from ..config import stripe_enabled
-from ..core.errors import Conflict
+from ..core.errors import Conflict, DomainError, ProviderRefused, Unavailable
 from ..core.timeutil import utcnow
 from ..invoicing.models import Invoice
 from ..invoicing.services import invoices_of
@@ -130,19 +130,31 @@ def _refunded(db: Session, config, charge) -> str:
     return db.get(Order, order.id).status
 
 
-def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason: str, user_id: int) -> Refund:
-    """Refund a card payment on Stripe, then book it (the webhook that follows finds it booked)."""
+def provider_failure(exc: stripe.StripeError) -> DomainError:
+    """What a failed Stripe call means for the caller: unreachable, too slow or failing (503, try again), or
+    refused (502). Either way nothing was booked."""
+    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
+        return Unavailable(_("Le prestataire de paiement ne répond pas ; rien n'a été enregistré. Réessayez dans "
+                             "un instant (avec la même clé d'idempotence)."))
+    return ProviderRefused(_("Le prestataire de paiement a refusé l'opération ; rien n'a été enregistré."))
+
+
+def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason: str, user_id: int,
+                   request_key: str | None = None) -> Refund:
+    """Refund a card payment on Stripe, then book it (the webhook that follows finds it booked). With the
+    caller's `request_key`, a retry after a timeout asks Stripe for the same refund, never a second one."""
     payment = db.exec(select(Payment).where(Payment.order_id == order.id, Payment.source == "stripe")).first()
     if payment is None:
         raise Conflict(_("Cette commande n'a pas été payée par carte."))
     refund, notes = _book_card_refund(db, order, amount_cents, reason, user_id)
+    refund.request_key = request_key
     try:
         created = stripe_client(config).v1.refunds.create(
             params={"payment_intent": payment.external_id, "amount": amount_cents,
                     "metadata": {"order": order.number}},
-            options={"idempotency_key": f"refund-{order.number}-{refund.id}"})
+            options={"idempotency_key": f"refund-{order.number}-{request_key or refund.id}"})
     except stripe.StripeError as exc:  # the caller rolls back: the refund booked above is not kept
-        raise Conflict(_("Stripe a refusé le remboursement ; rien n'a été enregistré. Réessayez plus tard.")) from exc
+        raise provider_failure(exc) from exc
     refund.stripe_refund_id = created.id
     db.add(refund)
     db.flush()
@@ -151,8 +163,13 @@ def refund_by_card(db: Session, config, order: Order, amount_cents: int, reason:
     return refund
 
 
-def refund_order(db: Session, config, order: Order, amount_cents: int, reason: str, user_id: int) -> Refund:
+def refund_order(db: Session, config, order: Order, amount_cents: int, reason: str, user_id: int,
+                 request_key: str | None = None) -> Refund:
     """Refund on the card when the order was paid by card (and Stripe is set up), else by transfer."""
     if order.payment_method == "stripe" and stripe_enabled(config):
-        return refund_by_card(db, config, order, amount_cents, reason, user_id)
-    return record_refund(db, order, amount_cents, reason, "bank_transfer", user_id, utcnow().date())
+        return refund_by_card(db, config, order, amount_cents, reason, user_id, request_key)
+    refund = record_refund(db, order, amount_cents, reason, "bank_transfer", user_id, utcnow().date())
+    refund.request_key = request_key
+    db.add(refund)
+    db.flush()
+    return refund

@@ -28,7 +28,7 @@ from typing import Any
 from ..catalogue.units import offer_unit
 from ..core.errors import PricingError
 from ..core.kinds import Unit, get_kind
-from ..core.money import apply_bps
+from ..core.money import MAX_ORDER_CENTS, TOO_LARGE_EN, TOO_LARGE_FR, apply_bps
 from .quotes import Adjustment, Quote, QuoteLine, line_amounts
 from .terms import BuyerContext, MembershipInfo, OfferTerms, PartnershipTerms
 
@@ -40,12 +40,19 @@ def quote(offer: OfferTerms, buyer: BuyerContext, quantity: int, options: Mappin
     _check_members_only(offer, buyer, at.year)
     unit = (get_kind(offer.kind).price_unit or offer_unit)(offer, options or {}, buyer, at, quantity)
     if not unit.discounts:
-        return Quote.of((_line(offer, unit, quantity, unit.list_cents, ()),))
+        return _bounded(Quote.of((_line(offer, unit, quantity, unit.list_cents, ()),)))
     member = _member_price(offer, unit)
     best = _best(_candidates(offer, unit, member, buyer, at, partnerships), unit.list_cents)
     adjustments = () if best is None else (_adjustment(best, unit, quantity, offer),)
     price = unit.list_cents if best is None else best.unit_cents
-    return Quote.of((_line(offer, unit, quantity, price, adjustments),))
+    return _bounded(Quote.of((_line(offer, unit, quantity, price, adjustments),)))
+
+
+def _bounded(result: Quote) -> Quote:
+    """A quote an order can hold: at most MAX_ORDER_CENTS."""
+    if result.total_incl_cents > MAX_ORDER_CENTS:
+        raise PricingError("too_large", TOO_LARGE_FR, TOO_LARGE_EN, "quantity")
+    return result
 
 
 @dataclass(frozen=True)

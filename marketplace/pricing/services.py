@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer, OfferVariant
 from ..clusters.models import Cluster, Organization, Partnership
-from ..core.errors import PricingError
+from ..core.errors import NotFound, PricingError
 from ..core.kinds import Buyer, get_kind
 from ..core.members import members
 from ..core.timeutil import utcnow
@@ -54,6 +55,8 @@ def buyer_context(db: Session, organization_id: int | None) -> BuyerContext:
     if organization_id is None:
         return BuyerContext()
     organization = db.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound(_("Organisation introuvable."), field="organization_id")
     facts = members().memberships_of(db, organization_id)
     memberships = tuple(facts)
     had_discovery = frozenset(f.cluster_id for f in facts if f.category == "discovery")

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from ..checkout.models import Order, OrderLine
 from . import rules
 from .models import RoomBooking
-from .services import closures_of, hours_of, rates_of, space_of
+from .services import closures_of, hours_of, last_bookable_day, rates_of, space_of
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def availability(db: Session, offer, days: list[date], now: datetime, staff: boo
     """A row per day of cells per choice; who booked only for staff (the public sees free or taken)."""
     choices = choices_of(db, offer.id)
     hours, closed = hours_of(db, offer.id), closures_of(db, offer.id, days[0], days[-1])
-    buffer = space_of(db, offer.id).buffer_minutes
+    space = space_of(db, offer.id)
+    buffer, last_day = space.buffer_minutes, last_bookable_day(space, now)
     booked: dict[date, dict[str, str]] = {}
     rows = db.exec(select(RoomBooking, Order.billing_name).join(OrderLine, OrderLine.id == RoomBooking.order_line_id)
                    .join(Order, Order.id == OrderLine.order_id)
@@ -82,7 +83,7 @@ def availability(db: Session, offer, days: list[date], now: datetime, staff: boo
             start = datetime.combine(day, rules.span(choice.blocks)[0], tzinfo=rules.PARIS)
             if start <= now:
                 state = "past"
-            elif rules.opening_problem(day, choice.blocks, hours, closed):
+            elif day > last_day or rules.opening_problem(day, choice.blocks, hours, closed):
                 state = "closed"
             elif set(choice.blocks) & set(taken) or rules.buffer_clash(choice.blocks, list(taken), buffer):
                 state = "taken"

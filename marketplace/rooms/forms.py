@@ -80,6 +80,8 @@ class SpaceForm(FlaskForm):
         InputRequired(), between(0, 365, _l("Entre 0 et 365 jours."))])
     cancel_fee = PercentField(_l("Frais d'annulation ensuite (% du prix)"), default=50, validators=[
         InputRequired(), between(0, 100, _l("Entre 0 et 100 %%."))])
+    horizon_days = IntegerField(_l("Réservations ouvertes jusqu'à (jours à l'avance)"), default=365, validators=[
+        InputRequired(), between(1, 1100, _l("Entre 1 et 1 100 jours."))])
 
 
 class HoursForm(FlaskForm):

@@ -50,6 +50,7 @@ class RoomSpace(SQLModel, table=True):
     buffer_minutes: int = Field(default=0)
     cancel_free_days: int = Field(default=14)
     cancel_fee_bps: int = Field(default=5000)
+    horizon_days: int = Field(default=365, description="bookings are taken up to this many days ahead")
 
 
 class RoomHours(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 
 from ..core.errors import Conflict, Invalid, PricingError
 from ..core.kinds import load_options
+from ..core.timeutil import utcnow
 from ..db import get_owned
 from . import rules
 from .models import RoomBooking, RoomClosure, RoomDay, RoomHours, RoomQuote, RoomRate, RoomSpace
@@ -99,8 +101,19 @@ def booked_blocks(db: Session, offer_id: int, day) -> list[str]:
     return list(db.exec(select(RoomBooking.block).where(RoomBooking.offer_id == offer_id, RoomBooking.day == day)))
 
 
+def last_bookable_day(space: RoomSpace, now=None):
+    """The last day the room takes bookings for: its horizon from today (Paris)."""
+    today = (now or utcnow()).astimezone(rules.PARIS).date()
+    return today + timedelta(days=space.horizon_days)
+
+
 def refusal(db: Session, offer, booking: rules.Booking) -> PricingError | None:
-    """Why this booking cannot be taken now: the room closed then, the slot or a neighbour too close taken."""
+    """Why this booking cannot be taken now: beyond the room's horizon, the room closed then, the slot or a
+    neighbour too close taken."""
+    last = last_bookable_day(space_of(db, offer.id))
+    if booking.day > last:
+        return PricingError("too_far", f"Cette salle se réserve jusqu'au {last:%d/%m/%Y} au plus tard.",
+                            f"This room can be booked up to {last:%Y-%m-%d}.", "date")
     problem = rules.opening_problem(booking.day, booking.blocks, hours_of(db, offer.id),
                                     closures_of(db, offer.id, booking.day, booking.day))
     if problem is not None:
@@ -141,7 +154,7 @@ class RoomSlots:
             problem = refusal(db, offer, booking)
             if problem is not None:
                 raise Conflict(_("« %(title)s » le %(day)s : %(why)s", title=offer.title_fr,
-                                 day=day.strftime("%d/%m/%Y"), why=problem.message))
+                                 day=day.strftime("%d/%m/%Y"), why=problem.message), code=problem.code)
             try:
                 with db.begin_nested():
                     for block in booking.blocks:
@@ -149,7 +162,7 @@ class RoomSlots:
                     db.flush()
             except IntegrityError as exc:
                 raise Conflict(_("Ce créneau de « %(title)s » est déjà réservé le %(day)s.", title=offer.title_fr,
-                                 day=day.strftime("%d/%m/%Y"))) from exc
+                                 day=day.strftime("%d/%m/%Y")), code="taken") from exc
 
     @staticmethod
     def _lock(db: Session, offer_id: int, day) -> None:
@@ -176,6 +189,7 @@ class SpaceInput:
     buffer_minutes: int
     cancel_free_days: int
     cancel_fee_bps: int
+    horizon_days: int = 365
 
 
 def save_space(db: Session, offer, space: SpaceInput) -> RoomSpace:

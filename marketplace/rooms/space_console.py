@@ -78,7 +78,7 @@ def settings(slug: str, offer_id: int):
     form = SpaceForm()
     done = Submission(form).run(lambda: save_space(get_db(), offer, SpaceInput(
         form.capacity.data, form.equipment.data or "", form.buffer_minutes.data, form.cancel_free_days.data,
-        form.cancel_fee.bps)), _("Réglages de la salle enregistrés."))
+        form.cancel_fee.bps, form.horizon_days.data)), _("Réglages de la salle enregistrés."))
     return _back(slug, offer, "settings") if done else _page(cluster, offer, space_form=form)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,14 +16,23 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_response(status: int, title: str, message: str, field: str | None = None):
+# The stable code of an error the API answers without a more precise one.
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "rate_limited",
+              500: "internal_error", 502: "bad_gateway", 503: "unavailable"}
+
+
+def _error_response(status: int, title: str, message: str, field: str | None = None, code: str | None = None,
+                    headers: dict | None = None):
+    """The API's JSON envelope {"error": {status, message, code, fields}}, or the site's error page."""
     if _wants_json():
-        body = {"status": status, "message": message}
-        if field:
-            body["fields"] = {field: message}
-        return {"error": body}, status
-    return render("errors/page.html", "errors/_message.html", status=status,
-                  status_code=status, title=title, message=message)
+        body = {"status": status, "message": message, "code": code or HTTP_CODES.get(status, "error"),
+                "fields": {field: message} if field else {}}
+        return {"error": body}, status, headers or {}
+    response = render("errors/page.html", "errors/_message.html", status=status, status_code=status, title=title,
+                      message=message)
+    response.headers.update(headers or {})
+    return response
 
 
 def _titles() -> dict[int, str]:
@@ -52,7 +61,8 @@ def _too_large_message() -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return _error_response(exc.status, _titles().get(exc.status, _("Erreur")), exc.message, exc.field)
+        message = exc.message_in(str(get_locale() or "fr")[:2]) if hasattr(exc, "message_in") else exc.message
+        return _error_response(exc.status, _titles().get(exc.status, _("Erreur")), message, exc.field, exc.code)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -65,11 +75,19 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         messages = {
+            400: _("La requête est mal formée."),
             403: _("Vous n'avez pas les droits nécessaires pour cette page."),
             404: _("Cette page n'existe pas ou plus."),
+            405: _("Cette méthode n'est pas admise ici."),
+            415: _("Type de contenu non pris en charge : envoyez du JSON."),
+            429: _("Trop de requêtes : patientez avant de recommencer."),
         }
+        if _wants_json():
+            messages[404] = _("Introuvable : rien de ce que vous pouvez voir ne porte cette adresse.")
         message = _too_large_message() if status == 413 else messages.get(status, exc.description)
-        return _error_response(status, _titles().get(status, exc.name), message)
+        # What the exception says about itself (Allow on 405, Retry-After on 429) is kept, not its body's type.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return _error_response(status, _titles().get(status, exc.name), message, headers=headers)
 
     @app.errorhandler(500)
     def internal_error(exc):

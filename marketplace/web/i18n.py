@@ -11,7 +11,10 @@ LANGUAGES = ("fr", "en")
 
 
 def select_locale() -> str:
-    """The user's saved language, else the session's choice, else the browser's, else French."""
+    """The user's saved language, else the session's choice, else the browser's, else French. The API speaks
+    the request's language: English on Accept-Language: en, French otherwise."""
+    if request.path.startswith("/api/"):
+        return "en" if request.accept_languages.best_match(LANGUAGES, default="fr") == "en" else "fr"
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("lang")

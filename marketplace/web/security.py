@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 from .pagecache import is_public_page
 
@@ -72,6 +73,14 @@ def _add_headers(response):
     if "Cache-Control" not in response.headers and request.endpoint != "static" and not is_public_page():
         response.headers["Cache-Control"] = PERSONAL
     return response
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every URL: an id the database's integer columns can hold (1 to 2³¹−1), else 404."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1,  # noqa: A002
+                 signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def init_app(app: Flask) -> None:

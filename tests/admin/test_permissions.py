@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from marketplace.agreements.models import SuccessFeeAgreement, SupplierAgreement
 from marketplace.checkout.models import OrderLine
+from marketplace.core.timeutil import paris_today
 from marketplace.events.models import Event
 from marketplace.models import metadata
 from marketplace.passes.models import PassBook
@@ -79,8 +80,9 @@ def _valid_forms(world) -> dict[str, dict]:
         "import": {"file": (io.BytesIO(f"nom;type;siret;effectif;annee;formule\nImport SARL;entreprise;"
                                        f"{make_siret(904)};5;2027;classic\n".encode()), "adherents.csv")},
         "refund": dict(amount="10", reason="Geste commercial"),
-        "manual-payment": dict(order_number=world["pending"].number, amount="36", booked_on="2026-11-30"),
-        "space": dict(capacity="40", equipment="Écran", buffer_minutes="30", cancel_free_days="7", cancel_fee="25"),
+        "manual-payment": dict(order_number=world["pending"].number, amount="36", booked_on=paris_today().isoformat()),
+        "space": dict(capacity="40", equipment="Écran", buffer_minutes="30", cancel_free_days="7", cancel_fee="25",
+                      horizon_days="365"),
         "hours": dict(hours="lundi 09:00-18:00\nmardi 09:00-18:00"),
         "closure": dict(day="2027-12-24", reason="Veille de Noël"),
         "proposal": dict(price="3 200", note="Traiteur en sus."),

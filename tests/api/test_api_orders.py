@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from marketplace.auth.services import create_api_token
 from marketplace.checkout.models import Order
+from marketplace.core.timeutil import paris_today
 from tests.admin.test_permissions import snapshot
 from tests.api.test_api import check, spec  # noqa: F401
 from tests.shop.test_catalogue import demo  # noqa: F401
@@ -77,7 +78,7 @@ def test_bad_order_input_names_the_field_and_changes_nothing(client, db, demo, s
 def test_staff_record_a_transfer_then_refund_through_the_api(client, db, demo, spec, treasurer):  # noqa: F811
     _, order = _place(client, spec, demo)
     paid = client.post(f"/api/v1/orders/{order['id']}/payments", headers=treasurer,
-                       json={"amount_cents": order["total_incl_cents"], "booked_on": "2026-11-30"})
+                       json={"amount_cents": order["total_incl_cents"], "booked_on": paris_today().isoformat()})
     body = check(spec, "/api/v1/orders/{order_id}/payments", "post", paid)
     assert paid.status_code == 201 and body["match_status"] == "matched" and body["order_status"] == "paid"
     refund = client.post(f"/api/v1/orders/{order['id']}/refunds", headers=treasurer,
@@ -95,7 +96,7 @@ def test_payments_need_a_platform_admin_token(client, app, db, demo, spec, facto
     member = _token(app, db, factories.make_user("membre-api@exemple.fr"))
     for headers in ({}, member, {"Authorization": "Bearer mkt_faux"}):
         response = client.post(f"/api/v1/orders/{order['id']}/payments", headers=headers,
-                               json={"amount_cents": 100, "booked_on": "2026-11-30"})
+                               json={"amount_cents": 100, "booked_on": paris_today().isoformat()})
         assert response.status_code == 403
         check(spec, "/api/v1/orders/{order_id}/payments", "post", response)
 
@@ -113,7 +114,7 @@ def test_revoked_token_no_longer_works(client, app, db, demo, spec, factories): 
         revoke_api_token(db, user, db.exec(select(ApiToken)).one().id)
         db.commit()
     response = client.post(f"/api/v1/orders/{order['id']}/payments", headers=headers,
-                           json={"amount_cents": 100, "booked_on": "2026-11-30"})
+                           json={"amount_cents": 100, "booked_on": paris_today().isoformat()})
     assert response.status_code == 403
 
 

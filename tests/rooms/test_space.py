@@ -105,13 +105,14 @@ def test_staff_set_hours_closures_and_the_policy(app, client, db, run):
     assert client.post(f"{base}/hours", data={"hours": "lundi 9h-18h\nmardi 08:30-20:00",
                                               "csrf_token": csrf_token(client)}).status_code == 303
     assert client.post(f"{base}/settings", data={"capacity": "80", "buffer_minutes": "30", "cancel_free_days": "7",
-                                                 "cancel_fee": "25", "csrf_token": csrf_token(client)}).status_code == 303
+                                                 "cancel_fee": "25", "horizon_days": "180",
+                                                 "csrf_token": csrf_token(client)}).status_code == 303
     db.rollback()
     db.expire_all()
     assert {h.weekday: (h.opens, h.closes) for h in db.exec(select(RoomHours).where(RoomHours.offer_id == offer.id))} \
         == {0: (time(9), time(18)), 1: (time(8, 30), time(20))}
     space = db.get(RoomSpace, offer.id)
-    assert (space.buffer_minutes, space.cancel_free_days, space.cancel_fee_bps) == (30, 7, 2500)
+    assert (space.buffer_minutes, space.cancel_free_days, space.cancel_fee_bps, space.horizon_days) == (30, 7, 2500, 180)
 
 
 @pytest.mark.postgres
