@@ -130,7 +130,8 @@ def test_an_active_year_is_not_sold_again_and_next_year_is_offered(app, client, 
     offer_id = db.exec(select(OrderLine.offer_id)).first()
     assert offer_id is None
     quote = client.post("/api/v1/quotes", json={"offer_id": _membership_offer_id(db), "organization_id": organization.id,
-                                                "options": {"category": "classic", "year": YEAR}})
+                                                "options": {"category": "classic", "year": YEAR}},
+                        headers={"Accept-Language": "en"})
     assert quote.status_code == 422 and quote.get_json()["error"]["code"] == "already_member"
     assert f"Member until 31/12/{YEAR}" in quote.get_json()["error"]["message"]
     renewal = client.post("/api/v1/quotes", json={"offer_id": _membership_offer_id(db), "organization_id": organization.id,
