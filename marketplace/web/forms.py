@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import flash
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, DecimalField, ValidationError
 from wtforms.validators import InputRequired, Optional
@@ -44,9 +45,24 @@ class AmountField(DecimalField):
             raise ValueError(str(_l("Nombre invalide : deux décimales au plus (ex. 1250,50)."))) from exc
         self.data = value
 
+    keep_cents = False  # money shows its cents (1250,00); a percentage or a quantity only what it has (12,5)
+
+    def _value(self) -> str:
+        """The number as staff typed it, else written the interface's way: a decimal comma in French."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = f"{Decimal(self.data).quantize(Decimal('0.01')):f}"
+        if not self.keep_cents:
+            text = text.rstrip("0").rstrip(".")
+        return text if str(get_locale() or "fr").startswith("en") else text.replace(".", ",")
+
 
 class MoneyField(AmountField):
     """Euros typed by staff; `cents` is the amount in the model's unit (None when empty)."""
+
+    keep_cents = True
 
     @property
     def cents(self) -> int | None:

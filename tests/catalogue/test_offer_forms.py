@@ -79,7 +79,7 @@ def test_valid_offer_is_saved_in_cents_utc_and_bps_with_themes_and_co_owner(clie
     assert [(c.cluster_id, c.share_bps) for c in co_owners] == [(setup["b"].id, 2000)]
 
     page = client.get(f"/console/clusters/cluster-a/offers/{offer.id}").get_data(as_text=True)
-    assert 'value="2027-03-16T09:00"' in page and 'value="1250.50"' in page
+    assert 'value="2027-03-16T09:00"' in page and 'value="1250,50"' in page
     assert 'value="industrie du futur, salon"' in page
     listing = client.get("/console/clusters/cluster-a/offers").get_data(as_text=True)
     assert "Salon 2027 : billet visiteur" in html.unescape(listing) and "1 250,50" in listing.replace("\u202f", " ")
