@@ -28,6 +28,8 @@ def create_pg_database(base_url: str, prefix: str = "mkt_test") -> str:
     engine = _admin_engine(base_url)
     with engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # A test database need not wait for the disk at each commit (it is dropped at the end anyway).
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     engine.dispose()
     return make_url(base_url).set(database=name).render_as_string(hide_password=False)
 
@@ -59,12 +61,12 @@ def database_url(tmp_path_factory):
 def _empty_all_tables(url: str) -> None:
     engine = get_engine(url)
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+        # Deleting the few rows a test leaves is much faster than TRUNCATE, which rewrites every table's files.
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+        if engine.dialect.name == "postgresql":  # ids start at 1 again, as after TRUNCATE ... RESTART IDENTITY
+            for (sequence,) in conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")):
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
 
 
 @pytest.fixture

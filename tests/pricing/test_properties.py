@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import marketplace.catalogue  # noqa: F401  (registers the catalogue's kinds)
+from marketplace.core.errors import PricingError
+from marketplace.core.money import MAX_ORDER_CENTS
 from marketplace.pricing.engine import quote
 from marketplace.pricing.quotes import Quote
 from marketplace.pricing.terms import (
@@ -83,8 +85,15 @@ def assert_adds_up(result: Quote) -> None:
 
 @given(offers(), buyers(), partnerships, st.integers(min_value=1, max_value=500))
 def test_any_quote_is_non_negative_and_adds_up(offer, buyer, partnership, quantity):
-    result = quote(offer, buyer, quantity, options_for(offer), AT, [partnership])
+    try:
+        result = quote(offer, buyer, quantity, options_for(offer), AT, [partnership])
+    except PricingError as refused:  # above what one order may total: refused, never overflowing
+        assert refused.code == "too_large"
+        assert max([offer.list_price_cents, *(v.list_price_cents for v in offer.variants)]) * quantity * 2 > \
+            MAX_ORDER_CENTS
+        return
     assert_adds_up(result)
+    assert result.total_incl_cents <= MAX_ORDER_CENTS
     line = result.lines[0]
     price_basis_total = line.unit_price_cents * quantity
     assert (line.incl_cents if offer.prices_include_vat else line.excl_cents) == price_basis_total
@@ -102,7 +111,11 @@ def test_member_unit_at_most_partner_unit_at_most_list(offer, partnership):
 
 @given(offers(), st.integers(min_value=1, max_value=500))
 def test_vat_on_excl_lines_matches_decimal_half_up(offer, quantity):
-    line = quote(offer, BuyerContext(), quantity, options_for(offer), AT).lines[0]
+    try:
+        line = quote(offer, BuyerContext(), quantity, options_for(offer), AT).lines[0]
+    except PricingError as refused:
+        assert refused.code == "too_large"
+        return
     if offer.vat_rate_bps is None:
         assert line.vat_cents == 0 and line.excl_cents == line.incl_cents
     elif not offer.prices_include_vat:
