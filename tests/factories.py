@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
-from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from marketplace.auth.models import StaffRole, User
+from marketplace.auth.services import hash_password
 from marketplace.catalogue.models import Offer, OfferVariant
 from marketplace.clusters.models import Cluster, Organization, Partnership
 from marketplace.memberships.models import Membership, MembershipTier
@@ -32,9 +32,7 @@ def make_siret(n: int) -> str:
 
 @lru_cache(maxsize=1)
 def _password_hash() -> str:
-    """The test users' password hashed by argon2id at its lowest cost: the application verifies any argon2 hash
-    by the parameters it carries, and a test signs in hundreds of times (the production cost is 0,16 s each)."""
-    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+    return hash_password(PASSWORD)
 
 
 class Factories:
