@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from PIL import Image
 from sqlmodel import select
@@ -36,6 +37,9 @@ def test_a_photo_is_reencoded_shown_on_the_room_page_and_removed(client, db, roo
         assert stored.format == "JPEG" and max(stored.size) == 1600 and stored.size == (1600, 1200)
     page = client.get(f"/offers/{offer.id}").get_data(as_text=True)
     assert f"/rooms/photos/{photo.id}.jpg" in page and "La grande salle" in page
+    console = client.get(f"/console/clusters/salles/rooms/{offer.id}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", console, re.S).group(1)
+    assert "<" not in title and console.count('id="photos"') == 1  # the photos once, in the page's body
     served = client.get(f"/rooms/photos/{photo.id}.jpg")
     assert served.status_code == 200 and served.mimetype == "image/jpeg" and served.data == photo.data
     removed = client.post(f"/console/clusters/salles/rooms/{offer.id}/photos/{photo.id}/delete",
