@@ -22,10 +22,11 @@ from ..invoicing.services import invoices_of
 from ..payments.models import Refund
 from ..payments.services import check_booking_day, record_manual_payment
 from ..payments.stripe_provider import refund_order
+from ..web.i18n import current_language
 from ..web.validators import clean_siret, clean_vat_number
 from . import schemas as s
 from .openapi import Param, documented
-from .views import _json, body_of, bp, error, lang
+from .views import _json, body_of, bp, error
 
 ACCESS_TOKEN = r"^[A-Za-z0-9_-]{0,64}$"  # an order's access token as it is made (URL-safe), or none
 
@@ -96,7 +97,7 @@ def create_order():
     order, created = place_order(db, cart, viewer, user.id if user else None, billing, wanted.idempotency_key,
                                  current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method,
                                  fingerprint=request_fingerprint(wanted.model_dump(mode="json")), holders=holders,
-                                 lang=lang())
+                                 lang=current_language())
     if created:
         db.delete(cart)
         notify_order_received(db, order, url_for("checkout.order_page", number=order.number,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -21,6 +20,7 @@ from ..db import get_db
 from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..pricing.services import price_offer
 from ..web.extensions import RATE_LIMITS, csrf, limiter
+from ..web.i18n import current_language
 from . import schemas as s
 from .openapi import Param, build_document, documented
 from .schemas import NO_CONTROL
@@ -67,14 +67,9 @@ def error(status: int, message: str, fields: dict[str, str] | None = None, code:
     return _json(body, status)
 
 
-def lang() -> str:
-    """The request's language: English on Accept-Language: en, French otherwise."""
-    return "en" if str(get_locale() or "fr").startswith("en") else "fr"
-
-
 def pricing_error(exc: PricingError):
     """A refusal of the pricing rules: its stable code, its message in the request's language."""
-    message = exc.message_in(lang())
+    message = exc.message_in(current_language())
     return error(exc.status, message, {exc.field or "offer_id": message}, exc.code)
 
 
@@ -189,8 +184,8 @@ def quotes():
     offer, cluster = get_visible_offer(db, wanted.offer_id, _viewer())
     options = wanted.options.model_dump(exclude_none=True)
     try:
-        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options, lang=lang(),
-                            available=True)
+        quote = price_offer(db, offer, cluster, wanted.organization_id, wanted.quantity, options,
+                            lang=current_language(), available=True)
     except PricingError as exc:
         return pricing_error(exc)
     return _json(_quote_out(quote))

@@ -124,6 +124,5 @@ def price_cart(db: Session, cart: Cart | None, viewer: Viewer, lang: str = "fr")
                                 load_options(line.options_json), lang=lang)
             result.append(PricedLine(line, offer, cluster, quote.lines[0], None))
         except (PricingError, NotFound) as exc:
-            message = exc.message_in(lang) if isinstance(exc, PricingError) else exc.message
-            result.append(PricedLine(line, offer, cluster, None, message, exc))
+            result.append(PricedLine(line, offer, cluster, None, exc.message_in(lang), exc))
     return result

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import asdict
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 from sqlmodel import select
@@ -15,11 +14,12 @@ from ..auth.permissions import can_view_cluster_console, is_platform_admin
 from ..catalogue.search import Viewer, viewer_for
 from ..clusters.models import Organization
 from ..config import stripe_enabled
-from ..core.errors import DomainError, NotFound, PricingError
+from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..web.extensions import RATE_LIMITS, limiter
 from ..web.htmx import render
+from ..web.i18n import current_language
 from .cart import (
     add_to_cart,
     adopt_visitor_cart,
@@ -58,9 +58,6 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
-def _lang() -> str:
-    return str(get_locale() or "fr")[:2]
-
 
 def current_cart(create: bool = False):
     db = get_db()
@@ -84,7 +81,7 @@ def _keep_cart_across_sign_in(sender, user, **extra):
 
 @bp.get("/cart")
 def cart():
-    lines = price_cart(get_db(), current_cart(), current_viewer(), _lang())
+    lines = price_cart(get_db(), current_cart(), current_viewer(), current_language())
     return render("checkout/cart.html", lines=lines, total=_totals(lines))
 
 
@@ -106,7 +103,7 @@ def add():
         add_to_cart(db, current_cart(create=True), form.offer_id.data, form.quantity.data or 1, options, current_viewer())
     except DomainError as exc:
         db.rollback()
-        flash(exc.message_in(_lang()) if isinstance(exc, PricingError) else exc.message, "error")
+        flash(exc.message_in(current_language()), "error")
         return redirect(url_for("shop.offer_page", offer_id=form.offer_id.data), code=303)
     db.commit()
     flash(_("Ajouté à votre panier."), "success")
@@ -150,7 +147,7 @@ def _prefill(form: CheckoutForm) -> None:
 def checkout():
     db, cart, form = get_db(), current_cart(), CheckoutForm()
     _prefill(form)
-    lines = price_cart(db, cart, current_viewer(), _lang())
+    lines = price_cart(db, cart, current_viewer(), current_language())
     holders, holder_errors = read_holders(request.form, lines) if request.method == "POST" else ({}, {})
     status = 200
     if form.validate_on_submit() and cart is not None and not holder_errors:
@@ -165,7 +162,7 @@ def checkout():
             return _placed(order, created)
     elif form.errors or holder_errors:
         status = 422
-    lines = price_cart(db, cart, current_viewer(), _lang())
+    lines = price_cart(db, cart, current_viewer(), current_language())
     return render("checkout/checkout.html", status=status, form=form, lines=lines, total=_totals(lines),
                   named=named_lines(lines), holder_errors=holder_errors)
 

@@ -15,6 +15,10 @@ class DomainError(Exception):
         self.field = field
         self.code = code or self.default_code
 
+    def message_in(self, lang: str) -> str:
+        """The message in `lang`; a domain error speaks the language it was raised in."""
+        return self.message
+
 
 class NotFound(DomainError):
     status = 404

@@ -17,7 +17,7 @@ from ..checkout.models import Order, OrderLine
 from ..checkout.views import can_see_order, current_cart, current_viewer
 from ..clusters.models import Cluster
 from ..clusters.services import get_cluster
-from ..core.errors import DomainError, Invalid, PricingError
+from ..core.errors import DomainError, Invalid
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.services import DisplayPrice, display_prices
@@ -231,7 +231,7 @@ def use_invitation(slug: str):
                     current_viewer())
     except DomainError as exc:
         db.rollback()
-        flash(exc.message_in("fr") if isinstance(exc, PricingError) else exc.message, "error")
+        flash(exc.message_in("fr"), "error")
         return redirect(url_for("events.event_page", slug=slug, _anchor="tickets"), code=303)
     db.commit()
     flash(_("Invitation ajoutée à votre panier : indiquez le nom du participant à la commande."), "success")

@@ -4,7 +4,6 @@ why, then pay it through the normal checkout (who joins is asked here and carrie
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
 from ..checkout.cart import add_to_cart
@@ -17,15 +16,13 @@ from ..core.timeutil import utcnow
 from ..db import get_db
 from ..pricing.services import price_offer
 from ..web.htmx import render
+from ..web.i18n import current_language
 from .forms import CATEGORY_WORDS, JoinForm, join_kind_choices
 from .joining import check_can_join, join_categories, read_join_options, standing_of
 from .services import fee_grid, membership_offer
 
 bp = Blueprint("join", __name__)
 
-
-def _lang() -> str:
-    return str(get_locale() or "fr")[:2]
 
 
 def _organization_id() -> int | None:
@@ -36,7 +33,7 @@ def _join_context(cluster: Cluster, args, form: JoinForm) -> dict:
     """The page's state: the categories, where the visitor stands, the options chosen and their fee (or why not)."""
     db, year = get_db(), utcnow().year
     offer = membership_offer(db, cluster)
-    categories = join_categories(db, cluster.id, _lang())
+    categories = join_categories(db, cluster.id, current_language())
     standing = standing_of(db, _organization_id(), cluster.id, year)
     options, errors = read_join_options(args)
     options.setdefault("category", categories[0].code)
@@ -44,9 +41,9 @@ def _join_context(cluster: Cluster, args, form: JoinForm) -> dict:
     quote, error = None, None
     if not errors:
         try:
-            quote = price_offer(db, offer, cluster, _organization_id(), 1, options, lang=_lang(), available=True)
+            quote = price_offer(db, offer, cluster, _organization_id(), 1, options, lang=current_language(), available=True)
         except PricingError as exc:
-            error = exc.message_in(_lang())
+            error = exc.message_in(current_language())
     bases = {c.basis for c in categories if c.basis}
     organization = db.get(Organization, _organization_id()) if _organization_id() else None
     basis = next((c.basis for c in categories if c.code == options["category"]), None)
@@ -92,7 +89,7 @@ def join(slug: str):
             add_to_cart(db, current_cart(create=True), context["offer"].id, 1, context["options"], current_viewer())
         except DomainError as exc:
             db.rollback()
-            form.form_errors.append(exc.message_in(_lang()) if isinstance(exc, PricingError) else exc.message)
+            form.form_errors.append(exc.message_in(current_language()))
         else:
             db.commit()
             session[JOIN_BILLING] = form.billing_prefill()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from ..web.forms import PercentField, between, money_field
+from ..web.i18n import current_language
 from ..web.validators import strip
 from .rules import SLOTS, WEEKDAYS_FR
 from .services import RateInput, rates_of
@@ -34,7 +34,7 @@ def day_type_choices():
 
 
 def slot_choices():
-    lang = str(get_locale() or "fr")[:2]
+    lang = current_language()
     return [(code, slot.label(lang)) for code, slot in SLOTS.items()]
 
 

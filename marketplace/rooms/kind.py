@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.kinds import OfferKind, register_kind
+from ..web.i18n import current_language
 from .forms import RATES_SECTION, day_type_choices, grid_section
 from .rules import SLOTS, room_unit, same_hours_runs
 from .services import KIND_CODE, ROOM_SLOTS, check_free, hours_of, rates_of, room_terms, space_of
@@ -44,7 +45,7 @@ def _page(db, offer, cluster) -> dict:
     from .photos import photos_of
     from .views import calendar_context
 
-    lang = str(get_locale() or "fr")[:2]
+    lang = current_language()
     names = get_day_names("wide", locale=get_locale())
     hours = [(" – ".join(dict.fromkeys((names[first], names[last]))), opens, closes)
              for first, last, opens, closes in same_hours_runs(hours_of(db, offer.id))]

@@ -7,7 +7,6 @@ import hmac
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +20,7 @@ from ..db import get_db
 from ..web.extensions import RATE_LIMITS, limiter
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
+from ..web.i18n import current_language
 from .calendar import availability, bookings_ics, days_from, feed_token
 from .cancellation import cancel_booking, cancel_terms
 from .forms import QuoteRequestForm
@@ -46,7 +46,7 @@ def calendar_context(offer, args) -> dict:
     step = (days[-1] + timedelta(days=1), days[0] - timedelta(days=1))
     largest = max((rate.max_people for rate in rates_of(get_db(), offer.id)), default=DEFAULT_PEOPLE)
     return dict(calendar=availability(get_db(), offer, days, utcnow()), calendar_view=view, calendar_days=days,
-                calendar_next=step[0], calendar_previous=step[1], calendar_lang=str(get_locale() or "fr")[:2],
+                calendar_next=step[0], calendar_previous=step[1], calendar_lang=current_language(),
                 default_people=min(DEFAULT_PEOPLE, largest))
 
 

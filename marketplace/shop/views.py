@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Blueprint, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from sqlmodel import select
 
@@ -25,7 +24,7 @@ from ..events.services import upcoming_events
 from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..pricing.services import display_prices, price_offer
 from ..web.htmx import render
-from ..web.i18n import localized
+from ..web.i18n import current_language, localized
 from ..web.pagecache import public_page
 
 bp = Blueprint("shop", __name__)
@@ -40,9 +39,6 @@ def _viewer():
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     return viewer_for(get_db(), organization_id, utcnow().year, sees_everything=is_platform_admin())
 
-
-def _lang() -> str:
-    return str(get_locale() or "fr")[:2]
 
 
 def _catalogue_context(filters: Filters) -> dict:
@@ -93,9 +89,9 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
     quote, error, code = None, None, None
     if not errors:
         try:
-            quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=_lang(), available=True)
+            quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=current_language(), available=True)
         except PricingError as exc:
-            error = exc.message_in(_lang()) if exc.code != "missing_option" or request.args else None
+            error = exc.message_in(current_language()) if exc.code != "missing_option" or request.args else None
             code = exc.code
     return dict(quote=quote, quote_error=error, quote_error_code=code, input_errors=errors, quantity=quantity,
                 options=options, today=paris_today())

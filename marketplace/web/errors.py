@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import DomainError
 from .htmx import render
+from .i18n import current_language
 
 
 def _wants_json() -> bool:
@@ -61,8 +62,8 @@ def _too_large_message() -> str:
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        message = exc.message_in(str(get_locale() or "fr")[:2]) if hasattr(exc, "message_in") else exc.message
-        return _error_response(exc.status, _titles().get(exc.status, _("Erreur")), message, exc.field, exc.code)
+        return _error_response(exc.status, _titles().get(exc.status, _("Erreur")), exc.message_in(current_language()),
+                               exc.field, exc.code)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -58,9 +58,14 @@ def centi(value: int | None) -> str:
     return format_decimal(Decimal(value) / 100)
 
 
+def current_language() -> str:
+    """The request's interface language, "fr" or "en"."""
+    return str(get_locale() or "fr")[:2]
+
+
 def localized(obj, field: str) -> str:
     """Pick `field_fr` or `field_en` of a record by the current language, falling back to French."""
-    lang = str(get_locale() or "fr")[:2]
+    lang = current_language()
     value = getattr(obj, f"{field}_{lang}", None)
     return value or getattr(obj, f"{field}_fr", "")
 
@@ -72,4 +77,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["centi"] = centi
     app.jinja_env.globals["localized"] = localized
-    app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "fr")[:2]
+    app.jinja_env.globals["current_language"] = current_language
