@@ -46,9 +46,8 @@ def choices_of(db: Session, offer_id: int) -> list[Choice]:
         if code not in priced:
             continue
         if slot.afternoon:
-            out += [Choice(code, "morning", slot.blocks, f"{slot.label_fr} (matin)", f"{slot.label_en} (morning)"),
-                    Choice(code, "afternoon", slot.afternoon, f"{slot.label_fr} (après-midi)",
-                           f"{slot.label_en} (afternoon)")]
+            out += [Choice(code, half, slot.blocks_for(half), f"{slot.label_fr} ({fr})", f"{slot.label_en} ({en})")
+                    for half, (fr, en) in rules.HALF_LABELS.items()]
         else:
             out.append(Choice(code, None, slot.blocks, slot.label_fr, slot.label_en))
     return sorted(out, key=lambda c: rules.span(c.blocks))

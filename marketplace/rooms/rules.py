@@ -23,7 +23,8 @@ from ..core.money import format_eur_en, format_eur_fr
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY_TYPES = ("weekday", "saturday", "sunday", "weekend", "any")
-HALVES = ("morning", "afternoon")
+HALF_LABELS = {"morning": ("matin", "morning"), "afternoon": ("après-midi", "afternoon")}  # French, English
+HALVES = tuple(HALF_LABELS)
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,11 @@ def _agreed_unit(terms, room: RoomTerms, booking: Booking, options: Mapping[str,
 def describe(title: str, booking: Booking, lang: str) -> str:
     """"La Cantine — Demi-journée (matin), 05/12/2026, 40 pers." (the line's description; which half only for
     a slot that has two)."""
-    afternoon = booking.half == "afternoon"
+    half_fr, half_en = HALF_LABELS["afternoon" if booking.half == "afternoon" else "morning"]
     if lang == "en":
-        half = (" (afternoon)" if afternoon else " (morning)") if booking.slot.afternoon else ""
+        half = f" ({half_en})" if booking.slot.afternoon else ""
         return f"{title} — {booking.slot.label_en}{half}, {booking.day:%Y-%m-%d}, {booking.people} people"
-    half = (" (après-midi)" if afternoon else " (matin)") if booking.slot.afternoon else ""
+    half = f" ({half_fr})" if booking.slot.afternoon else ""
     return f"{title} — {booking.slot.label_fr}{half}, {booking.day:%d/%m/%Y}, {booking.people} pers."
 
 

@@ -110,7 +110,8 @@ def last_bookable_day(space: RoomSpace, now=None):
 def refusal(db: Session, offer, booking: rules.Booking) -> PricingError | None:
     """Why this booking cannot be taken now: beyond the room's horizon, the room closed then, the slot or a
     neighbour too close taken."""
-    last = last_bookable_day(space_of(db, offer.id))
+    space = space_of(db, offer.id)
+    last = last_bookable_day(space)
     if booking.day > last:
         return PricingError("too_far", f"Cette salle se réserve jusqu'au {last:%d/%m/%Y} au plus tard.",
                             f"This room can be booked up to {last:%Y-%m-%d}.", "date")
@@ -123,7 +124,7 @@ def refusal(db: Session, offer, booking: rules.Booking) -> PricingError | None:
         return PricingError("taken", f"Ce créneau est déjà réservé le {booking.day:%d/%m/%Y} : choisissez un autre "
                             "créneau ou une autre date.", f"This slot is already booked on {booking.day:%Y-%m-%d}: "
                             "choose another slot or date.", "slot")
-    buffer = space_of(db, offer.id).buffer_minutes
+    buffer = space.buffer_minutes
     if rules.buffer_clash(booking.blocks, booked, buffer):
         return PricingError("taken", f"Trop près d'une réservation le {booking.day:%d/%m/%Y} : la salle garde "
                             f"{buffer} minutes libres entre deux réservations.", f"Too close to a booking on "
