@@ -28,6 +28,14 @@ def server(app, db):
     httpd.shutdown()
 
 
+def fill_billing(page, name: str, email: str, address: str = "12 rue Réaumur", postal_code: str = "75002",
+                 city: str = "Paris") -> None:
+    """Checkout's billing details, as a guest types them."""
+    for field, value in (("name", name), ("email", email), ("address", address), ("postal_code", postal_code),
+                         ("city", city)):
+        page.fill(f"#billing_{field}", value)
+
+
 @pytest.fixture
 def page():
     with playwright_api.sync_playwright() as p:
@@ -75,11 +83,7 @@ def test_catalogue_to_cart_to_checkout_to_order_page(server, page):
     page.wait_for_url("**/cart")
     playwright_api.expect(page.locator("main")).to_contain_text("Carnet de 10 journées")
     page.click("text=Commander")
-    page.fill("#billing_name", "Studio Navigateur")
-    page.fill("#billing_email", "compta@navigateur.fr")
-    page.fill("#billing_address", "12 rue Réaumur")
-    page.fill("#billing_postal_code", "75002")
-    page.fill("#billing_city", "Paris")
+    fill_billing(page, "Studio Navigateur", "compta@navigateur.fr")
     page.check("#accept_terms")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/orders/C*")
@@ -114,11 +118,7 @@ def test_a_room_refuses_a_past_or_taken_slot_at_once_and_shows_bands_that_follow
     other.fill("input[name=people]", "30")
     playwright_api.expect(other.locator("#quote")).to_contain_text("800,00", timeout=5000)
     page.click("text=Commander")
-    page.fill("#billing_name", "Studio Soirée")
-    page.fill("#billing_email", "compta@soiree.fr")
-    page.fill("#billing_address", "12 rue Réaumur")
-    page.fill("#billing_postal_code", "75002")
-    page.fill("#billing_city", "Paris")
+    fill_billing(page, "Studio Soirée", "compta@soiree.fr")
     page.check("#accept_terms")
     page.click("form button[type=submit] >> nth=-1")
     page.wait_for_url("**/orders/**")

@@ -11,7 +11,14 @@ from babel.dates import format_date
 from sqlmodel import select
 
 from marketplace.catalogue.models import Offer
-from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser.test_live_pages import (  # noqa: F401
+    CHROMIUM,
+    fill_billing,
+    page,
+    playwright_api,
+    pytestmark,
+    server,
+)
 
 expect = playwright_api.expect
 
@@ -41,11 +48,7 @@ def test_book_a_free_slot_from_the_calendar(db, server, page):  # noqa: F811
     page.wait_for_url("**/cart")
     expect(page.locator("main")).to_contain_text("La Cantine")
     page.click("text=Commander")
-    page.fill("#billing_name", "Agence Lumen")
-    page.fill("#billing_email", "compta@agence-lumen.fr")
-    page.fill("#billing_address", "12 rue du Sentier")
-    page.fill("#billing_postal_code", "75002")
-    page.fill("#billing_city", "Paris")
+    fill_billing(page, "Agence Lumen", "compta@agence-lumen.fr", "12 rue du Sentier")
     page.check("#accept_terms")
     page.click("main form button[type=submit] >> nth=-1")
     page.wait_for_url("**/orders/C*")

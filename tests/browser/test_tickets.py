@@ -10,7 +10,14 @@ from marketplace.catalogue.models import Offer
 from marketplace.checkout.models import Order
 from marketplace.demo import DEMO_PASSWORD
 from marketplace.payments.services import record_manual_payment
-from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser.test_live_pages import (  # noqa: F401
+    CHROMIUM,
+    fill_billing,
+    page,
+    playwright_api,
+    pytestmark,
+    server,
+)
 from tests.events.test_tickets import qr_codes
 
 expect = playwright_api.expect
@@ -24,11 +31,7 @@ def test_buy_a_ticket_read_its_qr_and_check_it_in(app, db, server, page):  # noq
     row.locator("button[type=submit]").click()
     page.wait_for_url("**/cart")
     page.click("text=Commander")
-    page.fill("#billing_name", "Emballages Martin")
-    page.fill("#billing_email", "compta@emballages-martin.fr")
-    page.fill("#billing_address", "3 quai de la Fosse")
-    page.fill("#billing_postal_code", "44000")
-    page.fill("#billing_city", "Nantes")
+    fill_billing(page, "Emballages Martin", "compta@emballages-martin.fr", "3 quai de la Fosse", "44000", "Nantes")
     page.locator("input[name$='-name']").first.fill("Camille Martin")
     page.check("#accept_terms")
     page.click("main form button[type=submit] >> nth=-1")
