@@ -10,7 +10,17 @@ from pydantic import BaseModel, ValidationError
 
 from ..auth.permissions import is_platform_admin, is_staff
 from ..catalogue.models import Offer
-from ..catalogue.search import Filters, Viewer, get_visible_offer, search_offers, themes_of, viewer_for
+from ..catalogue.search import (
+    MAX_FILTER_EUROS,
+    MAX_PAGE,
+    TEXT_FILTERS,
+    Filters,
+    Viewer,
+    get_visible_offer,
+    search_offers,
+    themes_of,
+    viewer_for,
+)
 from ..catalogue.services import co_owners_of, variants_of
 from ..clusters.models import Cluster
 from ..core.errors import Forbidden, PricingError
@@ -45,16 +55,16 @@ TEXT = {"type": "string", "pattern": NO_CONTROL}
 # A day from 2000-01-01 to 2100-12-31 (the catalogue's window), written YYYY-MM-DD; empty means no filter.
 DAY = {"type": "string", "pattern": r"^((20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$"}
 FILTER_PARAMS = (
-    Param("q", "text searched in titles, summaries and cluster names", {**TEXT, "maxLength": 100}),
-    Param("cluster", "cluster slug", {**TEXT, "maxLength": 60}),
+    Param("q", "text searched in titles, summaries and cluster names", {**TEXT, "maxLength": TEXT_FILTERS["q"]}),
+    Param("cluster", "cluster slug", {**TEXT, "maxLength": TEXT_FILTERS["cluster"]}),
     Param("kind", "offer kind", lambda: {"type": "string", "enum": kind_codes()}),
-    Param("theme", "theme", {**TEXT, "maxLength": 60}),
+    Param("theme", "theme", {**TEXT, "maxLength": TEXT_FILTERS["theme"]}),
     Param("date_from", "events starting on or after this day (2000 to 2100)", DAY),
     Param("date_to", "events starting on or before this day (2000 to 2100)", DAY),
-    Param("price_min", "minimum list price, euros", {"type": "number", "minimum": 0, "maximum": 10_000_000}),
-    Param("price_max", "maximum list price, euros", {"type": "number", "minimum": 0, "maximum": 10_000_000}),
+    Param("price_min", "minimum list price, euros", {"type": "number", "minimum": 0, "maximum": int(MAX_FILTER_EUROS)}),
+    Param("price_max", "maximum list price, euros", {"type": "number", "minimum": 0, "maximum": int(MAX_FILTER_EUROS)}),
     Param("sort", "order", {"type": "string", "enum": ["relevance", "price_asc", "price_desc", "date", "title"]}),
-    Param("page", "page number, from 1", {"type": "integer", "minimum": 1, "maximum": 1000}),
+    Param("page", "page number, from 1", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
 )
 
 
