@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+MAX_ROW_ID = 2**31 - 1  # the largest id an integer column holds (PostgreSQL's INTEGER)
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware moment stored in UTC; SQLite (which forgets the zone) gives back aware values too."""

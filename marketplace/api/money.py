@@ -57,7 +57,7 @@ def get_statement(slug: str, period: str):
 @bp.post("/v1/pools/<int:pool_id>/usage")
 @documented("/api/v1/pools/<int:pool_id>/usage", "POST",
             "Record usage of a pooled cost by a participating cluster (before its month is shared out)",
-            params=(Param("pool_id", "pooled cost id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            params=(Param("pool_id", "pooled cost id", {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
                           location="path"),), body=s.UsageIn,
             responses={201: (s.UsageOut, "recorded"), 400: (None, "the body is not JSON"),
                        403: (None, "an API token of the cluster's staff is required"),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from .schemas import ErrorOut
+from .schemas import MAX_ID, ErrorOut
 
 REF = "#/components/schemas/{model}"
 
@@ -78,7 +78,7 @@ def build_document(server_url: str = "/") -> dict:
                    "description": p.description, "schema": p.schema() if callable(p.schema) else p.schema}
                   for p in op.params]
         params += [{"name": name, "in": "path", "required": True,
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
                    for name in re.findall(r"<int:([a-z_]+)>", op.rule) if name not in {p.name for p in op.params}]
         if params:
             operation["parameters"] = params

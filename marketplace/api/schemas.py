@@ -10,9 +10,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..core.kinds import kind_codes
 from ..core.text import is_storable
+from ..dbtypes import MAX_ROW_ID
 
 # Bounds that keep every value inside the database's integer columns and every total from overflowing.
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_ROW_ID
 MAX_QUANTITY = 10_000
 MAX_AMOUNT_CENTS = 1_000_000_000  # 10 000 000 €: above any order, far below an integer column's limit
 NO_CONTROL = r"^[^\u0000-\u001f\u007f-\u009f]*$"

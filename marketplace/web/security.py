@@ -8,6 +8,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from ..dbtypes import MAX_ROW_ID
 from .pagecache import is_public_page
 
 # Only this site's own files run or style a page (htmx's indicator styles are in app.css); the card
@@ -78,7 +79,7 @@ def _add_headers(response):
 class RowIdConverter(IntegerConverter):
     """`<int:...>` in every URL: an id the database's integer columns can hold (1 to 2³¹−1), else 404."""
 
-    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1,  # noqa: A002
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ROW_ID,  # noqa: A002
                  signed: bool = False) -> None:
         super().__init__(url_map, fixed_digits, min, max, signed)
 
