@@ -9,13 +9,14 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..core.kinds import kind_codes
+from ..core.money import MAX_ORDER_CENTS
 from ..core.text import is_storable
 from ..dbtypes import MAX_ROW_ID
 
 # Bounds that keep every value inside the database's integer columns and every total from overflowing.
 MAX_ID = MAX_ROW_ID
 MAX_QUANTITY = 10_000
-MAX_AMOUNT_CENTS = 1_000_000_000  # 10 000 000 €: above any order, far below an integer column's limit
+MAX_AMOUNT_CENTS = MAX_ORDER_CENTS  # a payment or a refund is never above what one order may total
 NO_CONTROL = r"^[^\u0000-\u001f\u007f-\u009f]*$"
 NO_CONTROL_BUT_LINES = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
 
