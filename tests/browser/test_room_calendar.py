@@ -39,11 +39,13 @@ def test_book_a_free_slot_from_the_calendar(db, server, page):  # noqa: F811
     page.wait_for_url(f"**/offers/{cantine.id}?*date={chosen['date'][0]}*")
     expect(page.locator("input[name=date]")).to_have_value(chosen["date"][0])
     page.fill("input[name=people]", "60")
+    page.press("input[name=people]", "Tab")  # leaving the field sends its change now, not when the button is clicked
     quote = page.locator("#quote")
     expect(quote).to_contain_text("60 pers.", timeout=5000)
     weekday = date.fromisoformat(chosen["date"][0]).weekday()  # the grid's full day for 50 to 100 people
     expect(quote).to_contain_text({5: "3 000,00", 6: "4 000,00"}.get(weekday, "2 400,00"))
     expect(quote).to_contain_text("Ajouter au panier")
+    page.wait_for_load_state("networkidle")  # no live quote still on its way to replace the form being sent
     quote.locator("button", has_text="Ajouter au panier").click()
     page.wait_for_url("**/cart")
     expect(page.locator("main")).to_contain_text("La Cantine")
