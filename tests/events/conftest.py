@@ -21,7 +21,8 @@ from marketplace.events.services import (
 def show(app, db, factories):
     """A published two-day show: a day pass and a two-day pass sharing 20 seats, a stand type of 3."""
     cluster = factories.make_cluster(slug="salon", name="Cluster du Salon")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    # Nine in the morning in Paris, whatever the hour the tests run at (a late run must not move it to the next day).
+    starts = datetime.combine(datetime.now(UTC).date() + timedelta(days=30), time(8), UTC)
     with app.test_request_context():
         event = save_event(db, cluster, Event(), EventInput(
             "salon-test", "Salon test", "Test show", "Deux jours d'exposition.", "Two days.", "", "",
