@@ -12,6 +12,11 @@ from sqlmodel import Session
 from .db import get_engine
 
 
+def _s(count: int) -> str:
+    """The French plural mark of a count the command prints (0 and 1 are singular)."""
+    return "s" if count > 1 else ""
+
+
 def _session() -> Session:
     return Session(get_engine(current_app.config["DATABASE_URL"]), expire_on_commit=False)
 
@@ -122,7 +127,7 @@ def register_commands(app: Flask) -> None:
         with _session() as db, current_app.test_request_context():
             count = expire_orders(db)
             db.commit()
-        click.echo(f"{count} commande(s) expirée(s).")
+        click.echo(f"{count} commande{_s(count)} expirée{_s(count)}.")
 
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Run one round and exit.")
@@ -144,16 +149,16 @@ def register_commands(app: Flask) -> None:
                 expired = expire_orders(db)
                 db.commit()
                 if expired:
-                    click.echo(f"{expired} commande(s) expirée(s)")
+                    click.echo(f"{expired} commande{_s(expired)} expirée{_s(expired)}")
                 reminded = send_reminders(db, paris_today(), current_app.config["MEMBERSHIP_REMINDER_DAYS"],
                                           current_app.config)
                 db.commit()
                 if reminded:
-                    click.echo(f"{reminded} relance(s) de cotisation")
+                    click.echo(f"{reminded} relance{_s(reminded)} de cotisation")
                 offered = serve_waitlists(db, utcnow(), current_app.config["WAITLIST_HOLD_HOURS"])
                 db.commit()
                 if offered:
-                    click.echo(f"{offered} place(s) proposée(s) sur liste d'attente")
+                    click.echo(f"{offered} place{_s(offered)} proposée{_s(offered)} sur liste d'attente")
                 answer_reset_requests(db)
                 forget_old_sign_in_records(db)
                 db.commit()

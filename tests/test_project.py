@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,8 @@ def test_every_interface_string_has_an_english_translation(tmp_path):
         all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy}
     missing = sorted(source_ids - translated)
     assert missing == [], f"{len(missing)} strings without English translation, e.g. {missing[:5]}"
+    hedged = sorted(text for text in source_ids if re.search(r"\w\((s|e|es|x)\)", text))
+    assert hedged == [], f"a count's plural is ngettext's, not « (s) »: {hedged[:5]}"
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     mo_file = ROOT / "marketplace/translations/en/LC_MESSAGES/messages.mo"

@@ -343,7 +343,7 @@ class StatementOut(Strict):
     opening_cents: int
     rows: list[StatementRowOut]
     closing_cents: int = Field(description="> 0: the federation owes the cluster; < 0: the cluster owes it")
-    payout_status: Literal["none", "carried", "pending", "paid"] | None
+    payout_status: Literal["none", "carried", "pending", "prepared", "paid"] | None
 
 
 class UsageIn(Strict):

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -55,8 +55,9 @@ class CapacityStock:
                 OfferStock.offer_id == offer_id, OfferStock.held_units + units <= offer.capacity)
                 .values(held_units=OfferStock.held_units + units))
             if held.rowcount != 1:
-                raise Conflict(_("Complet : « %(title)s » n'a plus que %(left)d place(s) disponible(s).",
-                                 title=offer.title_fr, left=self.available(db, offer, {})), code="sold_out")
+                raise Conflict(ngettext("Complet : « %(title)s » n'a plus que %(num)d place disponible.",
+                                        "Complet : « %(title)s » n'a plus que %(num)d places disponibles.",
+                                        self.available(db, offer, {}), title=offer.title_fr), code="sold_out")
 
     def release(self, db: Session, line) -> None:
         db.connection().execute(update(OfferStock).where(OfferStock.offer_id == line.offer_id)
@@ -97,9 +98,10 @@ class DailyStock:
                 OfferDayStock.held_units + units <= offer.capacity)
                 .values(held_units=OfferDayStock.held_units + units))
             if held.rowcount != 1:
-                raise Conflict(_("Complet le %(day)s : « %(title)s » n'a plus que %(left)d place(s) ce jour-là.",
-                                 day=day.strftime("%d/%m/%Y"), title=offer.title_fr,
-                                 left=self.available(db, offer, {"date": day})), code="sold_out")
+                raise Conflict(ngettext("Complet le %(day)s : « %(title)s » n'a plus que %(num)d place ce jour-là.",
+                                        "Complet le %(day)s : « %(title)s » n'a plus que %(num)d places ce jour-là.",
+                                        self.available(db, offer, {"date": day}), day=day.strftime("%d/%m/%Y"),
+                                        title=offer.title_fr), code="sold_out")
 
     def release(self, db: Session, line) -> None:
         day = _pass_day(line)

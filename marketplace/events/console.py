@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import col, select
 
@@ -202,9 +203,11 @@ def event_cancel(slug: str, event_id: int):
     if saved.run(lambda: cancel_event(get_db(), event, form.reason.data, current_user.id, current_app.config,
                                       utcnow())):
         done = saved.value
-        flash(_("Événement annulé : %(refunded)d commande(s) remboursée(s) (%(amount)s), %(cancelled)d annulée(s), "
-                "%(told)d email(s) envoyé(s).", refunded=done.refunded, amount=format_eur_fr(done.refunded_cents),
-                cancelled=done.cancelled, told=done.told), "success")
+        flash(" ".join((_("Événement annulé."),
+                        ngettext("%(num)d commande remboursée (%(amount)s).", "%(num)d commandes remboursées "
+                                 "(%(amount)s).", done.refunded, amount=format_eur_fr(done.refunded_cents)),
+                        ngettext("%(num)d commande annulée.", "%(num)d commandes annulées.", done.cancelled),
+                        ngettext("%(num)d email envoyé.", "%(num)d emails envoyés.", done.told))), "success")
         return _back(slug, event)
     return event_page(cluster, event, cancel_form=form)
 

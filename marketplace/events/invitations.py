@@ -57,8 +57,9 @@ def ticket_unit(terms, options: Mapping[str, Any], buyer=None, at=None, quantity
         raise PricingError("unknown_variant", "Ce code d'invitation n'existe pas pour ce billet.",
                            "This invitation code does not exist for this ticket.", "invitation")
     if left < quantity:
-        raise PricingError("sold_out", f"Ce code d'invitation ne vaut plus que {left} billet(s).",
-                           f"This invitation code is only good for {left} more ticket(s).", "invitation")
+        raise PricingError("sold_out", f"Ce code d'invitation ne vaut plus que {left} billet{'s' if left > 1 else ''}.",
+                           f"This invitation code is only good for {left} more ticket{'' if left == 1 else 's'}.",
+                           "invitation")
     return Unit(f"{terms.title} — invitation", 0, discounts=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlmodel import Session, select
 
 from ..catalogue.models import Offer
@@ -24,9 +25,11 @@ def send_tickets(db: Session, order, line) -> None:
     pdf = tickets_pdf(event, [(t, offer.title_fr) for t in tickets])
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("events.my_tickets")
     queue_email(db, order.billing_email, _("Vos billets : %(event)s", event=event.title_fr),
-                _("Bonjour,\n\nVoici vos %(n)d billet(s) pour %(event)s, en pièce jointe (un par participant, "
-                  "avec son code QR).\nVous pouvez changer le nom d'un participant jusqu'à l'événement : "
-                  "%(link)s\n", n=len(tickets), event=event.title_fr, link=link),
+                ngettext("Bonjour,\n\nVoici votre billet pour %(event)s, en pièce jointe (avec son code QR).\n"
+                         "Vous pouvez changer le nom du participant jusqu'à l'événement : %(link)s\n",
+                         "Bonjour,\n\nVoici vos %(num)d billets pour %(event)s, en pièce jointe (un par "
+                         "participant, avec son code QR).\nVous pouvez changer le nom d'un participant jusqu'à "
+                         "l'événement : %(link)s\n", len(tickets), event=event.title_fr, link=link),
                 key=f"tickets:{line.id}",
                 attachment=Attachment(f"billets-{order.number}.pdf", "application/pdf", pdf))
 

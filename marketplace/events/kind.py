@@ -25,8 +25,9 @@ def check_on_sale(db: Session, offer, options, quantity: int, buyer=None) -> Non
                            f"Sales for “{event.title_en}” are closed.", "offer_id")
     left = QUOTAS.available(db, offer, options)
     if left is not None and left < quantity:
-        raise PricingError("sold_out", f"Complet : {left} place(s) disponible(s).",
-                           f"Sold out: {left} place(s) left.", "quantity")
+        places = "place disponible" if left <= 1 else "places disponibles"
+        raise PricingError("sold_out", f"Complet : {left} {places}.",
+                           f"Sold out: {left} place{'' if left == 1 else 's'} left.", "quantity")
 
 
 EVENT_TICKET = register_kind(OfferKind(TICKET_KIND, _l("Billet d'événement"), "events", stock=QUOTAS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -63,8 +63,9 @@ class QuotaStock:
                 .values(held_units=EventQuota.held_units + units))
             if held.rowcount != 1:
                 left = db.exec(select(EventQuota.size - EventQuota.held_units).where(EventQuota.id == quota_id)).one()
-                raise Conflict(_("Complet : « %(quota)s » n'a plus que %(left)d place(s) disponible(s).",
-                                 quota=quotas[quota_id].name, left=max(left, 0)), code="sold_out")
+                raise Conflict(ngettext("Complet : « %(quota)s » n'a plus que %(num)d place disponible.",
+                                        "Complet : « %(quota)s » n'a plus que %(num)d places disponibles.",
+                                        max(left, 0), quota=quotas[quota_id].name), code="sold_out")
 
     def release(self, db: Session, line) -> None:
         CAPACITY.release(db, line)

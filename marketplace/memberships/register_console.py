@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField
@@ -40,9 +41,14 @@ def import_register(slug: str):
     form = RegisterImportForm()
     saved = Submission(form)
     if saved.run(lambda: _import(cluster, form), error_field="file") and saved.value.written:
-        flash(_("Import terminé : %(n)d adhésion(s) enregistrée(s), %(new)d organisation(s) créée(s), "
-                "%(known)d déjà connue(s) et laissée(s) telle(s) quelle(s).", n=saved.value.memberships,
-                new=saved.value.created_organizations, known=saved.value.existing_organizations), "success")
+        done = saved.value
+        flash(" ".join((_("Import terminé :"),
+                        ngettext("%(num)d adhésion enregistrée,", "%(num)d adhésions enregistrées,", done.memberships),
+                        ngettext("%(num)d organisation créée,", "%(num)d organisations créées,",
+                                 done.created_organizations),
+                        ngettext("%(num)d déjà connue et laissée telle quelle.",
+                                 "%(num)d déjà connues et laissées telles quelles.", done.existing_organizations))),
+              "success")
         return redirect(url_for("memberships_console.members", slug=slug), code=303)
     report: ImportReport | None = saved.value
     status = 422 if report is not None and report.errors else form_status(form)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -64,8 +65,9 @@ def check_tier_allowed(db: Session, tier: MembershipTier, organization: Organiza
                    MembershipTier.category == tier.category, Membership.year != year)
         ).one()
         if used >= tier.max_years:
-            raise Invalid(_("La formule « %(tier)s » est limitée à %(n)d an(s) : cette organisation l'a déjà eue.",
-                            tier=tier.name_fr, n=tier.max_years), field="tier_id")
+            raise Invalid(ngettext("La formule « %(tier)s » est limitée à %(num)d an : cette organisation l'a déjà eue.",
+                                   "La formule « %(tier)s » est limitée à %(num)d ans : cette organisation l'a déjà "
+                                   "eue.", tier.max_years, tier=tier.name_fr), field="tier_id")
     if tier.category == "partner" and organization.kind != "service_provider":
         raise Invalid(_("La formule partenaire est réservée aux prestataires de services."), field="tier_id")
     if tier.category == "individual" and organization.kind != "individual":

@@ -58,8 +58,9 @@ def check_pass_left(db: Session, offer, options: Mapping[str, Any], quantity: in
     left = DAILY.available(db, offer, options)
     if left is not None and left < quantity:
         day = options["date"]
-        raise PricingError("sold_out", f"Complet le {day:%d/%m/%Y} : {left} place(s) disponible(s).",
-                           f"Full on {day:%Y-%m-%d}: {left} desk(s) left.", "date")
+        places = "place disponible" if left <= 1 else "places disponibles"
+        raise PricingError("sold_out", f"Complet le {day:%d/%m/%Y} : {left} {places}.",
+                           f"Full on {day:%Y-%m-%d}: {left} desk{'' if left == 1 else 's'} left.", "date")
 
 
 COWORKING = register_kind(OfferKind(

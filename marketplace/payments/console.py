@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.permissions import is_platform_admin, platform_admin_required
@@ -52,8 +53,10 @@ def import_bank_statement():
     if saved.run(lambda: import_statement(get_db(), file.filename or "releve.xml", file.read(), current_user.id),
                  error_field="statement"):
         result = saved.value
-        flash(_("Relevé importé : %(entries)d crédit(s), %(new)d nouveau(x), %(known)d déjà connu(s).",
-                entries=result.entries, new=len(result.recorded), known=result.already_known), "success")
+        flash(" ".join((_("Relevé importé :"),
+                        ngettext("%(num)d crédit,", "%(num)d crédits,", result.entries),
+                        ngettext("%(num)d nouveau,", "%(num)d nouveaux,", len(result.recorded)),
+                        ngettext("%(num)d déjà connu.", "%(num)d déjà connus.", result.already_known))), "success")
         return redirect(url_for("payments_console.payments"), code=303)
     return _treasury_page(ManualPaymentForm(formdata=None), form)
 

@@ -6,8 +6,12 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms.validators import DataRequired
 
 from ..auth.permissions import (
     is_platform_admin,
@@ -25,7 +29,7 @@ from ..ledger.services import ACCOUNT_NAMES, KIND_NAMES
 from ..web.forms import Submission
 from ..web.htmx import render
 from .documents import statement_csv, statement_pdf
-from .payouts import pay_by_stripe, sepa_payout_file
+from .payouts import cancel_payout_file, confirm_payout_file, pay_by_stripe, sepa_payout_file
 from .services import (
     CloseResult,
     close_and_notify,
@@ -55,7 +59,7 @@ def settlements():
     return render("settlements/console/settlements.html", by_period=settlements_by_period(db),
                   clusters=clusters_by_id(db),
                   files=payout_files(db), next_period=first_open_period(db), closed_through=last_closed(db),
-                  today_period=month_of(date.today()))
+                  today_period=month_of(date.today()), today=date.today())
 
 
 def _first_own_cluster() -> Cluster:
@@ -83,8 +87,8 @@ def _told_closed(result: CloseResult) -> list[tuple[str, str]]:
     if result.already_closed:
         told = [(_("%(period)s était déjà clôturé : rien n'a changé.", period=result.period), "info")]
     else:
-        told = [(_("%(period)s clôturé : %(count)d relevé(s).", period=result.period,
-                   count=len(result.settlements)), "success")]
+        told = [(ngettext("%(period)s clôturé : %(num)d relevé.", "%(period)s clôturé : %(num)d relevés.",
+                          len(result.settlements), period=result.period), "success")]
     return told + [(_("Non réparti (comptera dans le mois suivant une fois réparti) : %(problem)s",
                       problem=problem), "error") for problem in result.pools_left]
 
@@ -95,8 +99,33 @@ def sepa_payouts(period: str):
     """One SEPA credit transfer file for the month's pending payouts."""
     period = valid_period(period)
     return _act(lambda: sepa_payout_file(get_db(), current_app.config, period, date.today(), current_user.id),
-                lambda record: [(_("Fichier de virements %(id)s prêt : %(count)d virement(s).",
-                                   id=record.message_id, count=record.count), "success")])
+                lambda record: [(ngettext("Fichier %(id)s préparé : %(num)d virement. Envoyez-le à la banque, puis "
+                                          "confirmez son exécution : le règlement sera alors marqué payé.",
+                                          "Fichier %(id)s préparé : %(num)d virements. Envoyez-le à la banque, "
+                                          "puis confirmez son exécution : les règlements seront alors marqués payés.",
+                                          record.count, id=record.message_id), "success")])
+
+
+@bp.post("/payout-files/<int:file_id>/executed")
+@platform_admin_required
+def confirm_payout(file_id: int):
+    """The treasurer saw the bank execute the file: its settlements are paid, on the day of execution."""
+    record, form = get_payout_file(get_db(), file_id), ExecutionForm()
+    return _act(lambda: confirm_payout_file(get_db(), record, form.executed_on.data, date.today(), current_user.id),
+                lambda paid: [(ngettext("%(file)s exécuté : %(num)d règlement payé.",
+                                        "%(file)s exécuté : %(num)d règlements payés.", len(paid),
+                                        file=record.message_id), "success")], form)
+
+
+@bp.post("/payout-files/<int:file_id>/cancel")
+@platform_admin_required
+def cancel_payout(file_id: int):
+    """The file was not sent or the bank rejected it: its settlements wait for a new file."""
+    record = get_payout_file(get_db(), file_id)
+    return _act(lambda: cancel_payout_file(get_db(), record, current_user.id),
+                lambda back: [(ngettext("%(file)s annulé : %(num)d règlement à payer de nouveau.",
+                                        "%(file)s annulé : %(num)d règlements à payer de nouveau.", back,
+                                        file=record.message_id), "success")])
 
 
 @bp.post("/settlements/pay/<int:settlement_id>")
@@ -108,15 +137,20 @@ def stripe_payout(settlement_id: int):
                 lambda _settlement: [(_("Virement Stripe envoyé."), "success")])
 
 
-def _act(action, told):
+class ExecutionForm(FlaskForm):
+    executed_on = DateField(_l("Date d'exécution par la banque"), validators=[DataRequired()])
+
+
+def _act(action, told, form: FlaskForm | None = None):
     """Run a step of the settlements page: committed and told on success; on a refusal nothing is kept and the
     reason shown. Back to the page either way."""
-    form = FlaskForm()
+    form = form or FlaskForm()
     saved = Submission(form)
     if saved.run(action):
         for message, category in told(saved.value):
             flash(message, category)
-    for message in form.form_errors:
+    for message in [*form.form_errors, *(error for name, errors in form.errors.items() if name not in (None, "csrf_token")
+                                         for error in errors)]:
         flash(message, "error")
     return redirect(url_for("settlements_console.settlements"), code=303)
 

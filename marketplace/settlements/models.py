@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -10,8 +10,11 @@ from sqlmodel import Field, SQLModel
 from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime, one_of
 
-PAYOUT_STATUSES = ("none", "carried", "pending", "paid")
+PAYOUT_STATUSES = ("none", "carried", "pending", "prepared", "paid")
 PAYOUT_METHODS = ("stripe", "sepa")
+# A SEPA file is prepared for the bank; its settlements are paid only once the treasurer confirms the bank
+# executed it. A prepared file that was not sent (or was rejected) is cancelled and can be prepared again.
+PAYOUT_FILE_STATUSES = ("prepared", "executed", "cancelled")
 
 
 class Settlement(SQLModel, table=True):
@@ -39,6 +42,8 @@ class Settlement(SQLModel, table=True):
 class PayoutFile(SQLModel, table=True):
     """A SEPA credit transfer file (pain.001) for the federation's bank."""
 
+    __table_args__ = (CheckConstraint(one_of("status", PAYOUT_FILE_STATUSES), name="ck_payoutfile_status"),)
+
     id: int | None = Field(default=None, primary_key=True)
     period: str = Field(max_length=7)
     message_id: str = Field(max_length=35, unique=True)
@@ -47,3 +52,7 @@ class PayoutFile(SQLModel, table=True):
     xml: str = Field(sa_type=Text)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status: str = Field(default="prepared", max_length=10)
+    executed_on: date | None = Field(default=None, description="the day the bank executed the transfers")
+    closed_by: int | None = Field(default=None, foreign_key="user.id", description="who confirmed or cancelled it")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -170,6 +170,10 @@ def close_period(db: Session, period: str, today: date) -> CloseResult:
     expected = first_open_period(db)
     if expected is not None and period > expected:
         raise Conflict(_("Clôturez d'abord %(period)s.", period=expected))
+    waiting = db.exec(select(PayoutFile).where(PayoutFile.status == "prepared", PayoutFile.period < period)).first()
+    if waiting is not None:
+        raise Conflict(_("Le fichier de virements %(file)s attend encore la banque : confirmez son exécution ou "
+                         "annulez-le avant de clôturer %(period)s.", file=waiting.message_id, period=period))
     closed, left = [], []
     for pool in pools_to_close(db, period):
         try:

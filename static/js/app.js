@@ -20,3 +20,13 @@ document.addEventListener("htmx:afterRequest", function (event) {
     if (first) { first.focus(); }
   }
 });
+
+// An irreversible step (closing a month, a refund, a rejection, a payout file) asks before it is sent.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);

@@ -291,5 +291,5 @@ def test_console_home_shows_the_figures(client, factories):
     login(client, factories.make_staff(home, "manager").email, PASSWORD)
     page = client.get("/console/clusters/cluster-h/").get_data(as_text=True)
     assert re.search(r">50\s%<", page)
-    assert "1 renouvelé(s) sur 2" in page
+    assert "1 renouvelé sur 2" in page
     assert "600,00" in page

@@ -3,20 +3,21 @@ count in the next open month, payouts are made once."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from lxml import etree
 from sqlmodel import select
 
-from marketplace.core.errors import Conflict
+from marketplace.core.errors import Conflict, Invalid
+from marketplace.core.timeutil import paris_today
 from marketplace.ledger.models import LedgerTransaction
 from marketplace.ledger.services import balance, of_cluster, owed_to
 from marketplace.payments.services import record_manual_payment, record_refund
 from marketplace.pools.models import PooledCost
 from marketplace.pools.services import set_participant
 from marketplace.settlements.models import Settlement
-from marketplace.settlements.payouts import sepa_payout_file
+from marketplace.settlements.payouts import cancel_payout_file, confirm_payout_file, sepa_payout_file
 from marketplace.settlements.services import close_period, figures, statements
 
 TODAY = date(2026, 11, 27)
@@ -85,20 +86,55 @@ def test_months_close_in_order_and_only_once_over(app, db, month):
             close_period(db, "2026-11", date(2026, 12, 3))
 
 
-def test_a_sepa_file_pays_each_pending_settlement_once(app, db, month):
+def test_a_sepa_file_pays_each_pending_settlement_once_the_bank_executed_it(app, db, month):
     a, *_rest, admin, _order = month
     with app.test_request_context():
         close_period(db, "2026-10", TODAY)
         payout = sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
         db.commit()
-        assert payout.count == 1 and payout.total_cents == 50_000
+        assert payout.count == 1 and payout.total_cents == 50_000 and payout.status == "prepared"
         tree = etree.fromstring(payout.xml.encode())
         ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
         assert tree.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=ns) == "500.00"
         assert tree.findtext(".//p:CdtTrfTxInf/p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == "FR7630006000011234567890189"
-        assert balance(db, of_cluster(a.id, "467")) == 0 and balance(db, owed_to(a.id)) == 0
+        prepared = db.exec(select(Settlement).where(Settlement.cluster_id == a.id)).one()
+        assert prepared.payout_status == "prepared" and prepared.paid_at is None
+        assert balance(db, of_cluster(a.id, "467")) == 50_000  # nothing is paid before the bank executes the file
         with pytest.raises(Conflict):
             sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
+        today = paris_today()  # the file was made today: the bank executed it today or later
+        for wrong in (today - timedelta(days=1), today + timedelta(days=1)):
+            with pytest.raises(Invalid, match="date d'exécution"):
+                confirm_payout_file(db, payout, wrong, today, admin.id)
+        paid = confirm_payout_file(db, payout, today, today, admin.id)
+        db.commit()
+        assert [s.payout_status for s in paid] == ["paid"] and payout.executed_on == today
+        assert balance(db, of_cluster(a.id, "467")) == 0 and balance(db, owed_to(a.id)) == 0
+        posting = db.exec(select(LedgerTransaction).where(LedgerTransaction.kind == "payout")).one()
+        assert posting.occurred_on == today
+        for again in (lambda: confirm_payout_file(db, payout, today, today, admin.id),
+                      lambda: cancel_payout_file(db, payout, admin.id)):
+            with pytest.raises(Conflict, match="déjà"):
+                again()
+        assert len(db.exec(select(LedgerTransaction).where(LedgerTransaction.kind == "payout")).all()) == 1
+
+
+def test_a_cancelled_sepa_file_leaves_its_settlements_to_pay_in_a_new_file(app, db, month):
+    a, *_rest, admin, _order = month
+    with app.test_request_context():
+        close_period(db, "2026-10", TODAY)
+        first = sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
+        with pytest.raises(Conflict, match=first.message_id):
+            close_period(db, "2026-11", date(2026, 12, 2))  # its amounts would be carried while the bank may pay
+        assert cancel_payout_file(db, first, admin.id) == 1
+        db.commit()
+        assert db.exec(select(Settlement).where(Settlement.cluster_id == a.id)).one().payout_status == "pending"
+        second = sepa_payout_file(db, app.config, "2026-10", TODAY, admin.id)
+        assert second.message_id != first.message_id and second.total_cents == 50_000
+        confirm_payout_file(db, second, paris_today(), paris_today(), admin.id)
+        db.commit()
+        assert balance(db, of_cluster(a.id, "467")) == 0
+        assert not close_period(db, "2026-11", date(2026, 12, 2)).already_closed
 
 
 def test_an_unpaid_month_is_carried_into_the_next_and_paid_once(app, db, month):

@@ -11,6 +11,7 @@ from lxml import etree
 from pypdf import PdfReader
 from sqlmodel import select
 
+from marketplace.core.timeutil import paris_today
 from marketplace.ledger.models import LedgerTransaction
 from marketplace.mail.models import OutboxEmail
 from marketplace.payments.services import record_manual_payment
@@ -86,6 +87,24 @@ def test_a_month_from_pooled_cost_to_payout(app, client, db, factories):
     assert len(db.exec(select(LedgerTransaction)).all()) == count
     assert len(db.exec(select(OutboxEmail).where(OutboxEmail.subject.startswith("Relevé"))).all()) == 1  # once
 
+    # Prepared is not paid: the treasurer confirms the day the bank executed the file.
+    page = client.get("/console/settlements").get_data(as_text=True)
+    assert "Dans un fichier SEPA, en attente de la banque" in page and f"/payout-files/{payout.id}/executed" in page
+    assert db.get(Settlement, settlement_a.id).payout_status == "prepared"
+    refused = _post(client, f"/console/payout-files/{payout.id}/executed", {"executed_on": "2026-01-02"})
+    assert "La date d&#39;exécution doit être comprise" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert _post(client, f"/console/payout-files/{payout.id}/executed", {"executed_on": ""}).status_code == 303
+    db.rollback()
+    assert len(db.exec(select(LedgerTransaction)).all()) == count
+    today = paris_today().isoformat()
+    done = _post(client, f"/console/payout-files/{payout.id}/executed", {"executed_on": today})
+    assert "exécuté : 1 règlement payé." in client.get(done.headers["Location"]).get_data(as_text=True)
+    _post(client, f"/console/payout-files/{payout.id}/executed", {"executed_on": today})  # a second click
+    _post(client, f"/console/payout-files/{payout.id}/cancel", {})
+    db.rollback()
+    assert db.get(Settlement, settlement_a.id).payout_status == "paid"
+    assert len(db.exec(select(LedgerTransaction)).all()) == count + 1
+
 
 def test_the_federation_sees_every_month_and_staff_their_own_clusters(app, client, db, factories):
     with app.test_request_context():
@@ -100,8 +119,17 @@ def test_the_federation_sees_every_month_and_staff_their_own_clusters(app, clien
     assert "Clôturer 2026-10" in page and "/console/settlements/close" in page
     closed = _post(client, "/console/settlements/close", {"period": "2026-10"})
     page = client.get(closed.headers["Location"]).get_data(as_text=True)
-    assert "2026-10 clôturé : 1 relevé(s)." in page and "/console/settlements/2026-10/sepa" in page
+    assert "2026-10 clôturé : 1 relevé." in page and "/console/settlements/2026-10/sepa" in page
+    _post(client, "/console/settlements/2026-10/sepa", {})
+    db.rollback()
+    payout = db.exec(select(PayoutFile)).one()
     client.post("/logout", data={"csrf_token": csrf_token(client, "/console/")})
     login(client, staff.email, PASSWORD)
     response = client.get("/console/settlements")
     assert response.status_code == 302 and response.headers["Location"].endswith("/console/clusters/alpha/settlements")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Dans un fichier SEPA, en attente de la banque" in page
+    for action, form in (("executed", {"executed_on": paris_today().isoformat()}), ("cancel", {})):
+        assert _post(client, f"/console/payout-files/{payout.id}/{action}", form).status_code == 403
+    db.rollback()
+    assert db.get(PayoutFile, payout.id).status == "prepared"
