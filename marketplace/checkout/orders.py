@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, text
@@ -329,3 +330,9 @@ def notify_order_received(db: Session, order: Order, link: str, config) -> None:
              number=order.number, lines=lines, total=format_eur_fr(order.total_incl_cents), next=next_step,
              link=link)
     queue_email(db, order.billing_email, _("Commande %(number)s reçue", number=order.number), body)
+
+
+def order_link(order: Order) -> str:
+    """The buyer's address of the order (its access token lets a guest in without an account)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("checkout.order_page", number=order.number,
+                                                                t=order.access_token)

@@ -9,9 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ..clusters.models import Cluster
 from ..core.errors import Invalid, NotFound
+from ..core.money import format_eur_fr
+from ..mail.services import queue_email
 from .models import Order, OrderLine
-from .orders import change_order_status
+from .orders import change_order_status, order_link
 
 
 def orders_of_cluster(db: Session, cluster_id: int) -> list[tuple[Order, int]]:
@@ -40,16 +43,30 @@ def _decide(order: Order, verdict: str, reason: str, who: str) -> None:
 
 
 def approve_order(db: Session, order: Order, now: datetime, hold_minutes: int, reason: str, who: str) -> Order:
-    """The order held for review goes on to payment, its stock held for a new full period; the reason is kept."""
+    """The order held for review goes on to payment, its stock held for a new full period; the reason is kept and
+    the buyer told they may pay."""
     _decide(order, "Validée", reason, who)
     change_order_status(db, order, "pending_payment", now)
     order.hold_expires_at = now + timedelta(minutes=hold_minutes)
     db.add(order)
     db.flush()
+    queue_email(db, order.billing_email, _("Commande %(number)s validée", number=order.number),
+                _("Bonjour,\n\nLes organisateurs ont validé votre commande %(number)s (%(amount)s). Vous pouvez la "
+                  "régler dès maintenant : %(link)s\n", number=order.number,
+                  amount=format_eur_fr(order.total_incl_cents), link=order_link(order)),
+                key=f"review:{order.id}:approved")
     return order
 
 
 def reject_order(db: Session, order: Order, now: datetime, reason: str, who: str) -> Order:
-    """The order held for review is cancelled (nothing was paid yet); its stock goes back on sale."""
+    """The order held for review is cancelled (nothing was paid yet); its stock goes back on sale and the buyer is
+    told (the reason stays for staff: it may name a conflict of interest)."""
     _decide(order, "Refusée", reason, who)
-    return change_order_status(db, order, "cancelled", now)
+    order = change_order_status(db, order, "cancelled", now)
+    contact = db.exec(select(Cluster.email).join(OrderLine, OrderLine.cluster_id == Cluster.id)
+                      .where(OrderLine.order_id == order.id).order_by(OrderLine.id)).first()
+    queue_email(db, order.billing_email, _("Commande %(number)s non retenue", number=order.number),
+                _("Bonjour,\n\nLes organisateurs n'ont pas retenu votre commande %(number)s ; elle est annulée et "
+                  "rien ne vous sera facturé. Pour en savoir plus, écrivez-leur : %(contact)s\n",
+                  number=order.number, contact=contact or ""), key=f"review:{order.id}:rejected")
+    return order

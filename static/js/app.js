@@ -23,8 +23,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
 
 // An irreversible step (closing a month, a refund, a rejection, a payout file) asks before it is sent.
 document.addEventListener("submit", function (event) {
-  var form = event.target;
-  var question = form.getAttribute && form.getAttribute("data-confirm");
+  var form = event.target, button = event.submitter;
+  var question = (button && button.getAttribute("data-confirm")) || (form.getAttribute && form.getAttribute("data-confirm"));
   if (question && !window.confirm(question)) {
     event.preventDefault();
     event.stopImmediatePropagation();

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from marketplace.checkout.models import Order
+from marketplace.mail.models import OutboxEmail
 from marketplace.core.timeutil import utcnow
 from tests.admin.test_permissions import snapshot, world  # noqa: F401
 from tests.conftest import csrf_token, login
@@ -21,7 +24,10 @@ def test_staff_approve_a_sponsorship_then_it_can_be_paid(client, db, world):  # 
     assert response.status_code == 303
     db.rollback()
     db.expire_all()
-    assert db.get(Order, world["review"].id).status == "pending_payment"
+    order = db.get(Order, world["review"].id)
+    assert order.status == "pending_payment"
+    [told] = db.exec(select(OutboxEmail).where(OutboxEmail.to_address == order.billing_email)).all()
+    assert "validé votre commande" in told.body_text and f"t={order.access_token}" in told.body_text
     again = client.post(f"/console/clusters/cluster-a/orders/{world['review'].id}/approve",
                         data={"reason": "Aucun lien avec le cluster.", "csrf_token": csrf_token(client, "/account")})
     assert again.status_code == 409  # already approved: the status table refuses
@@ -46,7 +52,10 @@ def test_staff_reject_a_sponsorship_and_it_is_cancelled(client, db, world):  # n
     assert "remises en vente" in page
     db.rollback()
     db.expire_all()
-    assert db.get(Order, world["review"].id).status == "cancelled"
+    order = db.get(Order, world["review"].id)
+    assert order.status == "cancelled"
+    [told] = db.exec(select(OutboxEmail).where(OutboxEmail.to_address == order.billing_email)).all()
+    assert "rien ne vous sera facturé" in told.body_text and "Aucun lien" not in told.body_text
 
 
 def test_another_clusters_order_is_not_found_through_own_url(client, db, world):  # noqa: F811
