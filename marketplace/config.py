@@ -54,7 +54,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_PUBLIC_CACHE_SECONDS", "PUBLIC_CACHE_SECONDS", "30",
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
-            "minutes an unpaid order holds its seats, stands, passes or room slots"),
+            "minutes an order paid by card holds its seats, stands, passes or room slots while the buyer pays"),
+    Setting("MARKETPLACE_TRANSFER_HOLD_DAYS", "TRANSFER_HOLD_DAYS", "7",
+            "days an order paid by bank transfer holds its seats, stands, passes or room slots (never past the "
+            "start of what it holds); unpaid then, it expires and they go back on sale"),
+    Setting("MARKETPLACE_PAYMENT_TERM_DAYS", "PAYMENT_TERM_DAYS", "30",
+            "days to pay by bank transfer an order that holds no stock (services, memberships)"),
+    Setting("MARKETPLACE_QUOTE_VALIDITY_DAYS", "QUOTE_VALIDITY_DAYS", "30",
+            "days a quote printed from the cart states its prices for (nothing is reserved until the order is placed)"),
+    Setting("MARKETPLACE_PAYMENT_REMINDER_DAYS", "PAYMENT_REMINDER_DAYS", "2,7",
+            "days before an unpaid order's deadline when the worker reminds its buyer (once each, comma-separated; "
+            "only those that fall after the order was placed)"),
     Setting("MARKETPLACE_MEMBERSHIP_REMINDER_DAYS", "MEMBERSHIP_REMINDER_DAYS", "15,30",
             "days after a renewal is called when the worker reminds an unpaid one (once each), comma-separated"),
     Setting("MARKETPLACE_MEMBERSHIP_GRACE_DAYS", "MEMBERSHIP_GRACE_DAYS", "60",
@@ -88,8 +98,9 @@ SETTINGS: tuple[Setting, ...] = (
 _BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATE_LIMITS"}
 _INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES",
                  "PLATFORM_FEE_BPS", "PROXY_COUNT", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
-                 "MEMBERSHIP_GRACE_DAYS", "WAITLIST_HOLD_HOURS"}
-_DAY_LIST_KEYS = {"MEMBERSHIP_REMINDER_DAYS"}
+                 "MEMBERSHIP_GRACE_DAYS", "WAITLIST_HOLD_HOURS", "TRANSFER_HOLD_DAYS", "PAYMENT_TERM_DAYS",
+                 "QUOTE_VALIDITY_DAYS"}
+_DAY_LIST_KEYS = {"MEMBERSHIP_REMINDER_DAYS", "PAYMENT_REMINDER_DAYS"}
 MIN_SECRET_KEY_BYTES = 32
 
 

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.permissions import staff_required
 from ..catalogue.models import Offer
+from ..checkout.orders import order_link
 from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster, Organization
 from ..db import get_db
@@ -183,15 +184,11 @@ def declare_success_outcome(slug: str, agreement_id: int):
     form = DeclarationForm(prefix="d")
     saved = Submission(form)
     if saved.run(lambda: declare_success(get_db(), agreement, form.declared_outcome(), current_user.id,
-                                         current_app.config, _order_link)):
+                                         current_app.config, order_link)):
         flash(_declared(saved.value), "success")
         return redirect(url_for("agreements_console.success_agreement", slug=slug, agreement_id=agreement.id),
                         code=303)
     return _success_page(cluster, agreement, form)
-
-
-def _order_link(order) -> str:
-    return url_for("checkout.order_page", number=order.number, t=order.access_token, _external=True)
 
 
 def _declared(declaration: SuccessFeeDeclaration) -> str:

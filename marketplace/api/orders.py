@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
 from ..catalogue.search import get_visible_offer, viewer_for
+from ..checkout.deadlines import set_deadline
 from ..checkout.models import Cart, CartLine, Order
 from ..checkout.orders import Billing, lines_of, notify_order_received, place_order, request_fingerprint
 from ..checkout.views import can_see_order
@@ -100,6 +101,7 @@ def create_order():
                                  lang=current_language())
     if created:
         db.delete(cart)
+        set_deadline(db, order, order.created_at, current_app.config)
         notify_order_received(db, order, url_for("checkout.order_page", number=order.number,
                                                   t=order.access_token, _external=True), current_app.config)
     db.commit()

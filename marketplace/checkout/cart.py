@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
@@ -95,6 +96,28 @@ def line_options(db: Session, offer_id: int, args: Mapping[str, str], viewer: Vi
     return options
 
 
+def cart_items(db: Session, cart: Cart | None) -> int:
+    if cart is None:
+        return 0
+    return int(db.exec(select(func.coalesce(func.sum(CartLine.quantity), 0)).where(CartLine.cart_id == cart.id)).one())
+
+
+def set_line_quantity(db: Session, cart: Cart, line_id: int, quantity: int, viewer: Viewer) -> CartLine:
+    """Change how many of a line the cart holds, as the pricing engine allows (a booking stays one)."""
+    line = get_owned(db, CartLine, line_id, _("Cette ligne n'est plus dans votre panier."), cart_id=cart.id)
+    offer, cluster = get_visible_offer(db, line.offer_id, viewer)
+    if get_kind(offer.kind).single_booking:
+        raise Invalid(_("Une réservation se compte une fois : retirez-la ou ajoutez-en une autre."), field="quantity")
+    price_offer(db, offer, cluster, viewer.organization_id, quantity, load_options(line.options_json),
+                available=True)  # PricingError: too many, sold out...
+    line.quantity = quantity
+    db.add(line)
+    cart.updated_at = utcnow()
+    db.add(cart)
+    db.flush()
+    return line
+
+
 def remove_cart_line(db: Session, cart: Cart, line_id: int) -> None:
     db.delete(get_owned(db, CartLine, line_id, _("Cette ligne n'est plus dans votre panier."), cart_id=cart.id))
     db.flush()
@@ -108,6 +131,11 @@ class PricedLine:
     priced: QuoteLine | None
     problem: str | None
     error: DomainError | None = None  # what refused the line (its stable code for the API)
+
+    @property
+    def single_booking(self) -> bool:
+        """One line is one booking (a room slot): its quantity is not changed in the cart."""
+        return get_kind(self.offer.kind).single_booking
 
 
 def price_cart(db: Session, cart: Cart | None, viewer: Viewer, lang: str = "fr") -> list[PricedLine]:

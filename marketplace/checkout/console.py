@@ -30,8 +30,8 @@ def cluster_orders(slug: str):
 @staff_required
 def approve_order(slug: str, order_id: int):
     """A sponsorship held for review may go on to payment."""
-    hold_minutes = current_app.config["HOLD_MINUTES"]
-    return _review(slug, order_id, lambda db, order: review.approve_order(db, order, utcnow(), hold_minutes,
+    config = current_app.config
+    return _review(slug, order_id, lambda db, order: review.approve_order(db, order, utcnow(), config,
                                                                            *_reason()),
                    _("Commande validée : l'acheteur peut la régler."), "success")
 

@@ -18,6 +18,12 @@ class AddToCartForm(FlaskForm):
     quantity = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=999)])
 
 
+class LineQuantityForm(FlaskForm):
+    quantity = IntegerField(_l("Quantité"), validators=[
+        DataRequired(message=_l("Indiquez une quantité entière de 1 à 999.")),
+        NumberRange(min=1, max=999, message=_l("Indiquez une quantité entière de 1 à 999."))])
+
+
 class CheckoutForm(FlaskForm):
     idempotency_key = HiddenField(validators=[DataRequired(), Length(min=16, max=80)])
     billing_name = StringField(_l("Organisation ou nom à facturer"), filters=[strip],

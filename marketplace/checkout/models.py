@@ -68,7 +68,12 @@ class Order(SQLModel, table=True):
     billing_postal_code: str = Field(default="", max_length=10)
     billing_city: str = Field(default="", max_length=80)
     terms_accepted_at: datetime = Field(sa_type=UTCDateTime)
-    hold_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    hold_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True,
+                                             description="unpaid by then, the order expires (and releases its stock)")
+    holds_stock: bool = Field(default=False, description="it holds seats, stands, desks or slots until paid")
+    reminder_days: str | None = Field(default=None, max_length=40,
+                                      description="days before the deadline its buyer is reminded (e.g. 7,2)")
+    reminders_sent: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

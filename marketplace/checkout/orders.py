@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +31,7 @@ from ..core.money import MAX_ORDER_CENTS, TOO_LARGE_EN, TOO_LARGE_FR, format_eur
 from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
 from ..core.timeutil import utcnow
 from ..mail.services import queue_email
+from ..web.i18n import moment
 from .cart import PricedLine, price_cart
 from .holders import holders_json
 from .models import Cart, CartLine, Order, OrderLine
@@ -186,7 +187,7 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
         billing_name=billing.name, billing_email=billing.email, billing_siret=billing.siret,
         billing_vat_number=billing.vat_number, billing_address=billing.address,
         billing_postal_code=billing.postal_code, billing_city=billing.city,
-        hold_expires_at=now + timedelta(minutes=hold_minutes))
+        hold_expires_at=now + timedelta(minutes=hold_minutes), holds_stock=holds_stock(p.offer.kind for p in priced))
     number_order(db, order)
     lines = [_order_line(order, p, (holders or {}).get(p.line.id)) for p in priced]
     db.add_all(lines)
@@ -211,6 +212,11 @@ def _order_line(order: Order, p: PricedLine, people: list[dict] | None) -> Order
         prices_include_vat=q.prices_include_vat, excl_cents=q.excl_cents, vat_rate_bps=q.vat_rate_bps,
         vat_exempt_mention=q.vat_exempt_mention, vat_cents=q.vat_cents, incl_cents=q.incl_cents,
         adjustments_text="\n".join(a.label_fr for a in q.adjustments), holders_json=holders_json(people))
+
+
+def holds_stock(kinds: Iterable[str]) -> bool:
+    """Whether lines of these kinds hold stock (seats, stands, desks, slots) until they are paid."""
+    return any(get_kind(kind).stock is not None for kind in kinds)
 
 
 def hold_stock(db: Session, lines: list[tuple[OrderLine, Offer]]) -> None:
@@ -295,6 +301,14 @@ def orders_of(db: Session, user_id: int | None, organization_id: int | None) -> 
     return list(db.exec(select(Order).where(or_(*clauses)).order_by(col(Order.id).desc())).all())
 
 
+def lines_by_order(db: Session, order_ids: list[int]) -> dict[int, list[OrderLine]]:
+    """The lines of several orders in one query, by order."""
+    by_order: dict[int, list[OrderLine]] = {}
+    for line in db.exec(select(OrderLine).where(col(OrderLine.order_id).in_(order_ids)).order_by(OrderLine.id)):
+        by_order.setdefault(line.order_id, []).append(line)
+    return by_order
+
+
 def lines_of(db: Session, order_id: int) -> list[OrderLine]:
     return list(db.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)).all())
 
@@ -320,9 +334,11 @@ def notify_order_received(db: Session, order: Order, link: str, config) -> None:
         next_step = _(
             "Pour régler par virement avant le %(deadline)s :\n"
             "  Bénéficiaire : %(holder)s\n  IBAN : %(iban)s\n  BIC : %(bic)s\n"
-            "  Montant : %(amount)s\n  Référence (obligatoire) : %(reference)s\n"
-            "Sans paiement à cette date, la commande expire et les places sont remises en vente.",
-            deadline=order.hold_expires_at.strftime("%d/%m/%Y %H:%M UTC"), holder=config["FEDERATION_NAME"],
+            "  Montant : %(amount)s\n  Référence (obligatoire) : %(reference)s\n%(held)s",
+            held=_("Ce que la commande réserve vous est gardé jusque-là ; sans paiement à cette date, la commande "
+                   "expire et le reste est remis en vente.") if order.holds_stock else
+            _("Sans paiement à cette date, la commande expire."),
+            deadline=moment(order.hold_expires_at), holder=config["FEDERATION_NAME"],
             iban=config["FEDERATION_IBAN"], bic=config["FEDERATION_BIC"],
             amount=format_eur_fr(order.total_incl_cents), reference=order.payment_reference)
     body = _("Bonjour,\n\nNous avons bien reçu votre commande %(number)s :\n%(lines)s\n"

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -13,6 +13,8 @@ from ..clusters.models import Cluster
 from ..core.errors import Invalid, NotFound
 from ..core.money import format_eur_fr
 from ..mail.services import queue_email
+from ..web.i18n import moment
+from .deadlines import set_deadline
 from .models import Order, OrderLine
 from .orders import change_order_status, order_link
 
@@ -42,18 +44,17 @@ def _decide(order: Order, verdict: str, reason: str, who: str) -> None:
     order.review_decision = f"{verdict} par {who} : {reason}"[:1000]
 
 
-def approve_order(db: Session, order: Order, now: datetime, hold_minutes: int, reason: str, who: str) -> Order:
-    """The order held for review goes on to payment, its stock held for a new full period; the reason is kept and
+def approve_order(db: Session, order: Order, now: datetime, config, reason: str, who: str) -> Order:
+    """The order held for review goes on to payment with a full payment deadline from now; the reason is kept and
     the buyer told they may pay."""
     _decide(order, "Validée", reason, who)
     change_order_status(db, order, "pending_payment", now)
-    order.hold_expires_at = now + timedelta(minutes=hold_minutes)
-    db.add(order)
-    db.flush()
+    set_deadline(db, order, now, config)
     queue_email(db, order.billing_email, _("Commande %(number)s validée", number=order.number),
                 _("Bonjour,\n\nLes organisateurs ont validé votre commande %(number)s (%(amount)s). Vous pouvez la "
-                  "régler dès maintenant : %(link)s\n", number=order.number,
-                  amount=format_eur_fr(order.total_incl_cents), link=order_link(order)),
+                  "régler jusqu'au %(deadline)s : %(link)s\n", number=order.number,
+                  amount=format_eur_fr(order.total_incl_cents), deadline=moment(order.hold_expires_at),
+                  link=order_link(order)),
                 key=f"review:{order.id}:approved")
     return order
 

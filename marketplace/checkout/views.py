@@ -18,24 +18,31 @@ from ..core.errors import DomainError, NotFound
 from ..core.timeutil import utcnow
 from ..db import get_db
 from ..web.extensions import RATE_LIMITS, limiter
+from ..web.forms import Submission
 from ..web.htmx import render
 from ..web.i18n import current_language
+from ..web.pagecache import personal_session_key
 from .cart import (
     add_to_cart,
     adopt_visitor_cart,
+    cart_items,
     ensure_cart,
     get_cart,
     line_options,
     price_cart,
     remove_cart_line,
+    set_line_quantity,
 )
-from .forms import AddToCartForm, CheckoutForm
+from .deadlines import set_deadline
+from .forms import AddToCartForm, CheckoutForm, LineQuantityForm
 from .holders import named_lines, read_holders
 from .models import Order
 from .orders import (
+    lines_by_order,
     lines_of,
     notify_order_received,
     order_documents,
+    order_link,
     order_status_label,
     orders_of,
     place_order,
@@ -67,6 +74,17 @@ def current_cart(create: bool = False):
             session[CART_TOKEN] = cart.token
         return cart
     return get_cart(db, session.get(CART_TOKEN), _user_id())
+
+
+personal_session_key(CART_TOKEN)
+
+
+@bp.app_template_global()
+def cart_count() -> int:
+    """How many items the visitor's cart holds, for « Panier (3) » in the header."""
+    if not current_user.is_authenticated and not session.get(CART_TOKEN):
+        return 0
+    return cart_items(get_db(), current_cart())
 
 
 @user_logged_in.connect
@@ -119,6 +137,21 @@ def remove(line_id: int):
     remove_cart_line(db, cart, line_id)
     db.commit()
     flash(_("Ligne retirée du panier."), "info")
+    return redirect(url_for("checkout.cart"), code=303)
+
+
+@bp.post("/cart/lines/<int:line_id>/quantity")
+def change_quantity(line_id: int):
+    """A line's quantity changed in the cart, priced again (more than is left, or than an order may take, is
+    refused with the reason)."""
+    cart, form = current_cart(), LineQuantityForm()
+    if cart is None:
+        raise NotFound(_("Votre panier est vide."))
+    saved = Submission(form)
+    if saved.run(lambda: set_line_quantity(get_db(), cart, line_id, form.quantity.data, current_viewer())):
+        flash(_("Quantité mise à jour."), "success")
+    for message in [*form.form_errors, *form.quantity.errors]:
+        flash(message, "error")
     return redirect(url_for("checkout.cart"), code=303)
 
 
@@ -175,7 +208,8 @@ def _place(db, cart, form: CheckoutForm, holders: dict) -> tuple[Order, bool]:
                                  current_app.config["HOLD_MINUTES"], payment_method=method,
                                  fingerprint=request_fingerprint(asdict(billing), method, cart.token), holders=holders)
     if created:
-        notify_order_received(db, order, _order_link(order), current_app.config)
+        set_deadline(db, order, order.created_at, current_app.config)
+        notify_order_received(db, order, order_link(order), current_app.config)
         session.pop(JOIN_BILLING, None)
     return order, created
 
@@ -186,11 +220,7 @@ def _placed(order: Order, created: bool):
         flash(_("Commande enregistrée : merci !"), "success")
     if order.payment_method == "stripe" and order.status == "pending_payment":
         return redirect(url_for("payments.pay_by_card", number=order.number, t=order.access_token), code=303)
-    return redirect(_order_link(order, external=False), code=303)
-
-
-def _order_link(order: Order, external: bool = True) -> str:
-    return url_for("checkout.order_page", number=order.number, t=order.access_token, _external=external)
+    return redirect(url_for("checkout.order_page", number=order.number, t=order.access_token), code=303)
 
 
 def can_see_order(order: Order) -> bool:
@@ -219,5 +249,9 @@ def order_page(number: str):
 @bp.get("/account/orders")
 @login_required
 def my_orders():
-    return render("checkout/my_orders.html",
-                  orders=orders_of(get_db(), current_user.id, current_user.organization_id))
+    """Each order of the member and their organization with its lines and documents (tickets...)."""
+    db = get_db()
+    orders = orders_of(db, current_user.id, current_user.organization_id)
+    lines = lines_by_order(db, [order.id for order in orders])
+    return render("checkout/my_orders.html", orders=[(order, lines.get(order.id, []), order_documents(db, order))
+                                                     for order in orders])

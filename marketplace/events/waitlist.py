@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
 from ..catalogue.search import Viewer
 from ..checkout.models import Cart, CartLine, Order
-from ..checkout.orders import Billing, place_order
+from ..checkout.orders import Billing, order_link, place_order
 from ..core.errors import Conflict, DomainError, Invalid
 from ..mail.services import queue_email
+from ..web.i18n import moment
 from .models import Event, WaitlistEntry
 from .stock import QUOTAS
 
@@ -90,9 +90,7 @@ def _settle(db: Session) -> None:
 
 
 def _tell(db: Session, entry: WaitlistEntry, event: Event, order: Order) -> None:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    link = base + url_for("checkout.order_page", number=order.number, t=order.access_token)
-    deadline = order.hold_expires_at.strftime("%d/%m/%Y %H:%M UTC")
+    link, deadline = order_link(order), moment(order.hold_expires_at)
     queue_email(db, entry.email, _("Une place pour %(event)s vous attend", event=event.title_fr),
                 _("Bonjour,\n\nUne place s'est libérée pour %(event)s : elle vous est réservée jusqu'au %(deadline)s. "
                   "Réglez-la ici (virement ou carte) :\n%(link)s\n\nPassé ce délai, elle est proposée à la personne "

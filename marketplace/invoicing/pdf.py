@@ -82,7 +82,7 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     if any(identity):
         pdf.text_line(" · ".join(filter(None, identity)))
     pdf.ln(4)
-    _lines_table(pdf, lines)
+    lines_table(pdf, lines)
     pdf.ln(3)
     for rate, base, vat in vat_breakdown(lines):
         label = "Exonéré / hors champ" if rate is None else f"TVA {percent(rate)}"
@@ -104,7 +104,7 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     return bytes(pdf.output())
 
 
-def _lines_table(pdf: PdfDocument, lines: list[dict]) -> None:
+def lines_table(pdf: PdfDocument, lines: list[dict]) -> None:
     widths = (88, 14, 26, 26, 22)
     pdf.font(8, bold=True)
     for width, title in zip(widths, ("Désignation", "Qté", "PU", "Total HT", "TVA"), strict=True):

@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..clusters.models import Cluster
 from ..core.errors import Conflict
 from .models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .rules import Line, check_balanced, fingerprint, reversal, settlement_period, split_amount
@@ -70,8 +71,8 @@ def _account(db: Session, key: str) -> LedgerAccount:
     owner, code = key.split(":")
     cluster_id = int(owner.removeprefix("cluster-")) if owner.startswith("cluster-") else None
     if code.startswith("467-c"):
-        name = f"Dû au cluster n° {code.removeprefix('467-c')}"
         cluster_id = int(code.removeprefix("467-c"))
+        name = f"Dû à {db.get(Cluster, cluster_id).name}"
     else:
         name = (CLUSTER_ACCOUNTS if cluster_id is not None else FEDERATION_ACCOUNTS).get(code, code)
     account = LedgerAccount(key=key, cluster_id=cluster_id, code=code.split("-")[0], name=name)

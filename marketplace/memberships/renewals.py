@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ..checkout.models import Order
-from ..checkout.orders import DirectLine, order_for_organization
+from ..checkout.orders import DirectLine, order_for_organization, order_link
 from ..clusters.models import Cluster, Organization
 from ..core.errors import Conflict, PricingError
 from ..core.kinds import dump_options
@@ -139,7 +139,7 @@ def _tell(db: Session, order: Order, cluster: Cluster, year: int, until: date, c
     """The renewal call or a reminder: the amount, how to pay it by transfer, until when member prices last."""
     if not order.billing_email:
         return  # no address: the late payers' list shows it to staff
-    link = f"{config['BASE_URL'].rstrip('/')}/orders/{order.number}?t={order.access_token}"
+    link = order_link(order)
     body = _("Bonjour,\n\n%(opening)s\n\nMontant : %(amount)s\nPar virement :\n  Bénéficiaire : %(holder)s\n"
              "  IBAN : %(iban)s\n  BIC : %(bic)s\n  Référence (obligatoire) : %(reference)s\n\n"
              "Vos tarifs adhérents restent acquis jusqu'au %(until)s ; sans paiement à cette date, l'adhésion "

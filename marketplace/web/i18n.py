@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_currency, format_decimal, get_locale
+from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale, to_user_timezone
 from flask_login import current_user
 
 LANGUAGES = ("fr", "en")
@@ -58,6 +60,18 @@ def centi(value: int | None) -> str:
     return format_decimal(Decimal(value) / 100)
 
 
+def moment(value: datetime | None) -> str:
+    """A moment as people write it, in the interface's time zone: « 16 mars 2027 à 10 h », « 1 déc. … à 15 h 18 »
+    in French; "16 March 2027 at 10:00" in English. No seconds, no time zone name."""
+    if value is None:
+        return ""
+    local = to_user_timezone(value) if value.tzinfo else value
+    if current_language() == "en":
+        return f"{format_date(local.date(), 'd MMMM y')} at {local:%H:%M}"
+    hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    return f"{format_date(local.date(), 'd MMMM y')} à {hour}"
+
+
 def current_language() -> str:
     """The request's interface language, "fr" or "en"."""
     return str(get_locale() or "fr")[:2]
@@ -76,5 +90,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bps"] = bps
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["centi"] = centi
+    app.jinja_env.filters["moment"] = moment
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_language"] = current_language

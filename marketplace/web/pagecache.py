@@ -61,6 +61,13 @@ class PageCache:
 
 
 _cache = PageCache()
+_personal_session_keys: set[str] = set()
+
+
+def personal_session_key(name: str) -> None:
+    """A visitor whose session holds `name` (a cart) sees pages of their own: they are neither cached nor served
+    from the cache."""
+    _personal_session_keys.add(name)
 
 
 def invalidate_public_pages() -> None:
@@ -75,8 +82,9 @@ def csrf_token_for_templates() -> str:
 
 
 def _same_for_every_visitor() -> bool:
-    """A GET by a visitor who is not signed in and has no message waiting."""
-    return request.method == "GET" and not current_user.is_authenticated and not session.get("_flashes")
+    """A GET by a visitor who is not signed in and has no message waiting nor anything of their own (a cart)."""
+    return (request.method == "GET" and not current_user.is_authenticated and not session.get("_flashes")
+            and not any(session.get(key) for key in _personal_session_keys))
 
 
 def _cacheable() -> bool:

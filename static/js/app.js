@@ -30,3 +30,16 @@ document.addEventListener("submit", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// The price shown must match what "Ajouter au panier" sends: as soon as an option of the quote form changes, the
+// quote on screen is marked out of date and its button disabled until the server's new quote replaces it.
+function markQuoteStale(event) {
+  var form = event.target.closest && event.target.closest("form[hx-target='#quote']");
+  var quote = form && document.getElementById("quote");
+  if (!quote) { return; }
+  quote.classList.add("stale");
+  quote.setAttribute("aria-busy", "true");
+  quote.querySelectorAll(".add-to-cart button").forEach(function (button) { button.disabled = true; });
+}
+document.addEventListener("input", markQuoteStale);
+document.addEventListener("change", markQuoteStale);

@@ -72,6 +72,25 @@ def test_quote_widget_reprices_live(server, page):
     playwright_api.expect(page.locator("#quote")).to_contain_text("devis", timeout=5000)
 
 
+def test_a_quote_is_never_added_stale_nor_kept_when_refused(server, page):
+    page.goto(f"{server}/catalogue?kind=room")
+    page.click("#results h3 a")
+    page.fill("input[name=date]", SATURDAY.isoformat())
+    page.select_option("select[name=slot]", "full_day")
+    page.fill("input[type=number][name=people]", "80")
+    quote, button = page.locator("#quote"), page.locator("#quote .add-to-cart button")
+    playwright_api.expect(quote).to_contain_text("3 000,00", timeout=5000)
+    page.locator("input[type=number][name=people]").press_sequentially("0", delay=20)  # 800 people, typed
+    assert button.is_disabled()  # the price on screen is no longer the one the button would add
+    playwright_api.expect(quote).not_to_contain_text("3 000,00", timeout=5000)
+    page.fill("input[type=number][name=people]", "-3")
+    playwright_api.expect(quote.locator("[role=alert]")).to_be_visible(timeout=5000)
+    playwright_api.expect(button).to_have_count(0)  # refused: nothing to add
+    page.fill("input[type=number][name=people]", "60")
+    playwright_api.expect(button).to_be_enabled(timeout=5000)
+    assert page.locator("#quote .add-to-cart input[name=people]").input_value() == "60"
+
+
 def test_catalogue_to_cart_to_checkout_to_order_page(server, page):
     page.goto(f"{server}/catalogue")
     page.fill("input[name=q]", "coworking")

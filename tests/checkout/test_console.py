@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from marketplace.checkout.models import Order
-from marketplace.mail.models import OutboxEmail
 from marketplace.core.timeutil import utcnow
+from marketplace.mail.models import OutboxEmail
 from tests.admin.test_permissions import snapshot, world  # noqa: F401
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD
