@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 import defusedxml
 from defusedxml import ElementTree
+from flask_babel import gettext as _
 from stdnum import iso11649
 
 RF_START = re.compile(r"^RF\d{2}")
@@ -61,16 +62,17 @@ def _parse(data: bytes):
     try:
         return ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DefusedXmlException as exc:
-        raise StatementError("DTD, entities and external references are not allowed in a statement") from exc
+        raise StatementError(_("le fichier contient une DTD ou des entités XML, qu'un relevé bancaire n'a pas.")) from exc
     except ElementTree.ParseError as exc:
-        raise StatementError(f"not XML: {exc}") from exc
+        raise StatementError(_("ce n'est pas un fichier XML (ni un relevé CFONB 120). Téléchargez le relevé au format "
+                             "camt.053 ou CFONB 120 depuis votre banque.")) from exc
 
 
 def parse_camt053(data: bytes) -> list[Credit]:
     """Every booked credit entry of the statement; raises StatementError on anything unreadable."""
     root = _parse(data)
     if not root.tag.endswith("Document") or root.find("{*}BkToCstmrStmt") is None:
-        raise StatementError("not a camt.053 statement (BkToCstmrStmt missing)")
+        raise StatementError(_("ce fichier XML n'est pas un relevé de compte camt.053."))
     credits = []
     for statement in root.iterfind("{*}BkToCstmrStmt/{*}Stmt"):
         statement_id = _text(statement, "{*}Id")
@@ -85,14 +87,15 @@ def parse_camt053(data: bytes) -> list[Credit]:
                 amount = Decimal((amount_node.text or "").strip())
                 in_cents = amount.is_finite() and amount > 0 and amount == amount.quantize(Decimal("0.01"))
             except (AttributeError, InvalidOperation) as exc:  # no amount, not a number, or too many digits
-                raise StatementError(f"entry {index + 1}: unreadable amount") from exc
+                raise StatementError(_("le montant de l'écriture n° %(n)d est illisible.", n=index + 1)) from exc
             if not in_cents:
-                raise StatementError(f"entry {index + 1}: amount must be positive with at most 2 decimals")
+                raise StatementError(_("le montant de l'écriture n° %(n)d doit être positif, avec deux décimales au plus.",
+                                       n=index + 1))
             booked = _text(entry, "{*}BookgDt/{*}Dt") or _text(entry, "{*}BookgDt/{*}DtTm")[:10]
             try:
                 booked_on = date.fromisoformat(booked)
             except ValueError as exc:
-                raise StatementError(f"entry {index + 1}: unreadable booking date") from exc
+                raise StatementError(_("la date de l'écriture n° %(n)d est illisible.", n=index + 1)) from exc
             details = entry.find("{*}NtryDtls/{*}TxDtls")
             structured = unstructured = payer = ""
             if details is not None:

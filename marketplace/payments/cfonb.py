@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from flask_babel import gettext as _
+
 from ..core.text import has_control_characters
 from .camt import Credit, StatementError, find_creditor_reference
 
@@ -36,7 +38,7 @@ def _records(data: bytes) -> list[str]:
     for number, line in enumerate(lines, start=1):
         # A control character (a NUL byte...) is no part of a record, and the database would refuse it in a text.
         if len(line) > RECORD or line[:2] not in ("01", "04", "05", "07") or has_control_characters(line):
-            raise StatementError(f"line {number} is not a CFONB 120 record")
+            raise StatementError(_("la ligne %(n)d n'est pas un enregistrement CFONB 120.", n=number))
     return [line.ljust(RECORD) for line in lines]
 
 
@@ -44,7 +46,7 @@ def _amount(field: str, decimals: int) -> int:
     """Cents of a signed CFONB amount (13 digits and a sign-and-digit character)."""
     digits, last = field[:-1], field[-1]
     if not _digits(digits) or last not in _LAST or not 0 <= decimals <= 3:
-        raise StatementError(f"unreadable amount {field!r}")
+        raise StatementError(_("montant illisible : « %(field)s ».", field=field.strip()))
     sign, digit = _LAST[last]
     value = int(digits) * 10 + digit
     return sign * (value * 100 // 10**decimals)
@@ -54,7 +56,7 @@ def _day(field: str) -> date:
     try:
         return date(2000 + int(field[4:6]), int(field[2:4]), int(field[0:2]))
     except ValueError as exc:
-        raise StatementError(f"unreadable date {field!r}") from exc
+        raise StatementError(_("date illisible : « %(field)s ».", field=field.strip())) from exc
 
 
 def parse_cfonb120(data: bytes) -> list[Credit]:
@@ -72,7 +74,7 @@ def parse_cfonb120(data: bytes) -> list[Credit]:
     for movement in movements:
         record = movement["record"]
         if not _digits(record[19]):
-            raise StatementError("unreadable number of decimals")
+            raise StatementError(_("nombre de décimales illisible."))
         cents = _amount(record[90:104], int(record[19]))
         if cents <= 0:
             continue

@@ -56,8 +56,20 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
     db.add(payment)
     db.flush()
     post_payment_received(db, payment.id, payment.amount_cents, payment.order_id, payment.booked_on,
-                          f"{payment.payer or payment.source} {payment.reference}".strip())
+                          payment_label(payment, order))
     return payment
+
+
+# How money came in, as the ledger's entries say it (French: the books are kept in French).
+SOURCE_LABELS = {"manual": "Virement enregistré à la main", "statement": "Virement lu sur le relevé bancaire",
+                 "stripe": "Carte bancaire (Stripe)"}
+
+
+def payment_label(payment: Payment, order: Order | None) -> str:
+    """« Virement lu sur le relevé bancaire · ACME SAS · commande C2026-000042 · RF18… »."""
+    return " · ".join(filter(None, (SOURCE_LABELS[payment.source], payment.payer,
+                                    f"commande {order.number}" if order is not None else "commande à identifier",
+                                    payment.reference)))
 
 
 def record_manual_payment(db: Session, order: Order, amount_cents: int, booked_on: date, user_id: int,

@@ -63,7 +63,7 @@ def test_a_utf16_statement_without_dtd_is_read():
 
 @pytest.mark.parametrize("amount", [b"NaN", b"sNaN", b"Infinity", b"1E+40", b"-0"])
 def test_an_amount_that_is_not_a_number_of_cents_is_refused(amount):
-    with pytest.raises(StatementError, match="amount"):
+    with pytest.raises(StatementError, match="montant de l.écriture n° 1"):
         parse_camt053(statement(entry("E1", 100, "x")).replace(b"1.00", amount))
 
 
