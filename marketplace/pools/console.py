@@ -9,6 +9,7 @@ from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlmodel import col, select
 
 from ..auth.permissions import (
     can_view_cluster_console,
@@ -18,6 +19,7 @@ from ..auth.permissions import (
     staff_required,
     staff_roles,
 )
+from ..clusters.models import Cluster
 from ..db import get_db
 from ..ledger.rules import is_month, month_before, month_of, next_month, period_bounds
 from ..web.forms import Submission, form_status
@@ -151,15 +153,30 @@ def _usage_form(pool: PooledCost, **kwargs) -> UsageForm:
     return form
 
 
+def _ledger_cluster(participants) -> str | None:
+    """The cluster whose ledger lines staff may see for the pool's entries (platform admins see them all)."""
+    if is_platform_admin():
+        return None
+    mine = staff_roles()
+    names = {cluster.id: cluster.slug for cluster in get_db().exec(select(Cluster).where(
+        col(Cluster.id).in_([p.cluster_id for p in participants if p.cluster_id in mine])))}
+    return next(iter(sorted(names.values())), None)
+
+
 def _pool_page(pool: PooledCost, participant_form=None, usage_form=None, close_form=None):
     participant_form = participant_form or _participant_form(formdata=None)
     usage_form = usage_form or _usage_form(pool, formdata=None)
     close_form = close_form or FlaskForm(formdata=None)
     month = pool_month(get_db(), pool, _period())
     first, last = period_bounds(month.period)
+    previous, following = month_before(first), next_month(month.period)
+    latest = min(month_of(date.today()), month_of(pool.ends_on) if pool.ends_on else month_of(date.today()))
+    participants = participants_of(get_db(), pool.id)
     return render("pools/console/pool.html", status=form_status(participant_form, usage_form, close_form),
                   pool=pool, names=dict(participant_form.cluster_id.choices), month=month,
-                  previous=month_before(first), following=next_month(month.period),
-                  participants=participants_of(get_db(), pool.id), participant_form=participant_form,
+                  previous=previous if previous >= month_of(pool.starts_on) else None,
+                  following=following if following <= latest else None,
+                  ledger_cluster=_ledger_cluster(participants),
+                  participants=participants, participant_form=participant_form,
                   usage_form=usage_form, close_form=close_form, can_record=bool(usage_form.cluster_id.choices),
                   month_over=last < date.today())

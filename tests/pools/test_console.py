@@ -3,8 +3,11 @@ usage, the month is previewed, then allocated once."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
+from marketplace.ledger.rules import month_of, next_month
 from marketplace.pools.models import PoolAllocation, PooledCost
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD
@@ -55,6 +58,20 @@ def test_a_pooled_cost_set_up_used_previewed_and_allocated(app, client, db, fact
     assert sorted(r.amount_cents for r in db.exec(select(PoolAllocation))) == [25_000, 75_001]
     late = _post(client, usage, {"u-cluster_id": str(a.id), "u-day": "2026-10-21", "u-quantity": "1"})
     assert late.status_code == 422 and "déjà réparti" in late.get_data(as_text=True)
+
+    # Months run from the pool's first to this one; each sees the posting it may follow.
+    [posting] = {r.transaction_id for r in db.exec(select(PoolAllocation))}
+    page = client.get(f"/console/pools/{pool.id}?period=2026-10").get_data(as_text=True)
+    assert "period=2026-09" not in page and "period=2026-11" in page
+    assert f'href="/console/ledger?transaction={posting}"' in page
+    this_month = month_of(date.today())
+    assert f"period={next_month(this_month)}" not in client.get(
+        f"/console/pools/{pool.id}?period={this_month}").get_data(as_text=True)
+    _switch(client, staff_b.email)
+    page = client.get(f"/console/pools/{pool.id}?period=2026-10").get_data(as_text=True)
+    link = f"/console/ledger?cluster=beta&amp;transaction={posting}"
+    assert link in page and f'href="/console/ledger?transaction={posting}"' not in page
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
 
 
 def test_a_pool_refused_by_its_rules_is_shown_beside_its_fields(app, client, db, factories):
