@@ -110,6 +110,10 @@ class Filters:
                     setattr(f, name, parse(raw))
                 except ValueError as exc:
                     f.errors[name] = str(exc)
+        if f.price_min is not None and f.price_max is not None and f.price_min > f.price_max:
+            f.errors["price_max"] = _("Le prix max. est inférieur au prix min.")
+        if f.date_from and f.date_to and f.date_from > f.date_to:
+            f.errors["date_to"] = _("La date de fin précède la date de début.")
         return f
 
     def as_args(self, **changes) -> dict[str, str]:
