@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 
 import click
@@ -72,11 +74,16 @@ def register_commands(app: Flask) -> None:
         click.echo(f"Comptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD}) :")
         for email, role in demo_logins():
             click.echo(f"  {email:<40} {role}")
-        click.echo("Emails envoyés : fichiers .eml sous " + current_app.config["MAIL_DIR"])
-        click.echo("")
         current_app.config["BASE_URL"] = url.rstrip("/")
-        from werkzeug.serving import run_simple
+        where = (f"serveur SMTP {current_app.config['SMTP_HOST']}" if current_app.config["SMTP_HOST"]
+                 else "fichiers .eml sous " + current_app.config["MAIL_DIR"])
+        click.echo(f"Emails envoyés toutes les quelques secondes ({where}), par les tâches de fond de la démo "
+                   "(expiration des commandes, rappels, listes d'attente).")
+        click.echo("")
+        from werkzeug.serving import is_running_from_reloader, run_simple
 
+        if not is_running_from_reloader():
+            jobs_in_background(current_app._get_current_object())
         run_simple(host, port, current_app._get_current_object(), threaded=True)
 
     @app.cli.command("create-admin")
@@ -134,40 +141,71 @@ def register_commands(app: Flask) -> None:
     @click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")
     @with_appcontext
     def worker(once: bool, interval: int):
-        """Background jobs: expire unpaid orders (a renewal unpaid past its grace lapses), remind unpaid renewals,
-        offer places that came back to waiting lists, answer password reset requests, send the email outbox."""
-        from .auth.services import answer_reset_requests, forget_old_sign_in_records
-        from .checkout.orders import expire_orders
-        from .core.timeutil import paris_today, utcnow
-        from .events.waitlist import serve_waitlists
-        from .mail.services import deliver_pending, transport_from_config
-        from .memberships.renewals import send_reminders
+        """Background jobs: expire unpaid orders (a renewal unpaid past its grace lapses), remind unpaid renewals
+        and unpaid orders before their deadline, offer places that came back to waiting lists, answer password
+        reset requests, send the email outbox."""
+        from .mail.services import transport_from_config
 
-        transport = transport_from_config(current_app.config)
+        app = current_app._get_current_object()
+        transport = transport_from_config(app.config)
         while True:
-            with _session() as db, current_app.test_request_context():
-                expired = expire_orders(db)
-                db.commit()
-                if expired:
-                    click.echo(f"{expired} commande{_s(expired)} expirée{_s(expired)}")
-                reminded = send_reminders(db, paris_today(), current_app.config["MEMBERSHIP_REMINDER_DAYS"],
-                                          current_app.config)
-                db.commit()
-                if reminded:
-                    click.echo(f"{reminded} relance{_s(reminded)} de cotisation")
-                offered = serve_waitlists(db, utcnow(), current_app.config["WAITLIST_HOLD_HOURS"])
-                db.commit()
-                if offered:
-                    click.echo(f"{offered} place{_s(offered)} proposée{_s(offered)} sur liste d'attente")
-                answer_reset_requests(db)
-                forget_old_sign_in_records(db)
-                db.commit()
-                sent, failed = deliver_pending(db, transport, current_app.config["MAIL_FROM"])
-            if sent or failed:
-                click.echo(f"emails : {sent} envoyés, {failed} en échec (réessayés plus tard, sauf refus définitif)")
+            run_jobs(app, transport, click.echo)
             if once:
                 return
             time.sleep(interval)
+
+
+def run_jobs(app: Flask, transport, echo) -> None:
+    """One round of the background jobs (see `marketplace worker`); `echo` tells what was done."""
+    from .auth.services import answer_reset_requests, forget_old_sign_in_records
+    from .checkout.deadlines import remind_unpaid
+    from .checkout.orders import expire_orders
+    from .core.timeutil import paris_today, utcnow
+    from .events.waitlist import serve_waitlists
+    from .mail.services import deliver_pending
+    from .memberships.renewals import send_reminders
+
+    config = app.config
+    with app.test_request_context(), _session() as db:
+        done = []
+        for count, singular, plural in (
+                (expire_orders(db), "commande expirée", "commandes expirées"),
+                (send_reminders(db, paris_today(), config["MEMBERSHIP_REMINDER_DAYS"], config),
+                 "relance de cotisation", "relances de cotisation"),
+                (remind_unpaid(db, utcnow(), config), "rappel de paiement", "rappels de paiement"),
+                (serve_waitlists(db, utcnow(), config["WAITLIST_HOLD_HOURS"]),
+                 "place proposée sur liste d'attente", "places proposées sur liste d'attente")):
+            db.commit()  # each job's work is kept even if a later one fails
+            if count:
+                done.append(f"{count} {plural if count > 1 else singular}")
+        answer_reset_requests(db)
+        forget_old_sign_in_records(db)
+        db.commit()
+        sent, failed = deliver_pending(db, transport, config["MAIL_FROM"])
+    for line in done:
+        echo(line)
+    if sent or failed:
+        echo(f"emails : {sent} envoyés, {failed} en échec (réessayés plus tard, sauf refus définitif)")
+
+
+def jobs_in_background(app: Flask, interval: float = 5) -> tuple[threading.Event, threading.Thread]:
+    """The demo runs the worker's jobs itself, in a thread of the same process, so its emails are written and
+    unpaid orders expire without a second command; setting the returned event stops the returned thread."""
+    from .mail.services import transport_from_config
+
+    transport, stop = transport_from_config(app.config), threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                run_jobs(app, transport, lambda line: click.echo(f"[tâches] {line}"))
+            except Exception:  # noqa: BLE001 - a failed round is logged; the next one runs anyway
+                logging.getLogger(__name__).exception("background jobs failed")
+            stop.wait(interval)
+
+    thread = threading.Thread(target=loop, name="demo-jobs", daemon=True)
+    thread.start()
+    return stop, thread
 
 
 def main() -> None:

@@ -303,6 +303,8 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
 def demo_logins() -> list[tuple[str, str]]:
     """(email, what the account shows) for the demo's welcome message."""
     logins = [(ADMIN_EMAIL, "administration de la fédération")]
-    logins += [(email, f"équipe {slug} ({role})") for email, _name, slug, role in STAFF[:3]]
+    names = {cluster["slug"]: cluster["name"] for cluster in CLUSTERS}
+    roles = {"admin": "administration", "manager": "gestion"}
+    logins += [(email, f"équipe de {names[slug]} ({roles[role]})") for email, _name, slug, role in STAFF[:3]]
     logins += [(ORGANIZATIONS[i][6], f"membre {ORGANIZATIONS[i][0]}") for i in (1, 9)]
     return logins
