@@ -59,6 +59,19 @@ def test_invalid_filter_is_explained_and_ignored(client, demo):
     assert len(titles(response)) >= 12
 
 
+@pytest.mark.parametrize("query,said", [
+    ("price_min=douze&price_max=-3", ["Prix min. (€ HT) : Montant invalide", "Prix max. (€ HT) : Montant invalide"]),
+    ("price_min=500&price_max=20", ["Prix max. (€ HT) : Le prix max. est inférieur au prix min."]),
+    ("date_from=2027-03-01&date_to=2027-02-01", ["jusqu'au : La date de fin précède la date de début."]),
+])
+def test_each_wrong_filter_is_named_once(client, demo, query, said):  # noqa: F811
+    response = client.get(f"/catalogue?{query}")
+    assert response.status_code == 422
+    errors = " ".join(text(response).split("Dates et prix")[-1].split())
+    for sentence in said:
+        assert errors.count(sentence) == 1, errors[:600]
+
+
 def test_htmx_search_returns_results_fragment(client, demo):
     response = client.get("/catalogue?q=cantine", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)

@@ -1,0 +1,93 @@
+"""Every page a visitor, a member, a cluster's staff and a platform admin reach by following links, on a 390 px
+phone: none scrolls sideways, and axe-core finds no serious or critical accessibility violation."""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import func
+from sqlmodel import select
+
+from marketplace.catalogue.models import Offer
+from marketplace.demo import DEMO_PASSWORD
+from tests.browser.test_live_pages import CHROMIUM, playwright_api, pytestmark, server  # noqa: F401
+
+PHONE = {"width": 390, "height": 844}
+# (who signs in, where the crawl starts, which paths it follows): staff follow the console only, the public pages
+# being the visitor's and the member's.
+ROLES = {
+    "visitor": (None, ["/", "/catalogue", "/events", "/cart", "/login", "/clusters/soliage/adhesion"], "/"),
+    "member": ("contact@usinage-bressan.fr", ["/", "/account/orders", "/account/tickets", "/cart"], "/"),
+    "cluster staff": ("lacantine@silicon-sentier.fr", ["/console/", "/console/clusters/silicon-sentier"], "/console/"),
+    "platform admin": ("admin@federation-clusters.fr", ["/console/", "/console/settlements", "/console/payments",
+                                                        "/console/pools"], "/console/"),
+}
+SKIPPED = (".pdf", ".csv", ".ics", ".xml", ".txt", "/logout", "/lang/", "/card", "/ical", "/feed", "/fec/")
+MAX_PAGES = 60
+SERIOUS = ("serious", "critical")
+AXE_CORE = Path(__file__).parent / "vendor" / "axe.min.js"  # see vendor/README.md
+
+
+def _links(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    found = []
+    for href in hrefs:
+        url, _fragment = urldefrag(href)
+        parsed = urlparse(url)
+        if (f"{parsed.scheme}://{parsed.netloc}" != origin or any(part in parsed.path for part in SKIPPED)
+                or "format=" in parsed.query):
+            continue
+        found.append(parsed.path + (f"?{parsed.query}" if parsed.query else ""))
+    return found
+
+
+def _pattern(path: str) -> str:
+    """Pages that differ only by an id, a cluster or event slug or a query value look alike: one of each is enough."""
+    base, _q, query = path.partition("?")
+    parts = base.split("/")
+    shape = "/".join("#" if part[:1].isdigit() or (i and parts[i - 1] in ("clusters", "events")) else part
+                     for i, part in enumerate(parts))
+    return shape + ("?" + "&".join(sorted(p.split("=")[0] for p in query.split("&"))) if query else "")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(server, db, role):  # noqa: F811
+    email, seeds, prefix = ROLES[role]
+    if prefix == "/":  # one offer page of each kind (the crawl sees offers as one kind of page)
+        seeds = seeds + [f"/offers/{offer_id}" for offer_id in db.exec(
+            select(func.min(Offer.id)).where(Offer.is_published, Offer.visibility == "public").group_by(Offer.kind))]
+    axe, problems, seen, shapes = Axe.from_file(AXE_CORE), [], set(), set()
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
+        if email:
+            page.goto(f"{server}/login")
+            page.fill("input[name=email]", email)
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            page.click("main form button[type=submit]")
+            page.wait_for_load_state()
+        queue = deque(seeds)
+        while queue and len(seen) < MAX_PAGES:
+            path = queue.popleft()
+            if path in seen or (_pattern(path) in shapes and path not in seeds):
+                continue
+            seen.add(path)
+            shapes.add(_pattern(path))
+            response = page.goto(server + path)
+            if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
+                continue
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                problems.append(f"{path}: {width} px wide")
+            for violation in axe.run(page).response["violations"]:
+                if violation["impact"] in SERIOUS:
+                    targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+                    problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+            queue.extend(link for link in _links(page, server) if link not in seen and link.startswith(prefix))
+        browser.close()
+    assert len(seen) >= len(seeds)
+    assert problems == [], "\n".join(problems)
