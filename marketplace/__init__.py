@@ -37,6 +37,10 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     pagecache.init_app(app)
     security.init_app(app)
 
+    from .audit import recorder
+
+    recorder.init_app(app)
+
     register_blueprints(app)
 
     from .cli import register_commands
@@ -52,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import money as _api_money  # noqa: F401  (routes of the api blueprint)
     from .api import orders as _api_orders  # noqa: F401
     from .api.views import bp as api
+    from .audit.console import bp as audit_console
     from .auth.console import bp as auth_console
     from .auth.views import bp as auth
     from .catalogue.console import bp as catalogue_console
@@ -88,5 +93,5 @@ def register_blueprints(app: Flask) -> None:
                       renewals_console, events_console, checkin_console, event_partners_console, catalogue_console,
                       rooms_console, room_space_console, passes_console, checkout_console, payments_console,
                       invoicing_console, ledger_console, pools_console, agreements_console, settlements_console,
-                      auth_console):
+                      auth_console, audit_console):
         app.register_blueprint(blueprint)

@@ -9,6 +9,7 @@ from .agreements.models import (
     SupplierAgreement,
     SupplierPurchase,
 )
+from .audit.models import AuditEntry
 from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole, User
 from .catalogue.models import Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme, OfferVariant
 from .checkout.models import Cart, CartLine, Order, OrderLine
@@ -48,7 +49,7 @@ from .settlements.models import PayoutFile, Settlement
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
+    "ApiToken", "AuditEntry", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PassBook", "PassDesk", "PassRedemption", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +20,7 @@ from ..auth.permissions import (
 )
 from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster
+from ..core.timeutil import paris_today
 from ..db import get_db
 from ..ledger.console import attachment, valid_period
 from ..ledger.rules import month_of
@@ -59,7 +58,7 @@ def settlements():
     return render("settlements/console/settlements.html", by_period=settlements_by_period(db),
                   clusters=clusters_by_id(db),
                   files=payout_files(db), next_period=first_open_period(db), closed_through=last_closed(db),
-                  today_period=month_of(date.today()), today=date.today())
+                  today_period=month_of(paris_today()), today=paris_today())
 
 
 def _first_own_cluster() -> Cluster:
@@ -75,7 +74,7 @@ def _first_own_cluster() -> Cluster:
 def close_settlement_period():
     """Close a month for every cluster, once; each cluster's administrators are told their statement is ready."""
     period = valid_period(request.form.get("period", ""))
-    return _act(lambda: close_and_notify(get_db(), period, date.today(), _statement_link), _told_closed)
+    return _act(lambda: close_and_notify(get_db(), period, paris_today(), _statement_link), _told_closed)
 
 
 def _statement_link(cluster: Cluster, period: str) -> str:
@@ -98,7 +97,7 @@ def _told_closed(result: CloseResult) -> list[tuple[str, str]]:
 def sepa_payouts(period: str):
     """One SEPA credit transfer file for the month's pending payouts."""
     period = valid_period(period)
-    return _act(lambda: sepa_payout_file(get_db(), current_app.config, period, date.today(), current_user.id),
+    return _act(lambda: sepa_payout_file(get_db(), current_app.config, period, paris_today(), current_user.id),
                 lambda record: [(ngettext("Fichier %(id)s préparé : %(num)d virement. Envoyez-le à la banque, puis "
                                           "confirmez son exécution : le règlement sera alors marqué payé.",
                                           "Fichier %(id)s préparé : %(num)d virements. Envoyez-le à la banque, "
@@ -111,7 +110,7 @@ def sepa_payouts(period: str):
 def confirm_payout(file_id: int):
     """The treasurer saw the bank execute the file: its settlements are paid, on the day of execution."""
     record, form = get_payout_file(get_db(), file_id), ExecutionForm()
-    return _act(lambda: confirm_payout_file(get_db(), record, form.executed_on.data, date.today(), current_user.id),
+    return _act(lambda: confirm_payout_file(get_db(), record, form.executed_on.data, paris_today(), current_user.id),
                 lambda paid: [(ngettext("%(file)s exécuté : %(num)d règlement payé.",
                                         "%(file)s exécuté : %(num)d règlements payés.", len(paid),
                                         file=record.message_id), "success")], form)
@@ -133,7 +132,7 @@ def cancel_payout(file_id: int):
 def stripe_payout(settlement_id: int):
     """One Stripe transfer of a settlement to the cluster's connected account."""
     settlement = get_settlement(get_db(), settlement_id)
-    return _act(lambda: pay_by_stripe(get_db(), current_app.config, settlement, date.today()),
+    return _act(lambda: pay_by_stripe(get_db(), current_app.config, settlement, paris_today()),
                 lambda _settlement: [(_("Virement Stripe envoyé."), "success")])
 
 
@@ -175,7 +174,7 @@ def payout_file(file_id: int):
 def cluster_settlements(slug: str):
     """A cluster's running month and its closed months."""
     cluster = cluster_for_staff(slug)
-    current = running_statement(get_db(), cluster.id, date.today())
+    current = running_statement(get_db(), cluster.id, paris_today())
     return render("settlements/console/cluster_settlements.html", cluster=cluster, current=current,
                   settlements=settlements_of(get_db(), cluster.id), open_period=current.period)
 

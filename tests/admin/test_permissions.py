@@ -160,6 +160,8 @@ MATRIX = [
     ("ledger-of-a", "GET", "/console/ledger?cluster={a}", ALLOW_ALL_STAFF_OF_A, None),
     ("ledger-of-federation", "GET", "/console/ledger", {"platform_admin"}, None),
     ("settlements-csv", "GET", "/console/settlements/2026-10.csv", {"platform_admin"}, None),
+    ("audit-of-a", "GET", "/console/clusters/{a}/audit", ALLOW_ADMINS_OF_A, None),
+    ("audit-federation", "GET", "/console/audit", {"platform_admin"}, None),
     ("settlement-close", "POST", "/console/settlements/close", {"platform_admin"}, "close"),
     ("fees-page", "GET", "/console/platform-fees", {"platform_admin"}, None),
     ("fees", "POST", "/console/platform-fees", {"platform_admin"}, "fee"),
