@@ -2,7 +2,8 @@
 
 A card checkout holds its stock for a few minutes while the buyer pays. A bank transfer takes days: an order
 that holds seats, stands, desks or room slots keeps them for `TRANSFER_HOLD_DAYS`, never past the start of what
-it holds; an order that holds nothing (a service, a membership fee) has a payment term of `PAYMENT_TERM_DAYS`.
+it holds; an order that holds nothing (a service, a membership fee) has a payment term of `PAYMENT_TERM_DAYS`;
+a transfer's deadline is the end of its day in France.
 Unpaid at its deadline, an order expires (checkout.orders.expire_orders) and gives back what it held.
 """
 
@@ -49,6 +50,11 @@ def earliest_start(db: Session, lines: Iterable[OrderLine]) -> datetime | None:
     return min(starts, default=None)
 
 
+def end_of_paris_day(moment: datetime) -> datetime:
+    """A transfer deadline people can read: the last minute of that day in France (« avant le 8 décembre à 23 h 59 »)."""
+    return datetime.combine(moment.astimezone(PARIS).date(), time(23, 59), PARIS).astimezone(moment.tzinfo)
+
+
 def payment_deadline(db: Session, lines: list[OrderLine], method: str, now: datetime, config) -> Deadline:
     """The order's deadline by payment method and what it holds (see the module's docstring)."""
     short = now + timedelta(minutes=config["HOLD_MINUTES"])
@@ -56,12 +62,12 @@ def payment_deadline(db: Session, lines: list[OrderLine], method: str, now: date
     if method == "stripe":
         return Deadline(short, stock, None)
     if stock:
-        at = now + timedelta(days=config["TRANSFER_HOLD_DAYS"])
+        at = end_of_paris_day(now + timedelta(days=config["TRANSFER_HOLD_DAYS"]))
         start = earliest_start(db, [line for line in lines if get_kind(line.kind).stock is not None])
         if start is not None:
             at = max(min(at, start), short)
     else:
-        at = now + timedelta(days=config["PAYMENT_TERM_DAYS"])
+        at = end_of_paris_day(now + timedelta(days=config["PAYMENT_TERM_DAYS"]))
     # A reminder is worth sending when it falls at least a day after the order was placed.
     days = [d for d in sorted(config["PAYMENT_REMINDER_DAYS"], reverse=True) if at - timedelta(days=d + 1) >= now]
     return Deadline(at, stock, ",".join(str(d) for d in days) or None)

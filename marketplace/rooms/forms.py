@@ -78,7 +78,7 @@ class SpaceForm(FlaskForm):
         InputRequired(), between(0, 600, _l("Entre 0 et 600 minutes."))])
     cancel_free_days = IntegerField(_l("Annulation gratuite jusqu'à (jours avant)"), default=14, validators=[
         InputRequired(), between(0, 365, _l("Entre 0 et 365 jours."))])
-    cancel_fee = PercentField(_l("Frais d'annulation ensuite (% du prix)"), default=50, validators=[
+    cancel_fee = PercentField(_l("Frais d'annulation ensuite (en pourcentage du prix)"), default=50, validators=[
         InputRequired(), between(0, 100, _l("Entre 0 et 100 %%."))])
     horizon_days = IntegerField(_l("Réservations ouvertes jusqu'à (jours à l'avance)"), default=365, validators=[
         InputRequired(), between(1, 1100, _l("Entre 1 et 1 100 jours."))])

@@ -69,7 +69,8 @@ def moment(value: datetime | None) -> str:
     if current_language() == "en":
         return f"{format_date(local.date(), 'd MMMM y')} at {local:%H:%M}"
     hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
-    return f"{format_date(local.date(), 'd MMMM y')} à {hour}"
+    day = format_date(local.date(), "d MMMM y")
+    return f"{'1er' + day[1:] if local.day == 1 else day} à {hour}"  # le 1er janvier
 
 
 def current_language() -> str:
