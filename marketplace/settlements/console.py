@@ -27,6 +27,7 @@ from ..ledger.rules import month_of
 from ..ledger.services import ACCOUNT_NAMES, KIND_NAMES
 from ..web.forms import Submission
 from ..web.htmx import render
+from ..web.i18n import month
 from .documents import statement_csv, statement_pdf
 from .payouts import cancel_payout_file, confirm_payout_file, pay_by_stripe, sepa_payout_file
 from .services import (
@@ -84,10 +85,10 @@ def _statement_link(cluster: Cluster, period: str) -> str:
 
 def _told_closed(result: CloseResult) -> list[tuple[str, str]]:
     if result.already_closed:
-        told = [(_("%(period)s était déjà clôturé : rien n'a changé.", period=result.period), "info")]
+        told = [(_("%(period)s était déjà clôturé : rien n'a changé.", period=month(result.period).capitalize()), "info")]
     else:
         told = [(ngettext("%(period)s clôturé : %(num)d relevé.", "%(period)s clôturé : %(num)d relevés.",
-                          len(result.settlements), period=result.period), "success")]
+                          len(result.settlements), period=month(result.period).capitalize()), "success")]
     return told + [(_("Non réparti (comptera dans le mois suivant une fois réparti) : %(problem)s",
                       problem=problem), "error") for problem in result.pools_left]
 

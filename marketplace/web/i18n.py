@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.numbers import format_percent as babel_format_percent
 from flask import Flask, current_app, request, session
@@ -73,6 +73,14 @@ def moment(value: datetime | None) -> str:
     return f"{'1er' + day[1:] if local.day == 1 else day} à {hour}"  # le 1er janvier
 
 
+def month(period: str | None) -> str:
+    """A month as people name it: "2026-11" -> « novembre 2026 » (November 2026 in English)."""
+    if not period:
+        return ""
+    year, number = (int(part) for part in period.split("-"))
+    return format_date(date(year, number, 1), "MMMM y")
+
+
 def current_language() -> str:
     """The request's interface language, "fr" or "en"."""
     return str(get_locale() or "fr")[:2]
@@ -92,5 +100,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["euros"] = euros
     app.jinja_env.filters["centi"] = centi
     app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["month"] = month
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_language"] = current_language

@@ -116,10 +116,10 @@ def test_the_federation_sees_every_month_and_staff_their_own_clusters(app, clien
         db.commit()
     login(client, admin.email, PASSWORD)
     page = client.get("/console/settlements").get_data(as_text=True)
-    assert "Clôturer 2026-10" in page and "/console/settlements/close" in page
+    assert "Clôturer octobre 2026" in page and "/console/settlements/close" in page
     closed = _post(client, "/console/settlements/close", {"period": "2026-10"})
     page = client.get(closed.headers["Location"]).get_data(as_text=True)
-    assert "2026-10 clôturé : 1 relevé." in page and "/console/settlements/2026-10/sepa" in page
+    assert "Octobre 2026 clôturé : 1 relevé." in page and "/console/settlements/2026-10/sepa" in page
     _post(client, "/console/settlements/2026-10/sepa", {})
     db.rollback()
     payout = db.exec(select(PayoutFile)).one()
