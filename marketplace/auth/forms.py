@@ -13,7 +13,7 @@ from .services import MIN_PASSWORD_LENGTH
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Adresse email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Mot de passe"), validators=[DataRequired()])
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(), Length(max=200)])
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -28,7 +28,7 @@ class NewPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired()])
+    current = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(), Length(max=200)])
 
 
 class ProfileForm(FlaskForm):
