@@ -11,8 +11,11 @@ from ..clusters.console import cluster_for_staff
 from ..core.errors import Invalid
 from ..core.timeutil import utcnow
 from ..db import get_db
+from ..web.downloads import attachment
 from ..web.htmx import render
 from . import review
+from .order_table import ORDER_SORT_LABELS, PER_PAGE, OrderTable, orders_csv, orders_of_cluster
+from .orders import ORDER_STATUS_LABELS
 
 bp = Blueprint("checkout_console", __name__, url_prefix="/console")
 
@@ -20,10 +23,16 @@ bp = Blueprint("checkout_console", __name__, url_prefix="/console")
 @bp.get("/clusters/<slug>/orders")
 @staff_required
 def cluster_orders(slug: str):
-    """Orders with lines the cluster issued, with its share of each."""
-    cluster = cluster_for_staff(slug)
-    return render("checkout/console/orders.html", cluster=cluster,
-                  orders=review.orders_of_cluster(get_db(), cluster.id))
+    """Orders with lines the cluster issued, with its share of each: searched, filtered, sorted, paged (htmx swaps
+    the table); ?format=csv gives every order that matches as a spreadsheet."""
+    cluster, table = cluster_for_staff(slug), OrderTable.from_args(request.args)
+    if request.args.get("format") == "csv":
+        rows, _total = orders_of_cluster(get_db(), cluster.id, table, limit=None)
+        return attachment(orders_csv(rows), "text/csv; charset=utf-8", f"commandes-{cluster.slug}.csv")
+    rows, total = orders_of_cluster(get_db(), cluster.id, table)
+    return render("checkout/console/orders.html", "checkout/console/_orders_table.html", cluster=cluster,
+                  orders=rows, total=total, table=table, pages=max(1, -(-total // PER_PAGE)),
+                  statuses=ORDER_STATUS_LABELS, sorts=ORDER_SORT_LABELS)
 
 
 @bp.post("/clusters/<slug>/orders/<int:order_id>/approve")

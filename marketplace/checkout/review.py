@@ -1,4 +1,4 @@
-"""Orders in the issuing cluster's console: its orders, and the review of those held for approval
+"""The review of a cluster's orders held for approval
 (sponsorships): approved, they go on to payment; rejected, they are cancelled and their stock released."""
 
 from __future__ import annotations
@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from ..clusters.models import Cluster
 from ..core.errors import Invalid, NotFound
@@ -17,14 +16,6 @@ from ..web.i18n import moment
 from .deadlines import set_deadline
 from .models import Order, OrderLine
 from .orders import change_order_status, order_link
-
-
-def orders_of_cluster(db: Session, cluster_id: int) -> list[tuple[Order, int]]:
-    """Orders with lines issued by the cluster, newest first, with that cluster's share incl. VAT."""
-    shares = dict(db.exec(select(OrderLine.order_id, func.sum(OrderLine.incl_cents))
-                          .where(OrderLine.cluster_id == cluster_id).group_by(OrderLine.order_id)).all())
-    orders = db.exec(select(Order).where(col(Order.id).in_(shares)).order_by(col(Order.id).desc())).all()
-    return [(order, int(shares[order.id])) for order in orders]
 
 
 def cluster_order(db: Session, cluster_id: int, order_id: int) -> Order:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, request
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 
 from ..auth.permissions import is_platform_admin, require, staff_required
@@ -10,6 +10,7 @@ from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster
 from ..core.errors import NotFound
 from ..db import get_db
+from ..web.downloads import attachment  # noqa: F401  (other consoles import it from here)
 from ..web.htmx import render
 from .fec import fec_filename, fec_for_cluster
 from .queries import MAX_ROWS, EntryFilter, entries, entries_csv
@@ -17,14 +18,6 @@ from .rules import is_month
 from .services import ACCOUNT_NAMES, FEDERATION_ACCOUNTS, KIND_NAMES
 
 bp = Blueprint("ledger_console", __name__, url_prefix="/console")
-
-
-def attachment(data: bytes, mimetype: str, filename: str):
-    """A file to download under its name (exports, statements, payout files)."""
-    response = make_response(data)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def valid_period(period: str) -> str:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from ..core.money import decimal_comma
+from ..core.spreadsheet import spreadsheet_cell, spreadsheet_csv  # noqa: F401  (the ledger's exports use them)
 from .models import LedgerAccount, LedgerLine, LedgerTransaction
 
 MAX_ROWS = 5000
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP's list for CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# What decimal_comma and int write: such a cell must stay a number, minus sign included.
-PLAIN_NUMBER = re.compile(r"-?[0-9]+(,[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -47,29 +40,6 @@ def entries(db: Session, where: EntryFilter, limit: int | None = MAX_ROWS) -> li
         query = query.where(LedgerLine.transaction_id == where.transaction_id)
     return list(db.exec(query.order_by(LedgerTransaction.occurred_on, LedgerTransaction.id, LedgerLine.id)
                         .limit(limit)).all())
-
-
-def spreadsheet_cell(value) -> str:
-    """A cell as text a spreadsheet never runs as a formula; plain numbers are left as they are."""
-    text = "" if value is None else str(value)
-    if PLAIN_NUMBER.fullmatch(text):
-        return text
-    # Leading spaces are skipped by some spreadsheets before they look for a formula.
-    if text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
-def spreadsheet_csv(rows: Iterable[Sequence]) -> bytes:
-    """Rows (the header first) as a CSV a French spreadsheet opens as is: semicolons, CRLF, UTF-8 with BOM.
-
-    Amounts go in as decimal_comma(cents) so that they read as numbers; every other cell that a
-    spreadsheet would run as a formula (a cluster or payer name like "=HYPERLINK(...)") gets a leading quote.
-    """
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        [spreadsheet_cell(value) for value in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def entries_csv(rows) -> bytes:

@@ -20,9 +20,9 @@ from sqlmodel import Session, col, select
 from ..clusters.models import Cluster, Organization
 from ..core.errors import DomainError, Invalid
 from ..core.money import decimal_comma
+from ..core.spreadsheet import FORMULA_START, spreadsheet_cell
 from ..core.text import one_line
 from ..core.timeutil import paris_today
-from ..ledger.queries import FORMULA_START, spreadsheet_cell
 from ..web.validators import clean_siret, clean_vat_number
 from .models import Membership
 from .services import add_membership, effective_status, fee_grid, members_of

@@ -1,0 +1,80 @@
+"""A cluster's orders as its staff browse them: words to find, a status, an order, pages, and the rows shown as
+a spreadsheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from ..core.money import decimal_comma
+from ..core.spreadsheet import spreadsheet_csv
+from ..core.timeutil import PARIS
+from .models import Order, OrderLine
+from .orders import ORDER_STATUS_LABELS
+
+ORDER_SORTS = {
+    "recent": lambda share: (col(Order.id).desc(),),
+    "oldest": lambda share: (col(Order.id).asc(),),
+    "amount": lambda share: (share.desc(), col(Order.id).desc()),
+    "buyer": lambda share: (func.lower(Order.billing_name), Order.id),
+}
+ORDER_SORT_LABELS = {"recent": _l("Plus récentes"), "oldest": _l("Plus anciennes"), "amount": _l("Montant"),
+                     "buyer": _l("Acheteur")}
+PER_PAGE = 50
+MAX_EXPORT = 5000
+
+
+@dataclass(frozen=True)
+class OrderTable:
+    """What staff ask of the orders: words to find (number, buyer, email, reference), a status, an order, a page."""
+
+    q: str = ""
+    status: str = ""
+    sort: str = "recent"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> OrderTable:
+        status, sort = args.get("status", ""), args.get("sort", "recent")
+        return cls(q=" ".join(args.get("q", "").split())[:100],
+                   status=status if status in ORDER_STATUS_LABELS else "",
+                   sort=sort if sort in ORDER_SORTS else "recent",
+                   page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000))
+
+    def args(self, **changes) -> dict[str, str | int]:
+        """The table's state as URL arguments (defaults left out), with `changes` applied."""
+        values = {"q": self.q, "status": self.status, "sort": self.sort, "page": self.page, **changes}
+        defaults = {"sort": "recent", "page": 1}
+        return {key: value for key, value in values.items() if value and defaults.get(key) != value}
+
+
+def orders_of_cluster(db: Session, cluster_id: int, table: OrderTable,
+                   limit: int | None = PER_PAGE) -> tuple[list[tuple[Order, int]], int]:
+    """The cluster's orders that match, in the asked order, each with the cluster's share incl. VAT; and how many
+    match. Without a limit, every match (at most MAX_EXPORT), for the spreadsheet."""
+    shares = (select(OrderLine.order_id, func.sum(OrderLine.incl_cents).label("share"))
+              .where(OrderLine.cluster_id == cluster_id).group_by(OrderLine.order_id).subquery())
+    query = select(Order, shares.c.share).join(shares, shares.c.order_id == Order.id)
+    if table.q:
+        like = f"%{table.q.lower()}%"
+        query = query.where(or_(*(func.lower(column).like(like) for column in (
+            Order.number, Order.billing_name, Order.billing_email, Order.payment_reference))))
+    if table.status:
+        query = query.where(Order.status == table.status)
+    total = db.exec(select(func.count()).select_from(query.subquery())).one()
+    query = query.order_by(*ORDER_SORTS[table.sort](shares.c.share))
+    query = query.offset((table.page - 1) * limit).limit(limit) if limit else query.limit(MAX_EXPORT)
+    return [(order, int(share)) for order, share in db.exec(query).all()], total
+
+
+def orders_csv(rows: list[tuple[Order, int]]) -> bytes:
+    """The orders shown, for a spreadsheet (semicolons, UTF-8 with BOM, amounts with a decimal comma)."""
+    return spreadsheet_csv([
+        ["Commande", "Date", "Acheteur", "Email", "SIRET", "Statut", "Part du cluster TTC", "Total TTC", "Reçu"],
+        *([order.number, order.created_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"), order.billing_name,
+           order.billing_email, order.billing_siret or "", str(ORDER_STATUS_LABELS[order.status]),
+           decimal_comma(share), decimal_comma(order.total_incl_cents), decimal_comma(order.paid_cents)]
+          for order, share in rows)])
