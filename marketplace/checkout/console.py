@@ -14,7 +14,7 @@ from ..db import get_db
 from ..web.downloads import attachment
 from ..web.htmx import render
 from . import review
-from .order_table import ORDER_SORT_LABELS, PER_PAGE, OrderTable, orders_csv, orders_of_cluster
+from .order_table import ORDER_SORT_LABELS, order_table, orders_csv, orders_of_cluster
 from .orders import ORDER_STATUS_LABELS
 
 bp = Blueprint("checkout_console", __name__, url_prefix="/console")
@@ -25,13 +25,13 @@ bp = Blueprint("checkout_console", __name__, url_prefix="/console")
 def cluster_orders(slug: str):
     """Orders with lines the cluster issued, with its share of each: searched, filtered, sorted, paged (htmx swaps
     the table); ?format=csv gives every order that matches as a spreadsheet."""
-    cluster, table = cluster_for_staff(slug), OrderTable.from_args(request.args)
+    cluster, table = cluster_for_staff(slug), order_table(request.args)
     if request.args.get("format") == "csv":
         rows, _total = orders_of_cluster(get_db(), cluster.id, table, limit=None)
         return attachment(orders_csv(rows), "text/csv; charset=utf-8", f"commandes-{cluster.slug}.csv")
     rows, total = orders_of_cluster(get_db(), cluster.id, table)
     return render("checkout/console/orders.html", "checkout/console/_orders_table.html", cluster=cluster,
-                  orders=rows, total=total, table=table, pages=max(1, -(-total // PER_PAGE)),
+                  orders=rows, total=total, table=table, pages=table.pages(total),
                   statuses=ORDER_STATUS_LABELS, sorts=ORDER_SORT_LABELS)
 
 

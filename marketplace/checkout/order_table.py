@@ -3,8 +3,6 @@ a spreadsheet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -12,6 +10,7 @@ from sqlmodel import Session, col, select
 from ..core.money import decimal_comma
 from ..core.spreadsheet import spreadsheet_csv
 from ..core.timeutil import PARIS
+from ..web.tables import PER_PAGE, TableState
 from .models import Order, OrderLine
 from .orders import ORDER_STATUS_LABELS
 
@@ -23,35 +22,15 @@ ORDER_SORTS = {
 }
 ORDER_SORT_LABELS = {"recent": _l("Plus récentes"), "oldest": _l("Plus anciennes"), "amount": _l("Montant"),
                      "buyer": _l("Acheteur")}
-PER_PAGE = 50
 MAX_EXPORT = 5000
 
 
-@dataclass(frozen=True)
-class OrderTable:
-    """What staff ask of the orders: words to find (number, buyer, email, reference), a status, an order, a page."""
-
-    q: str = ""
-    status: str = ""
-    sort: str = "recent"
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args) -> OrderTable:
-        status, sort = args.get("status", ""), args.get("sort", "recent")
-        return cls(q=" ".join(args.get("q", "").split())[:100],
-                   status=status if status in ORDER_STATUS_LABELS else "",
-                   sort=sort if sort in ORDER_SORTS else "recent",
-                   page=min(max(args.get("page", 1, type=int) or 1, 1), 10_000))
-
-    def args(self, **changes) -> dict[str, str | int]:
-        """The table's state as URL arguments (defaults left out), with `changes` applied."""
-        values = {"q": self.q, "status": self.status, "sort": self.sort, "page": self.page, **changes}
-        defaults = {"sort": "recent", "page": 1}
-        return {key: value for key, value in values.items() if value and defaults.get(key) != value}
+def order_table(args) -> TableState:
+    """The orders table's state from the URL: words (number, buyer, email, reference), a status, an order, a page."""
+    return TableState.from_args(args, ORDER_STATUS_LABELS, ORDER_SORTS, "recent")
 
 
-def orders_of_cluster(db: Session, cluster_id: int, table: OrderTable,
+def orders_of_cluster(db: Session, cluster_id: int, table: TableState,
                    limit: int | None = PER_PAGE) -> tuple[list[tuple[Order, int]], int]:
     """The cluster's orders that match, in the asked order, each with the cluster's share incl. VAT; and how many
     match. Without a limit, every match (at most MAX_EXPORT), for the spreadsheet."""

@@ -15,13 +15,15 @@ from ..clusters.models import Cluster
 from ..db import get_db, get_owned
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
-from .forms import MembershipStatusForm, NewMemberForm, TierForm
+from .forms import MembershipStatusForm, NewMemberForm, TierForm, membership_status_choices
 from .models import Membership
 from .services import (
     MemberRegistration,
     add_tier,
     change_membership_status,
     fee_grid,
+    matching_members,
+    member_table,
     members_of,
     register_member,
 )
@@ -38,10 +40,12 @@ def members(slug: str):
     if saved.run(lambda: register_member(get_db(), cluster, form.enrolment())):
         _flash_registration(saved.value)
         return redirect(url_for("memberships_console.members", slug=slug), code=303)
-    year = request.args.get("year", type=int)
+    year, table = request.args.get("year", type=int), member_table(request.args)
+    rows = matching_members(members_of(get_db(), cluster.id, year), table)
     return render("memberships/console/members.html", "memberships/console/_members_table.html",
-                  status=form_status(form), cluster=cluster, form=form, year=year,
-                  rows=members_of(get_db(), cluster.id, year), status_form=MembershipStatusForm(formdata=None))
+                  status=form_status(form), cluster=cluster, form=form, year=year, table=table, total=len(rows),
+                  rows=table.window(rows), pages=table.pages(len(rows)), statuses=dict(membership_status_choices()),
+                  status_form=MembershipStatusForm(formdata=None))
 
 
 def _new_member_form(cluster: Cluster) -> NewMemberForm:

@@ -23,9 +23,10 @@ from ..core.money import decimal_comma
 from ..core.spreadsheet import FORMULA_START, spreadsheet_cell
 from ..core.text import one_line
 from ..core.timeutil import paris_today
+from ..web.tables import TableState
 from ..web.validators import clean_siret, clean_vat_number
 from .models import Membership
-from .services import add_membership, effective_status, fee_grid, members_of
+from .services import add_membership, effective_status, fee_grid, matching_members, members_of
 
 MAX_ROWS = 5000
 COLUMNS = ("nom", "type", "siret", "tva", "effectif", "chiffre_affaires", "email", "adresse", "code_postal",
@@ -303,8 +304,9 @@ def _new_organization(db: Session, line: RegisterLine) -> Organization:
     return organization
 
 
-def export_members(db: Session, cluster: Cluster, year: int | None) -> str:
-    """The cluster's members (of `year`, or all) as CSV with the import's columns plus the fee in euros.
+def export_members(db: Session, cluster: Cluster, year: int | None, table: TableState | None = None) -> str:
+    """The cluster's members (of `year`, or all; those the console table shows when `table` is given) as CSV with
+    the import's columns plus the fee in euros.
 
     Semicolons and decimal commas, as French spreadsheets read them; a cell a spreadsheet would run as a
     formula gets a leading quote (which the import drops again).
@@ -312,7 +314,8 @@ def export_members(db: Session, cluster: Cluster, year: int | None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    for membership, organization, tier in members_of(db, cluster.id, year):
+    rows = members_of(db, cluster.id, year)
+    for membership, organization, tier in (matching_members(rows, table) if table else rows):
         writer.writerow(spreadsheet_cell(value) for value in (
             organization.name, KIND_WORDS.get(organization.kind, organization.kind), organization.siret,
             organization.vat_number, organization.headcount, organization.turnover_euros, organization.email,

@@ -19,6 +19,7 @@ from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from ..web.security import accepts_large_body
 from .register import ImportReport, decode_upload, export_members, import_members
+from .services import member_table
 
 bp = Blueprint("memberships_register", __name__, url_prefix="/console")
 
@@ -66,6 +67,6 @@ def export_register(slug: str):
     """The members (of ?year=, or every year) as a CSV file that Excel opens and the import reads back."""
     cluster = cluster_for_staff(slug)
     year = request.args.get("year", type=int)
-    text = export_members(get_db(), cluster, year)
+    text = export_members(get_db(), cluster, year, member_table(request.args))
     name = f"adherents-{cluster.slug}-{year}.csv" if year else f"adherents-{cluster.slug}.csv"
     return attachment(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", name)

@@ -18,8 +18,9 @@ from ..core.errors import Conflict, Invalid
 from ..core.members import MembershipFact
 from ..core.states import MEMBERSHIP_TRANSITIONS, check_transition
 from ..core.timeutil import paris_today
+from ..web.tables import TableState
 from .models import Membership, MembershipTier
-from .rules import OUT_OF_SCOPE, bands_of
+from .rules import MEMBERSHIP_STATUSES, OUT_OF_SCOPE, bands_of
 
 MEMBERSHIP_KIND = "membership"  # the code the membership kind registers (kind.py)
 
@@ -165,6 +166,26 @@ def members_of(db: Session, cluster_id: int, year: int | None = None):
     if year is not None:
         query = query.where(Membership.year == year)
     return db.exec(query).all()
+
+
+MEMBER_SORTS = {
+    "recent": lambda row: (-row[0].year, row[1].name.lower()),
+    "name": lambda row: (row[1].name.lower(), -row[0].year),
+    "fee": lambda row: (-row[0].fee_cents, row[1].name.lower()),
+}
+
+
+def member_table(args) -> TableState:
+    """The members table's state from the URL: words (name, SIRET), a status, an order, a page."""
+    return TableState.from_args(args, MEMBERSHIP_STATUSES, MEMBER_SORTS, "recent")
+
+
+def matching_members(rows, table: TableState) -> list:
+    """The rows a console table asks for: words in the name or SIRET, a status, in its order."""
+    words = table.q.lower()
+    kept = [row for row in rows if (not words or words in row[1].name.lower() or words in (row[1].siret or ""))
+            and (not table.status or row[0].status == table.status)]
+    return sorted(kept, key=MEMBER_SORTS[table.sort])
 
 
 def memberships_of(db: Session, organization_id: int):
