@@ -15,6 +15,7 @@ from ..clusters.models import Cluster
 from ..core.kinds import get_kind
 from ..core.members import members
 from ..db import get_db
+from ..web.downloads import attachment
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from .forms import OfferForm, VariantForm, offer_form, offer_kind_choices, visibility_choices
@@ -22,6 +23,9 @@ from .models import Offer
 from .services import (
     add_variant,
     get_cluster_offer,
+    matching_offers,
+    offer_table,
+    offers_csv,
     offers_of,
     partner_clusters,
     remove_variant,
@@ -64,9 +68,15 @@ def offer_page(cluster: Cluster, offer: Offer | None, form: OfferForm | None = N
 @bp.get("/clusters/<slug>/offers")
 @staff_required
 def offers(slug: str):
-    cluster = cluster_for_staff(slug)
-    return render("catalogue/console/offers.html", cluster=cluster, offers=offers_of(get_db(), cluster.id),
-                  kind_labels=dict(offer_kind_choices()), visibility_labels=dict(visibility_choices()))
+    """The cluster's offers: searched, by kind, sorted, paged (htmx swaps the table); ?format=csv exports them."""
+    cluster, kinds, visibilities = cluster_for_staff(slug), dict(offer_kind_choices()), dict(visibility_choices())
+    table = offer_table(request.args, kinds)
+    shown = matching_offers(offers_of(get_db(), cluster.id), table)
+    if request.args.get("format") == "csv":
+        return attachment(offers_csv(shown, kinds, visibilities), "text/csv; charset=utf-8", f"offres-{cluster.slug}.csv")
+    return render("catalogue/console/offers.html", "catalogue/console/_offers_table.html", cluster=cluster,
+                  offers=table.window(shown), total=len(shown), pages=table.pages(len(shown)), table=table,
+                  kind_labels=kinds, visibility_labels=visibilities)
 
 
 @bp.route("/clusters/<slug>/offers/new", methods=["GET", "POST"])

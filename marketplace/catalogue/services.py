@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
@@ -13,7 +13,11 @@ from ..clusters.services import partnerships_of
 from ..core.errors import Conflict, Invalid
 from ..core.kinds import get_kind, is_kind
 from ..core.members import members
+from ..core.money import decimal_comma
+from ..core.spreadsheet import spreadsheet_csv
+from ..core.timeutil import PARIS
 from ..db import get_owned
+from ..web.tables import TableState
 from .models import Offer, OfferCoOwner, OfferTheme, OfferVariant
 from .search import themes_of
 
@@ -69,6 +73,42 @@ def offers_of(db: Session, cluster_id: int) -> list[Offer]:
     """Every offer of a cluster, published or not: dated ones first by date, then by title."""
     return list(db.exec(select(Offer).where(Offer.cluster_id == cluster_id).order_by(
         col(Offer.starts_at).is_(None), Offer.starts_at, Offer.title_fr, Offer.id)).all())
+
+
+OFFER_SORTS = {
+    "date": lambda offer: (offer.starts_at is None, offer.starts_at or datetime.min.replace(tzinfo=UTC),
+                           offer.title_fr.lower()),
+    "title": lambda offer: (offer.title_fr.lower(), offer.id),
+    "price": lambda offer: (-offer.list_price_cents, offer.title_fr.lower()),
+}
+
+
+def offer_table(args, kinds) -> TableState:
+    """The offers table's state from the URL: words of a title, a kind (the table's status), an order, a page."""
+    return TableState.from_args(args, kinds, OFFER_SORTS, "date")
+
+
+def matching_offers(offers: list[Offer], table: TableState) -> list[Offer]:
+    words = table.q.lower()
+    kept = [offer for offer in offers if (not words or words in offer.title_fr.lower()
+                                          or words in (offer.title_en or "").lower() or words in offer.slug)
+            and (not table.status or offer.kind == table.status)]
+    return sorted(kept, key=OFFER_SORTS[table.sort])
+
+
+def offers_csv(offers: list[Offer], kind_labels: dict, visibility_labels: dict) -> bytes:
+    """The offers shown, for a spreadsheet."""
+    def moment(value):
+        return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if value else ""
+    return spreadsheet_csv([
+        ["Offre", "Identifiant", "Type", "Prix public", "Prix adhérent", "Remise adhérent (%)", "Prix", "Visibilité",
+         "Publiée", "Début", "Fin"],
+        *([offer.title_fr, offer.slug, str(kind_labels.get(offer.kind, offer.kind)), decimal_comma(offer.list_price_cents),
+           decimal_comma(offer.member_price_cents) if offer.member_price_cents is not None else "",
+           decimal_comma(offer.member_discount_bps) if offer.member_discount_bps else "",
+           "TTC" if offer.prices_include_vat else "HT", str(visibility_labels.get(offer.visibility, offer.visibility)),
+           "oui" if offer.is_published else "non", moment(offer.starts_at), moment(offer.ends_at)]
+          for offer in offers)])
 
 
 def get_cluster_offer(db: Session, cluster: Cluster, offer_id: int) -> Offer:
