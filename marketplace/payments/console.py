@@ -3,19 +3,21 @@ and refunds."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.permissions import is_platform_admin, platform_admin_required
 from ..db import get_db
+from ..web.downloads import attachment
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from ..web.security import accepts_large_body
 from .forms import ManualPaymentForm, RefundForm, StatementForm
 from .services import get_order, import_statement, payments_to_review, record_manual_transfer
 from .stripe_provider import refund_order as refund
+from .table import MATCH_LABELS, SOURCE_LABELS, payment_table, payments_csv, payments_table
 
 bp = Blueprint("payments_console", __name__, url_prefix="/console")
 
@@ -25,7 +27,12 @@ MAX_STATEMENT_BYTES = 20 * 1024 * 1024  # room for a year of bank statements in 
 @bp.get("/payments")
 @platform_admin_required
 def payments():
-    """The federation's account: record a transfer by hand, import a statement, review what did not match."""
+    """The federation's account: record a transfer by hand, import a statement, review what did not match, and
+    every payment received (searched, filtered, sorted, paged; ?format=csv exports what is shown)."""
+    table = payment_table(request.args)
+    if request.args.get("format") == "csv":
+        rows, _total = payments_table(get_db(), table, limit=None)
+        return attachment(payments_csv(rows), "text/csv; charset=utf-8", "paiements.csv")
     return _treasury_page(ManualPaymentForm(formdata=None), StatementForm(formdata=None))
 
 
@@ -37,7 +44,8 @@ def record_payment():
     saved = Submission(form)
     if saved.run(lambda: record_manual_transfer(get_db(), form.transfer(), current_user.id),
                  error_field="order_number"):
-        flash(_("Paiement enregistré (%(status)s).", status=saved.value.match_status), "success")
+        flash(_("Paiement enregistré : %(status)s.", status=str(MATCH_LABELS[saved.value.match_status]).lower()),
+              "success")
         return redirect(url_for("payments_console.payments"), code=303)
     return _treasury_page(form, StatementForm(formdata=None))
 
@@ -62,8 +70,12 @@ def import_bank_statement():
 
 
 def _treasury_page(manual: ManualPaymentForm, upload: StatementForm):
-    return render("payments/console/payments.html", status=form_status(manual, upload), manual=manual,
-                  upload=upload, review=payments_to_review(get_db()))
+    table = payment_table(request.args)
+    rows, total = payments_table(get_db(), table)
+    return render("payments/console/payments.html", "payments/console/_payments_table.html",
+                  status=form_status(manual, upload), manual=manual, upload=upload,
+                  review=payments_to_review(get_db()), payments=rows, total=total, table=table,
+                  pages=table.pages(total), match_labels=MATCH_LABELS, source_labels=SOURCE_LABELS)
 
 
 @bp.post("/orders/<int:order_id>/refund")
