@@ -14,6 +14,7 @@ from ..auth.permissions import is_platform_admin
 from ..catalogue.models import Offer
 from ..catalogue.search import Filters, all_themes, get_visible_offer, search_offers, themes_of, viewer_for
 from ..catalogue.services import variants_of
+from ..catalogue.themes import theme_label
 from ..clusters.models import Cluster
 from ..clusters.services import get_cluster, partnerships_of
 from ..core.errors import PricingError
@@ -28,6 +29,9 @@ from ..web.i18n import current_language, localized
 from ..web.pagecache import public_page
 
 bp = Blueprint("shop", __name__)
+
+
+bp.add_app_template_global(theme_label, "theme_label")
 
 
 @bp.app_template_global()
