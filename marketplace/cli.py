@@ -109,11 +109,11 @@ def register_commands(app: Flask) -> None:
     @with_appcontext
     def demo_statement(number: str):
         """Print a camt.053 statement in which the buyer of order NUMBER pays it in full."""
-        from datetime import date
 
         from sqlmodel import select
 
         from .checkout.models import Order
+        from .core.timeutil import paris_today
         from .payments.camt import build_camt053, credit_entry
 
         with _session() as db:
@@ -121,7 +121,7 @@ def register_commands(app: Flask) -> None:
             if order is None:
                 raise click.ClickException(f"Aucune commande {number}.")
             entry = credit_entry(f"DEMO-{order.number}", order.total_incl_cents, order.payment_reference,
-                                 order.billing_name, date.today())
+                                 order.billing_name, paris_today())
             click.echo(build_camt053([entry], current_app.config["FEDERATION_IBAN"], f"DEMO-{order.number}")
                        .decode())
 

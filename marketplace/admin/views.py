@@ -6,13 +6,12 @@ templates/admin/_nav.html.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, request
 
 from ..auth.permissions import is_platform_admin, staff_required, staff_roles
 from ..clusters.console import cluster_for_staff
 from ..clusters.services import partnerships_of
+from ..core.timeutil import paris_today
 from ..db import get_db
 from ..memberships.register import membership_figures
 from ..memberships.services import fee_grid, list_clusters_with_counts
@@ -24,7 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/console")
 @bp.get("/")
 @staff_required
 def dashboard():
-    clusters = list_clusters_with_counts(get_db(), year=date.today().year)
+    clusters = list_clusters_with_counts(get_db(), year=paris_today().year)
     if not is_platform_admin():
         mine = staff_roles()
         clusters = [row for row in clusters if row.cluster.id in mine]
@@ -36,7 +35,7 @@ def dashboard():
 def cluster_home(slug: str):
     db = get_db()
     cluster = cluster_for_staff(slug)
-    today = date.today().year
+    today = paris_today().year
     year = request.args.get("year", type=int) or today
     year = year if 2000 <= year <= today + 1 else today  # this year's members by default, or next year's renewals
     return render("admin/cluster_home.html", cluster=cluster, year=year, this_year=today,

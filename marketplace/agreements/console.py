@@ -15,6 +15,7 @@ from ..catalogue.models import Offer
 from ..checkout.orders import order_link
 from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster, Organization
+from ..core.timeutil import paris_today
 from ..db import get_db
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
@@ -92,7 +93,7 @@ def _agreements_page(cluster: Cluster, supplier_form=None, success_form=None):
     return render("agreements/console/agreements.html", status=form_status(supplier_form, success_form),
                   cluster=cluster, suppliers=supplier_agreements_of(get_db(), cluster.id),
                   successes=success_agreements_of(get_db(), cluster.id), supplier_form=supplier_form,
-                  success_form=success_form, year=date.today().year)
+                  success_form=success_form, year=paris_today().year)
 
 
 @bp.get("/clusters/<slug>/agreements/supplier/<int:agreement_id>")
@@ -140,7 +141,7 @@ def _year_end(slug: str, agreement_id: int, step, done: str):
     cluster = cluster_for_staff(slug)
     agreement = get_agreement(get_db(), SupplierAgreement, cluster.id, agreement_id)
     form = FlaskForm()
-    if Submission(form).run(lambda: step(get_db(), agreement, date.today()), done):
+    if Submission(form).run(lambda: step(get_db(), agreement, paris_today()), done):
         return redirect(_supplier_url(cluster, agreement), code=303)
     return _supplier_page(cluster, agreement, year_form=form)
 
@@ -163,7 +164,7 @@ def _supplier_page(cluster: Cluster, agreement: SupplierAgreement, form=None, ye
                   cluster=cluster, agreement=agreement, form=form, year_form=year_form,
                   purchases=purchases_of(db, agreement.id), totals=purchases_by_member(db, agreement.id),
                   shares=rebate_shares_of(db, agreement.id), names=dict(form.organization_id.choices),
-                  year_over=date.today() > date(agreement.year, 12, 31))
+                  year_over=paris_today() > date(agreement.year, 12, 31))
 
 
 @bp.get("/clusters/<slug>/agreements/success/<int:agreement_id>")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +10,7 @@ from ..auth.permissions import staff_required
 from ..clusters import contacts
 from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster
+from ..core.timeutil import paris_today
 from ..db import get_db, get_owned
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
@@ -52,7 +51,7 @@ def _new_member_form(cluster: Cluster) -> NewMemberForm:
     form = NewMemberForm()
     form.tier_id.choices = [(t.id, t.name_fr) for t in fee_grid(get_db(), cluster.id)]
     if form.year.data is None:
-        form.year.data = date.today().year
+        form.year.data = paris_today().year
     return form
 
 

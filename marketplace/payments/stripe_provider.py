@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import stripe
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +11,7 @@ from ..checkout.models import Order, OrderLine
 from ..checkout.orders import lines_of
 from ..config import stripe_enabled
 from ..core.errors import Conflict, DomainError, ProviderRefused, Unavailable
-from ..core.timeutil import utcnow
+from ..core.timeutil import paris_today, utcnow
 from ..invoicing.models import Invoice
 from ..invoicing.services import invoices_of
 from .models import Payment, Refund, StripeEvent
@@ -99,7 +97,7 @@ def _dispatch(db: Session, config, kind: str, obj) -> str:
     payment = Payment(source="stripe", external_id=external_id, amount_cents=int(obj.get("amount_total") or 0),
                       currency=(obj.get("currency") or "eur").upper(), reference=order.number,
                       payer=(obj.get("customer_details") or {}).get("name") or order.billing_name,
-                      booked_on=date.today(), match_status="unmatched")
+                      booked_on=paris_today(), match_status="unmatched")
     if payment.amount_cents <= 0:
         return "no_amount"
     apply_payment(db, payment, order)
@@ -112,7 +110,7 @@ def _book_card_refund(db: Session, order: Order, amount_cents: int, reason: str,
                       user_id: int | None) -> tuple[Refund, list[Invoice]]:
     """Book a card refund; returns it with the credit notes it issued (the order's notes not there before)."""
     before = {doc.id for doc in invoices_of(db, order.id)}
-    refund = record_refund(db, order, amount_cents, reason, "stripe", user_id, date.today())
+    refund = record_refund(db, order, amount_cents, reason, "stripe", user_id, paris_today())
     return refund, [doc for doc in invoices_of(db, order.id) if doc.kind == "credit_note" and doc.id not in before]
 
 

@@ -9,7 +9,6 @@ the cluster and comes off its next monthly settlement.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 import stripe
 from sqlmodel import Session, col, select
@@ -18,6 +17,7 @@ from ..checkout.models import Order
 from ..clusters.models import Cluster
 from ..config import stripe_enabled
 from ..core.money import allocate
+from ..core.timeutil import paris_today
 from ..invoicing.models import Invoice
 from ..invoicing.services import invoices_of, sold_lines
 from ..ledger.models import LedgerTransaction
@@ -175,6 +175,6 @@ def _reverse(db: Session, client: stripe.StripeClient, order: Order, refund: Ref
     original = db.exec(select(LedgerTransaction.id).where(
         LedgerTransaction.idempotency_key == f"transfer:{order.id}:{transfer.cluster_id}")).first()
     post(db, f"transfer_reversal:{refund.id}:{transfer.cluster_id}", f"Reprise de transfert {order.number}",
-         reversal(paid_to_cluster(transfer.cluster_id, amount_cents, order.number)), date.today(),
+         reversal(paid_to_cluster(transfer.cluster_id, amount_cents, order.number)), paris_today(),
          "transfer_reversal", "BQ", order_id=order.id, reverses_id=original)
     return record

@@ -3,8 +3,6 @@ record usage, the federation closes each month)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +18,7 @@ from ..auth.permissions import (
     staff_roles,
 )
 from ..clusters.models import Cluster
+from ..core.timeutil import paris_today
 from ..db import get_db
 from ..ledger.rules import is_month, month_before, month_of, next_month, period_bounds
 from ..web.forms import Submission, form_status
@@ -117,7 +116,7 @@ def record_pool_usage(pool_id: int):
 def close_pool_month(pool_id: int):
     """Allocate the month and post it to the ledger, once."""
     pool, period, form = _pool_for_user(pool_id), _period(), FlaskForm()
-    if Submission(form).run(lambda: close_month(get_db(), pool, period, date.today()),
+    if Submission(form).run(lambda: close_month(get_db(), pool, period, paris_today()),
                             _("Mois %(period)s réparti et comptabilisé.", period=period)):
         return redirect(url_for("pools_console.pool", pool_id=pool.id, period=period), code=303)
     return _pool_page(pool, close_form=form)
@@ -125,7 +124,7 @@ def close_pool_month(pool_id: int):
 
 def _period() -> str:
     """The month in the query string, the last one by default."""
-    default = month_before(date.today())
+    default = month_before(paris_today())
     period = request.args.get("period", default)
     return period if is_month(period) else default
 
@@ -170,7 +169,7 @@ def _pool_page(pool: PooledCost, participant_form=None, usage_form=None, close_f
     month = pool_month(get_db(), pool, _period())
     first, last = period_bounds(month.period)
     previous, following = month_before(first), next_month(month.period)
-    latest = min(month_of(date.today()), month_of(pool.ends_on) if pool.ends_on else month_of(date.today()))
+    latest = min(month_of(paris_today()), month_of(pool.ends_on) if pool.ends_on else month_of(paris_today()))
     participants = participants_of(get_db(), pool.id)
     return render("pools/console/pool.html", status=form_status(participant_form, usage_form, close_form),
                   pool=pool, names=dict(participant_form.cluster_id.choices), month=month,
@@ -179,4 +178,4 @@ def _pool_page(pool: PooledCost, participant_form=None, usage_form=None, close_f
                   ledger_cluster=_ledger_cluster(participants),
                   participants=participants, participant_form=participant_form,
                   usage_form=usage_form, close_form=close_form, can_record=bool(usage_form.cluster_id.choices),
-                  month_over=last < date.today())
+                  month_over=last < paris_today())

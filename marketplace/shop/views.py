@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, request, url_for
 from flask_login import current_user
@@ -130,7 +130,7 @@ def events():
     entries = [AgendaEntry(e.starts_at, localized(e, "title"), url_for("events.event_page", slug=e.slug), c.name,
                            ", ".join(filter(None, (e.venue, e.city))), e.status, e.ends_at)
                for e, c in upcoming_events(db, utcnow())]
-    for offer, cluster in search_offers(db, Filters(sort="date", date_from=date.today()), _viewer()).offers:
+    for offer, cluster in search_offers(db, Filters(sort="date", date_from=paris_today()), _viewer()).offers:
         if offer.event_id is None:
             entries.append(AgendaEntry(offer.starts_at, localized(offer, "title"),
                                        url_for("shop.offer_page", offer_id=offer.id), cluster.name, offer.location))

@@ -9,6 +9,7 @@ import pytest
 from marketplace.catalogue.search import Viewer
 from marketplace.checkout.cart import add_to_cart, ensure_cart
 from marketplace.checkout.orders import Billing, place_order
+from marketplace.core.timeutil import paris_today
 from marketplace.passes.models import PassDesk
 from marketplace.payments.services import record_manual_payment
 
@@ -30,7 +31,7 @@ def space(app, db, factories):
 def buy_book(app, db, offer, key="book", variant="book10_day", quantity=1, user=None, organization=None):
     with app.test_request_context():
         cart = ensure_cart(db, key, None)
-        options = {"variant": variant} if variant.startswith("book") else {"variant": variant, "date": date.today()}
+        options = {"variant": variant} if variant.startswith("book") else {"variant": variant, "date": paris_today()}  # the day in France
         add_to_cart(db, cart, offer.id, quantity, options, Viewer())
         order, _ = place_order(db, cart, Viewer(organization.id if organization else None), user.id if user else None,
                                Billing("Studio Pixel", "hello@pixel.fr"), key, 30)
