@@ -69,8 +69,18 @@ def moment(value: datetime | None) -> str:
     if current_language() == "en":
         return f"{format_date(local.date(), 'd MMMM y')} at {local:%H:%M}"
     hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
-    day = format_date(local.date(), "d MMMM y")
-    return f"{'1er' + day[1:] if local.day == 1 else day} à {hour}"  # le 1er janvier
+    return f"{long_day(local.date())} à {hour}"
+
+
+def long_day(value: date | datetime | None) -> str:
+    """A day as people write it: « 1er janvier 2027 », « 16 mars 2027 »; "1 January 2027" in English. A moment
+    is read on the interface's clock first."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (to_user_timezone(value) if value.tzinfo else value).date()
+    day = format_date(value, "d MMMM y")
+    return "1er" + day[1:] if value.day == 1 and current_language() == "fr" else day
 
 
 def month(period: str | None) -> str:
@@ -101,5 +111,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["centi"] = centi
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["month"] = month
+    app.jinja_env.filters["long_day"] = long_day
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["current_language"] = current_language
