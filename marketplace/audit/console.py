@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from flask import Blueprint, request
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from ..auth.permissions import platform_admin_required, staff_required
@@ -13,10 +13,11 @@ from ..clusters.console import cluster_for_staff
 from ..clusters.models import Cluster
 from ..db import get_db
 from ..web.htmx import render
+from ..web.tables import TableState
 from .models import AuditEntry
 
 bp = Blueprint("audit_console", __name__, url_prefix="/console")
-PER_PAGE = 50
+NEWEST_FIRST = (col(AuditEntry.id).desc(),)
 
 
 @bp.get("/audit")
@@ -40,10 +41,12 @@ def _page(cluster: Cluster | None, every_cluster: bool):
     query = select(AuditEntry)
     if not every_cluster:
         query = query.where(AuditEntry.cluster_id == cluster.id)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    entries = db.exec(query.order_by(col(AuditEntry.id).desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    table = TableState.from_args(request.args, (), (), "")
+    entries, total = table.fetch(db, query, NEWEST_FIRST)
+    if table.page > table.pages(total):  # past the last page: the last page
+        table = replace(table, page=table.pages(total))
+        entries, total = table.fetch(db, query, NEWEST_FIRST)
     names = dict(db.exec(select(Cluster.id, Cluster.name)).all())
-    return render("audit/console/audit.html", cluster=cluster, entries=entries, names=names, page_number=page, pages=pages,
-                  total=total, changes={entry.id: json.loads(entry.changes_json) for entry in entries})
+    return render("audit/console/audit.html", cluster=cluster, entries=entries, names=names, table=table,
+                  pages=table.pages(total), total=total,
+                  changes={entry.id: json.loads(entry.changes_json) for entry in entries})

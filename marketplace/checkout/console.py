@@ -27,7 +27,7 @@ def cluster_orders(slug: str):
     the table); ?format=csv gives every order that matches as a spreadsheet."""
     cluster, table = cluster_for_staff(slug), order_table(request.args)
     if request.args.get("format") == "csv":
-        rows, _total = orders_of_cluster(get_db(), cluster.id, table, limit=None)
+        rows, _total = orders_of_cluster(get_db(), cluster.id, table, paged=False)
         return attachment(orders_csv(rows), "text/csv; charset=utf-8", f"commandes-{cluster.slug}.csv")
     rows, total = orders_of_cluster(get_db(), cluster.id, table)
     return render("checkout/console/orders.html", "checkout/console/_orders_table.html", cluster=cluster,

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from ..core.money import decimal_comma
 from ..core.spreadsheet import spreadsheet_csv
 from ..core.timeutil import PARIS
-from ..web.tables import PER_PAGE, TableState
+from ..web.tables import TableState
 from .models import Order, OrderLine
 from .orders import ORDER_STATUS_LABELS
 
@@ -22,7 +22,6 @@ ORDER_SORTS = {
 }
 ORDER_SORT_LABELS = {"recent": _l("Plus récentes"), "oldest": _l("Plus anciennes"), "amount": _l("Montant"),
                      "buyer": _l("Acheteur")}
-MAX_EXPORT = 5000
 
 
 def order_table(args) -> TableState:
@@ -31,9 +30,9 @@ def order_table(args) -> TableState:
 
 
 def orders_of_cluster(db: Session, cluster_id: int, table: TableState,
-                   limit: int | None = PER_PAGE) -> tuple[list[tuple[Order, int]], int]:
+                      paged: bool = True) -> tuple[list[tuple[Order, int]], int]:
     """The cluster's orders that match, in the asked order, each with the cluster's share incl. VAT; and how many
-    match. Without a limit, every match (at most MAX_EXPORT), for the spreadsheet."""
+    match. Unpaged, every match (at most MAX_EXPORT), for the spreadsheet."""
     shares = (select(OrderLine.order_id, func.sum(OrderLine.incl_cents).label("share"))
               .where(OrderLine.cluster_id == cluster_id).group_by(OrderLine.order_id).subquery())
     query = select(Order, shares.c.share).join(shares, shares.c.order_id == Order.id)
@@ -43,10 +42,8 @@ def orders_of_cluster(db: Session, cluster_id: int, table: TableState,
             Order.number, Order.billing_name, Order.billing_email, Order.payment_reference))))
     if table.status:
         query = query.where(Order.status == table.status)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    query = query.order_by(*ORDER_SORTS[table.sort](shares.c.share))
-    query = query.offset((table.page - 1) * limit).limit(limit) if limit else query.limit(MAX_EXPORT)
-    return [(order, int(share)) for order, share in db.exec(query).all()], total
+    rows, total = table.fetch(db, query, ORDER_SORTS[table.sort](shares.c.share), paged)
+    return [(order, int(share)) for order, share in rows], total
 
 
 def orders_csv(rows: list[tuple[Order, int]]) -> bytes:

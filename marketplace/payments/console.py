@@ -31,7 +31,7 @@ def payments():
     every payment received (searched, filtered, sorted, paged; ?format=csv exports what is shown)."""
     table = payment_table(request.args)
     if request.args.get("format") == "csv":
-        rows, _total = payments_table(get_db(), table, limit=None)
+        rows, _total = payments_table(get_db(), table, paged=False)
         return attachment(payments_csv(rows), "text/csv; charset=utf-8", "paiements.csv")
     return _treasury_page(ManualPaymentForm(formdata=None), StatementForm(formdata=None))
 

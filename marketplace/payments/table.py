@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from ..checkout.models import Order
 from ..core.money import decimal_comma
 from ..core.spreadsheet import spreadsheet_csv
-from ..web.tables import PER_PAGE, TableState
+from ..web.tables import TableState
 from .models import MATCH_STATUSES, Payment
 
 MATCH_LABELS = {"matched": _l("Rapproché"), "partial": _l("Partiel"), "excess": _l("Trop-perçu"),
@@ -21,7 +21,6 @@ PAYMENT_SORTS = {
     "oldest": (col(Payment.booked_on).asc(), col(Payment.id).asc()),
     "amount": (col(Payment.amount_cents).desc(), col(Payment.id).desc()),
 }
-MAX_EXPORT = 5000
 
 
 def payment_table(args) -> TableState:
@@ -29,7 +28,7 @@ def payment_table(args) -> TableState:
 
 
 def payments_table(db: Session, table: TableState,
-                   limit: int | None = PER_PAGE) -> tuple[list[tuple[Payment, Order | None]], int]:
+                   paged: bool = True) -> tuple[list[tuple[Payment, Order | None]], int]:
     """The payments that match, in the asked order, each with its order; and how many match."""
     query = select(Payment, Order).join(Order, Order.id == Payment.order_id, isouter=True)
     if table.q:
@@ -38,10 +37,7 @@ def payments_table(db: Session, table: TableState,
                                 func.lower(Order.number).like(like), func.lower(Order.billing_name).like(like)))
     if table.status:
         query = query.where(Payment.match_status == table.status)
-    total = db.exec(select(func.count()).select_from(query.subquery())).one()
-    query = query.order_by(*PAYMENT_SORTS[table.sort])
-    query = query.offset((table.page - 1) * limit).limit(limit) if limit else query.limit(MAX_EXPORT)
-    return list(db.exec(query).all()), total
+    return table.fetch(db, query, PAYMENT_SORTS[table.sort], paged)
 
 
 def payments_csv(rows: list[tuple[Payment, Order | None]]) -> bytes:

@@ -6,8 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import func
+from sqlmodel import select
+
 PER_PAGE = 50
 MAX_PAGE = 10_000
+MAX_EXPORT = 5000  # rows a spreadsheet export holds at most
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,14 @@ class TableState:
 
     def pages(self, total: int) -> int:
         return max(1, -(-total // PER_PAGE))
+
+    def fetch(self, db, query, order_by, paged: bool = True) -> tuple[list, int]:
+        """The rows of `query` on this page (or all of them, at most MAX_EXPORT, for an export) in `order_by`
+        order, and how many match."""
+        total = db.exec(select(func.count()).select_from(query.subquery())).one()
+        query = query.order_by(*order_by)
+        query = query.offset((self.page - 1) * PER_PAGE).limit(PER_PAGE) if paged else query.limit(MAX_EXPORT)
+        return list(db.exec(query).all()), total
 
     def window(self, rows: list) -> list:
         """The rows of this page, from all the rows that match."""

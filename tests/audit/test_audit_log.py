@@ -66,3 +66,16 @@ def test_who_may_read_the_log(client, db, world):  # noqa: F811
 def test_writes_outside_the_console_are_not_logged(client, db, world):  # noqa: F811
     client.post("/cart", data={"offer_id": world["service"].id, "csrf_token": csrf_token(client)})
     assert _entries(db) == []
+
+
+def test_the_log_is_read_fifty_at_a_time(client, db, world):  # noqa: F811
+    for i in range(55):
+        db.add(AuditEntry(who="gestion@cluster-a.fr", cluster_id=world["a"].id, request="POST /console/x",
+                          action="changed", table_name="offer", row_id=i + 1, changes_json="{}"))
+    db.commit()
+    login(client, world["users"]["staff_a"].email, PASSWORD)
+    first = client.get("/console/clusters/cluster-a/audit").get_data(as_text=True)
+    assert "Page 1 sur 2" in first and first.count("POST /console/x") == 50
+    assert "/console/clusters/cluster-a/audit?page=2" in first
+    last = client.get("/console/clusters/cluster-a/audit?page=9").get_data(as_text=True)
+    assert "Page 2 sur 2" in last and last.count("POST /console/x") == 5
