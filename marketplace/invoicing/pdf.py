@@ -75,22 +75,9 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
     pdf.text_line("Encaissement pour le compte de l'émetteur par la fédération des clusters (plateforme).")
     pdf.ln(3)
     pdf.text_line("Client", 10, bold=True)
-    pdf.text_line(buyer["name"])
-    pdf.text_line(f"{buyer['address']}, {buyer['postal_code']} {buyer['city']}")
-    identity = [f"SIRET {buyer['siret']}" if buyer.get("siret") else "",
-                f"TVA intracommunautaire {buyer['vat_number']}" if buyer.get("vat_number") else ""]
-    if any(identity):
-        pdf.text_line(" · ".join(filter(None, identity)))
+    buyer_block(pdf, buyer)
     pdf.ln(4)
-    lines_table(pdf, lines)
-    pdf.ln(3)
-    for rate, base, vat in vat_breakdown(lines):
-        label = "Exonéré / hors champ" if rate is None else f"TVA {percent(rate)}"
-        pdf.text_line(f"{label} : base {format_eur_fr(base)} HT, TVA {format_eur_fr(vat)}")
-    pdf.ln(1)
-    pdf.text_line(f"Total HT : {format_eur_fr(invoice.total_excl_cents)}", 10, bold=True)
-    pdf.text_line(f"Total TVA : {format_eur_fr(invoice.total_vat_cents)}", 10, bold=True)
-    pdf.text_line(f"Total TTC : {format_eur_fr(invoice.total_incl_cents)}", 12, bold=True, height=7)
+    lines_and_totals(pdf, lines, invoice.total_excl_cents, invoice.total_vat_cents, invoice.total_incl_cents)
     mentions = sorted({line["vat_exempt_mention"] for line in lines if line.get("vat_exempt_mention")})
     if issuer.get("vat_regime") == "franchise":
         mentions.append("TVA non applicable, art. 293 B du CGI")
@@ -102,6 +89,30 @@ def render_invoice(invoice: Invoice, order_number: str) -> bytes:
                                            reference=invoice.payment_reference), 8)
         pdf.text_line(LATE_PAYMENT, 8)
     return bytes(pdf.output())
+
+
+def buyer_block(pdf: PdfDocument, buyer: dict) -> None:
+    """The buyer's name, address, SIRET and VAT number, as invoices and quotes print them."""
+    pdf.text_line(buyer["name"] or "")
+    if any(buyer.get(key) for key in ("address", "postal_code", "city")):
+        pdf.text_line(f"{buyer['address']}, {buyer['postal_code']} {buyer['city']}")
+    identity = [f"SIRET {buyer['siret']}" if buyer.get("siret") else "",
+                f"TVA intracommunautaire {buyer['vat_number']}" if buyer.get("vat_number") else ""]
+    if any(identity):
+        pdf.text_line(" · ".join(filter(None, identity)))
+
+
+def lines_and_totals(pdf: PdfDocument, lines: list[dict], excl: int, vat: int, incl: int) -> None:
+    """The lines, the VAT by rate and the totals excl. VAT, VAT and incl. VAT."""
+    lines_table(pdf, lines)
+    pdf.ln(3)
+    for rate, base, rate_vat in vat_breakdown(lines):
+        label = "Exonéré / hors champ" if rate is None else f"TVA {percent(rate)}"
+        pdf.text_line(f"{label} : base {format_eur_fr(base)} HT, TVA {format_eur_fr(rate_vat)}")
+    pdf.ln(1)
+    pdf.text_line(f"Total HT : {format_eur_fr(excl)}", 10, bold=True)
+    pdf.text_line(f"Total TVA : {format_eur_fr(vat)}", 10, bold=True)
+    pdf.text_line(f"Total TTC : {format_eur_fr(incl)}", 12, bold=True, height=7)
 
 
 def lines_table(pdf: PdfDocument, lines: list[dict]) -> None:

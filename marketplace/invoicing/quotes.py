@@ -11,11 +11,9 @@ from sqlmodel import Session, col, select
 from ..checkout.cart import PricedLine
 from ..checkout.models import Cart, Order, OrderLine
 from ..clusters.models import Cluster, Organization
-from ..core.money import format_eur_fr
 from ..core.timeutil import PARIS
 from ..pricing.quotes import QuoteLine
-from .pdf import PdfDocument, lines_table, percent
-from .services import vat_breakdown
+from .pdf import PdfDocument, buyer_block, lines_and_totals
 
 QUOTED_STATUSES = ("pending_payment", "awaiting_approval")
 
@@ -83,27 +81,13 @@ def render_quote(quote: Quote, federation: str, iban: str, bic: str) -> bytes:
     pdf.ln(3)
     pdf.text_line("Client", 10, bold=True)
     if quote.buyer:
-        pdf.text_line(quote.buyer["name"] or "")
-        if quote.buyer.get("address"):
-            pdf.text_line(f"{quote.buyer['address']}, {quote.buyer['postal_code']} {quote.buyer['city']}")
-        identity = [f"SIRET {quote.buyer['siret']}" if quote.buyer.get("siret") else "",
-                    f"TVA intracommunautaire {quote.buyer['vat_number']}" if quote.buyer.get("vat_number") else ""]
-        if any(identity):
-            pdf.text_line(" · ".join(filter(None, identity)))
+        buyer_block(pdf, quote.buyer)
     else:
         pdf.text_line("Nom, adresse et SIRET : à compléter lors de la commande.")
     pdf.ln(4)
-    lines_table(pdf, quote.lines)
-    pdf.ln(3)
-    for rate, base, vat in vat_breakdown(quote.lines):
-        label = "Exonéré / hors champ" if rate is None else f"TVA {percent(rate)}"
-        pdf.text_line(f"{label} : base {format_eur_fr(base)} HT, TVA {format_eur_fr(vat)}")
-    pdf.ln(1)
     excl = sum(line["excl_cents"] for line in quote.lines)
     vat = sum(line["vat_cents"] for line in quote.lines)
-    pdf.text_line(f"Total HT : {format_eur_fr(excl)}", 10, bold=True)
-    pdf.text_line(f"Total TVA : {format_eur_fr(vat)}", 10, bold=True)
-    pdf.text_line(f"Total TTC : {format_eur_fr(excl + vat)}", 12, bold=True, height=7)
+    lines_and_totals(pdf, quote.lines, excl, vat, excl + vat)
     pdf.ln(2)
     for mention in sorted({line["vat_exempt_mention"] for line in quote.lines if line.get("vat_exempt_mention")}):
         pdf.text_line(mention, 8)
