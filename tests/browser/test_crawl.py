@@ -13,8 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from marketplace.catalogue.models import Offer
-from marketplace.demo import DEMO_PASSWORD
-from tests.browser.test_live_pages import CHROMIUM, fill_billing, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser.test_live_pages import CHROMIUM, fill_billing, playwright_api, pytestmark, server, sign_in  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 # (who signs in, where the crawl starts, which paths it follows): staff follow the console only, the public pages
@@ -79,11 +78,7 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(serv
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
         if email:
-            page.goto(f"{server}/login")
-            page.fill("input[name=email]", email)
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("main form button[type=submit]")
-            page.wait_for_load_state()
+            sign_in(page, server, email)
         if role == "member":  # an order waiting for a transfer shows the payment block
             seeds = [*seeds, _pending_order(page, server)]
         queue = deque(seeds)

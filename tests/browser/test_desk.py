@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from marketplace.demo import DEMO_PASSWORD
-from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server, sign_in  # noqa: F401
 
 expect = playwright_api.expect
 
 
 def test_the_desk_redeems_a_pass_ticket(server, page):  # noqa: F811
-    page.goto(f"{server}/login")
-    page.fill("input[name=email]", "admin@federation-clusters.fr")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, server, "admin@federation-clusters.fr")
     page.goto(f"{server}/console/clusters/silicon-sentier/desk")
     page.fill("#q", "pixel")
     row = page.locator("#books tr", has_text="Studio Pixel Sentier")

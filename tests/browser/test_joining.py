@@ -9,18 +9,15 @@ from sqlmodel import select
 from marketplace.auth.models import User
 from marketplace.catalogue.models import Offer
 from marketplace.checkout.models import Order
-from marketplace.demo import ADMIN_EMAIL, DEMO_PASSWORD
+from marketplace.demo import ADMIN_EMAIL
 from marketplace.payments.services import record_manual_payment
-from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server, sign_in  # noqa: F401
 
 expect = playwright_api.expect
 
 
 def test_join_pay_then_the_member_price_is_shown(app, db, server, page):  # noqa: F811
-    page.goto(f"{server}/login")
-    page.fill("input[name=email]", "direction@decolletage-ain.fr")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, server, "direction@decolletage-ain.fr")
     coaching = db.exec(select(Offer).where(Offer.slug == "coaching-innovation")).one()
     page.goto(f"{server}/offers/{coaching.id}")
     expect(page.locator("#quote")).to_contain_text("6 000,00", timeout=5000)  # 5 000 € HT, no member price

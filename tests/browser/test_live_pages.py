@@ -8,7 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from marketplace.demo import load_demo
+from marketplace.demo import DEMO_PASSWORD, load_demo
 from tests.conftest import SATURDAY
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -26,6 +26,15 @@ def server(app, db):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
+
+
+def sign_in(page, server: str, email: str) -> None:
+    """Sign in with the demo password, as a person types it."""
+    page.goto(f"{server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def fill_billing(page, name: str, email: str, address: str = "12 rue Réaumur", postal_code: str = "75002",

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from marketplace.demo import DEMO_PASSWORD
 from marketplace.settlements.models import PayoutFile, Settlement
-from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server  # noqa: F401
+from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, pytestmark, server, sign_in  # noqa: F401
 
 expect = playwright_api.expect
 
 
 def test_a_sepa_file_is_asked_for_then_paid_when_the_bank_executed_it(server, page, db):  # noqa: F811
-    page.goto(f"{server}/login")
-    page.fill("input[name=email]", "admin@federation-clusters.fr")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
+    sign_in(page, server, "admin@federation-clusters.fr")
     page.goto(f"{server}/console/settlements")
     prepare = page.locator("button", has_text="Préparer le fichier de virements SEPA")
     questions = []

@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from marketplace.catalogue.models import Offer
 from marketplace.checkout.models import Order
-from marketplace.demo import DEMO_PASSWORD
 from marketplace.payments.services import record_manual_payment
 from tests.browser.test_live_pages import (  # noqa: F401
     CHROMIUM,
@@ -17,6 +16,7 @@ from tests.browser.test_live_pages import (  # noqa: F401
     playwright_api,
     pytestmark,
     server,
+    sign_in,
 )
 from tests.events.test_tickets import qr_codes
 
@@ -52,10 +52,7 @@ def test_buy_a_ticket_read_its_qr_and_check_it_in(app, db, server, page):  # noq
         db.add(day_pass)
         db.commit()
     staff = page.context.browser.new_context(locale="fr-FR").new_page()
-    staff.goto(f"{server}/login")
-    staff.fill("input[name=email]", "salon@atlanpack.fr")
-    staff.fill("input[name=password]", DEMO_PASSWORD)
-    staff.click("main form button[type=submit]")
+    sign_in(staff, server, "salon@atlanpack.fr")
     staff.goto(f"{server}/console/clusters/atlanpack/events")
     staff.click(f"text=VS Pack {year}")
     staff.click("text=Entrée (contrôle des billets)")
