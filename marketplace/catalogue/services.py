@@ -15,7 +15,7 @@ from ..core.kinds import get_kind, is_kind
 from ..core.members import members
 from ..core.money import decimal_comma
 from ..core.spreadsheet import spreadsheet_csv
-from ..core.timeutil import PARIS
+from ..core.timeutil import paris_minute
 from ..db import get_owned
 from ..web.tables import TableState
 from .models import Offer, OfferCoOwner, OfferTheme, OfferVariant
@@ -98,8 +98,6 @@ def matching_offers(offers: list[Offer], table: TableState) -> list[Offer]:
 
 def offers_csv(offers: list[Offer], kind_labels: dict, visibility_labels: dict) -> bytes:
     """The offers shown, for a spreadsheet."""
-    def moment(value):
-        return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if value else ""
     return spreadsheet_csv([
         ["Offre", "Identifiant", "Type", "Prix public", "Prix adhérent", "Remise adhérent (%)", "Prix", "Visibilité",
          "Publiée", "Début", "Fin"],
@@ -107,7 +105,7 @@ def offers_csv(offers: list[Offer], kind_labels: dict, visibility_labels: dict) 
            decimal_comma(offer.member_price_cents) if offer.member_price_cents is not None else "",
            decimal_comma(offer.member_discount_bps) if offer.member_discount_bps else "",
            "TTC" if offer.prices_include_vat else "HT", str(visibility_labels.get(offer.visibility, offer.visibility)),
-           "oui" if offer.is_published else "non", moment(offer.starts_at), moment(offer.ends_at)]
+           "oui" if offer.is_published else "non", paris_minute(offer.starts_at), paris_minute(offer.ends_at)]
           for offer in offers)])
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from ..core.money import decimal_comma
 from ..core.spreadsheet import spreadsheet_csv
-from ..core.timeutil import PARIS
+from ..core.timeutil import paris_minute
 from ..web.tables import TableState
 from .models import Order, OrderLine
 from .orders import ORDER_STATUS_LABELS
@@ -50,7 +50,7 @@ def orders_csv(rows: list[tuple[Order, int]]) -> bytes:
     """The orders shown, for a spreadsheet (semicolons, UTF-8 with BOM, amounts with a decimal comma)."""
     return spreadsheet_csv([
         ["Commande", "Date", "Acheteur", "Email", "SIRET", "Statut", "Part du cluster TTC", "Total TTC", "Reçu"],
-        *([order.number, order.created_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"), order.billing_name,
+        *([order.number, paris_minute(order.created_at), order.billing_name,
            order.billing_email, order.billing_siret or "", str(ORDER_STATUS_LABELS[order.status]),
            decimal_comma(share), decimal_comma(order.total_incl_cents), decimal_comma(order.paid_cents)]
           for order, share in rows)])

@@ -61,13 +61,13 @@ def apply_payment(db: Session, payment: Payment, order: Order | None) -> Payment
 
 
 # How money came in, as the ledger's entries say it (French: the books are kept in French).
-SOURCE_LABELS = {"manual": "Virement enregistré à la main", "statement": "Virement lu sur le relevé bancaire",
+LEDGER_SOURCE_WORDS = {"manual": "Virement enregistré à la main", "statement": "Virement lu sur le relevé bancaire",
                  "stripe": "Carte bancaire (Stripe)"}
 
 
 def payment_label(payment: Payment, order: Order | None) -> str:
     """« Virement lu sur le relevé bancaire · ACME SAS · commande C2026-000042 · RF18… »."""
-    return " · ".join(filter(None, (SOURCE_LABELS[payment.source], payment.payer,
+    return " · ".join(filter(None, (LEDGER_SOURCE_WORDS[payment.source], payment.payer,
                                     f"commande {order.number}" if order is not None else "commande à identifier",
                                     payment.reference)))
 
