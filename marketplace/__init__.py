@@ -68,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from .events.console import bp as events_console
     from .events.partners_console import bp as event_partners_console
     from .events.views import bp as events
+    from .finances import files as _finances_files  # noqa: F401  (routes of the finances blueprint)
+    from .finances.console import bp as finances_console
     from .invoicing.console import bp as invoicing_console
     from .invoicing.views import bp as invoicing
     from .ledger.console import bp as ledger_console
@@ -93,5 +95,5 @@ def register_blueprints(app: Flask) -> None:
                       renewals_console, events_console, checkin_console, event_partners_console, catalogue_console,
                       rooms_console, room_space_console, passes_console, checkout_console, payments_console,
                       invoicing_console, ledger_console, pools_console, agreements_console, settlements_console,
-                      auth_console, audit_console):
+                      auth_console, audit_console, finances_console):
         app.register_blueprint(blueprint)

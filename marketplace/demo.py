@@ -297,6 +297,10 @@ def load_demo(db: Session, today: date | None = None, with_money: bool = True,
 
         load_demo_rooms(db, clusters, today or date.today())
         db.flush()
+    from .demo_finances import load_demo_finances
+
+    load_demo_finances(db, clusters, year)
+    db.flush()
     return {"clusters": len(clusters), "organizations": len(organizations), "admin": admin.id}
 
 

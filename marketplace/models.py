@@ -26,6 +26,7 @@ from .events.models import (
     Ticket,
     WaitlistEntry,
 )
+from .finances.models import Budget, BudgetAction, BudgetLine
 from .invoicing.models import Invoice, InvoiceSequence, ReceiptSequence
 from .ledger.models import LedgerAccount, LedgerCalendar, LedgerLine, LedgerTransaction
 from .mail.models import OutboxEmail
@@ -49,7 +50,7 @@ from .settlements.models import PayoutFile, Settlement
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
+    "ApiToken", "AuditEntry", "Budget", "BudgetAction", "BudgetLine", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PassBook", "PassDesk", "PassRedemption", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",

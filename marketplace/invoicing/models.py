@@ -42,6 +42,8 @@ class Invoice(SQLModel, table=True):
     cluster_id: int = Field(foreign_key="cluster.id", index=True)
     order_id: int = Field(foreign_key="order.id", index=True)
     credited_invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    refund_id: int | None = Field(default=None, foreign_key="refund.id", index=True,
+                                  description="a credit note: the refund it documents")
     number: str = Field(max_length=40)
     sequence: int
     issued_on: date

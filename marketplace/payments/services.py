@@ -182,6 +182,8 @@ def record_refund(db: Session, order: Order, amount_cents: int, reason: str, met
     db.add(refund)
     notes = issue_credit_notes(db, order, amount_cents, issued_on)
     db.flush()
+    for note in notes:
+        note.refund_id = refund.id
     if notes:  # the sale was posted with the invoices these credit notes reverse
         post_refund(db, refund.id, order.id, order.number, [line for n in notes for line in sold_lines(n)],
                     issued_on)
