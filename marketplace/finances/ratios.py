@@ -31,11 +31,12 @@ class Alarm:
 
 
 ALARMS = (
-    Alarm("fees", 150, False, _l("Cotisations sous 15 % du budget"), _l("Quelle conscience collective ?"),
+    Alarm("fees", 150, False, _l("Cotisations sous %(share)s du budget", share="15\u202f%"), _l("Quelle conscience collective ?"),
           "Cotisations sous 15 % du budget : quelle conscience collective ?"),
-    Alarm("company_time", 150, True, _l("Temps des entreprises valorisé au-delà de 15 % du budget"),
+    Alarm("company_time", 150, True, _l("Temps des entreprises valorisé au-delà de %(share)s du budget",
+                                     share="15\u202f%"),
           _l("Est-ce raisonnable ?"), "Temps des entreprises valorisé au-delà de 15 % du budget : est-ce raisonnable ?"),
-    Alarm("sales", 200, False, _l("Ventes facturées sous 20 % du budget"), _l("Quelle valeur ajoutée ?"),
+    Alarm("sales", 200, False, _l("Ventes facturées sous %(share)s du budget", share="20\u202f%"), _l("Quelle valeur ajoutée ?"),
           "Ventes facturées sous 20 % du budget : quelle valeur ajoutée ?"),
 )
 

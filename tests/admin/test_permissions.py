@@ -13,6 +13,7 @@ from marketplace.agreements.models import SuccessFeeAgreement, SupplierAgreement
 from marketplace.checkout.models import OrderLine
 from marketplace.core.timeutil import paris_today
 from marketplace.events.models import Event
+from marketplace.finances.models import Budget, BudgetAction
 from marketplace.models import metadata
 from marketplace.passes.models import PassBook
 from marketplace.pools.models import PooledCost, PoolParticipant
@@ -80,6 +81,12 @@ def _valid_forms(world) -> dict[str, dict]:
         "import": {"file": (io.BytesIO(f"nom;type;siret;effectif;annee;formule\nImport SARL;entreprise;"
                                        f"{make_siret(904)};5;2027;classic\n".encode()), "adherents.csv")},
         "refund": dict(amount="10", reason="Geste commercial"),
+        "budget": {"members": "12", "forecast_region": "50 000", "forecast_membership_fees": "50000",
+                   "forecast_operations": "100000", "hourly_cost": "45"},
+        "action": dict(name="Salon collectif", category="C", public_cap="75", offer_id="", staff_hours="10",
+                       direct_costs="1000", subsidy="750", price="100"),
+        "budget-import": {"file": (io.BytesIO("annee;scenario;origine;montant\n2026;prévu;region;1000\n".encode()),
+                                   "budget.csv")},
         "manual-payment": dict(order_number=world["pending"].number, amount="36", booked_on=paris_today().isoformat()),
         "space": dict(capacity="40", equipment="Écran", buffer_minutes="30", cancel_free_days="7", cancel_fee="25",
                       horizon_days="365"),
@@ -190,6 +197,19 @@ MATRIX = [
     ("desk-page", "GET", "/console/clusters/{a}/desk?q=membre", ALLOW_ALL_STAFF_OF_A, None),
     ("desk-use", "POST", "/console/clusters/{a}/desk/books/{book}/use", ALLOW_ALL_STAFF_OF_A, "empty"),
     ("desk-settings", "POST", "/console/clusters/{a}/desk/spaces/{coworking}", ALLOW_ALL_STAFF_OF_A, "desk"),
+    ("finances", "GET", "/console/clusters/{a}/finances?year=2026", ALLOW_ALL_STAFF_OF_A, None),
+    ("finances-budget-page", "GET", "/console/clusters/{a}/finances/2026/budget", ALLOW_ADMINS_OF_A, None),
+    ("finances-budget", "POST", "/console/clusters/{a}/finances/2026/budget", ALLOW_ADMINS_OF_A, "budget"),
+    ("finances-action", "POST", "/console/clusters/{a}/finances/2026/actions", ALLOW_ADMINS_OF_A, "action"),
+    ("finances-action-delete", "POST", "/console/clusters/{a}/finances/2026/actions/{action}/delete",
+     ALLOW_ADMINS_OF_A, "empty"),
+    ("finances-import-page", "GET", "/console/clusters/{a}/finances/import", ALLOW_ALL_STAFF_OF_A, None),
+    ("finances-import", "POST", "/console/clusters/{a}/finances/import", ALLOW_ADMINS_OF_A, "budget-import"),
+    ("finances-budget-csv", "GET", "/console/clusters/{a}/finances/2026/budget.csv", ALLOW_ALL_STAFF_OF_A, None),
+    ("finances-history-csv", "GET", "/console/clusters/{a}/finances/history.csv", ALLOW_ALL_STAFF_OF_A, None),
+    ("finances-actions-csv", "GET", "/console/clusters/{a}/finances/2026/actions.csv", ALLOW_ALL_STAFF_OF_A, None),
+    ("finances-report", "GET", "/console/clusters/{a}/finances/2026/report.pdf", ALLOW_ALL_STAFF_OF_A, None),
+    ("federation-finances-csv", "GET", "/console/finances/2026.csv", {"platform_admin"}, None),
 ]
 
 
@@ -229,6 +249,11 @@ def world(factories):
                   starts_at=datetime(2027, 3, 1, 8, tzinfo=UTC), ends_at=datetime(2027, 3, 1, 17, tzinfo=UTC))
     factories.db.add(event)
     coworking = factories.make_offer(a, kind="coworking", slug="coworking-a", list_price_cents=700)
+    budget = Budget(cluster_id=a.id, year=2026, hourly_cost_cents=4500)
+    factories.db.add(budget)
+    factories.db.flush()
+    action = BudgetAction(budget_id=budget.id, name="Mission export", category="B", direct_costs_cents=100_000)
+    factories.db.add(action)
     closure = RoomClosure(offer_id=offer.id, day=date(2027, 8, 15), reason="Assomption")
     quote = RoomQuote(offer_id=offer.id, day=date(2027, 6, 3), slot="full_day", people=150, name="Grande Conf",
                       email="conf@exemple.fr", token="jeton-de-devis")
@@ -239,7 +264,7 @@ def world(factories):
     photo = RoomPhoto(offer_id=offer.id, data=_jpeg(), caption="Salle")
     factories.db.add_all([closure, quote, book, photo])
     factories.db.commit()
-    return dict(photo=photo, closure=closure, quote=quote, book=book, coworking=coworking, event=event, supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
+    return dict(action=action, photo=photo, closure=closure, quote=quote, book=book, coworking=coworking, event=event, supplier=supplier, success=success, pool=pool, service=service, a=a, b=b, tier_a=tier_a, membership=membership, users=users, offer=offer, variant=variant,
                 rate=rate, review=review, pending=pending, paid=paid)
 
 
@@ -262,7 +287,8 @@ def test_permission_matrix(client, db, world, role, name, method, path, allowed,
                       paid=world["paid"].id, pool=world["pool"].id,
                       supplier=world["supplier"].id, success=world["success"].id, event=world["event"].id,
                       closure=world["closure"].id, quote=world["quote"].id, book=world["book"].id,
-                      coworking=world["coworking"].id, photo=world["photo"].id)
+                      coworking=world["coworking"].id, photo=world["photo"].id,
+                      action=world["action"].id)
     before = snapshot(db)
     if method == "GET":
         response = client.get(url)
