@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .origins import IN_KIND, PRIVATE, PUBLIC
 from .ratios import TARGET, Figures
 
-WIDTH, LABEL_WIDTH, RIGHT_MARGIN, ROW = 480, 124, 62, 30
+WIDTH, LABEL_WIDTH, RIGHT_MARGIN, ROW = 480, 136, 66, 30
 COLOURS = {PUBLIC: "#5c7cfa", PRIVATE: "#2b8a3e", IN_KIND: "#e8a33d"}
 FLAGGED = "#c92a2a"
 
