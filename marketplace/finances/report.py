@@ -127,19 +127,21 @@ def _ratios(pdf: PdfDocument, view: YearView) -> None:
 
 
 def _history(pdf: PdfDocument, points: list[HistoryPoint]) -> None:
-    pdf.text_line("Historique", 11, bold=True, height=6)
+    pdf.text_line("Historique (taux publié, sinon calculé ; trait : objectif de 50 %)", 11, bold=True, height=6)
     for point in points:
-        flag = " — non conciliable avec le budget détaillé" if point.reconciles is False else ""
+        flag = " — non conciliable" if point.reconciles is False else ""
         members = "" if point.members is None else f", {point.members} adhérents"
         total = "" if point.total_cents is None else f", budget {format_eur_fr(point.total_cents)}"
         pdf.font(8)
-        pdf.cell(18, 5, str(point.year))
+        pdf.cell(14, 5, str(point.year))
         x, y = pdf.get_x(), pdf.get_y() + 1
         pdf.set_fill_color(201, 42, 42) if point.reconciles is False else pdf.set_fill_color(43, 138, 62)
-        pdf.rect(x, y, 60 * (point.ratio or 0) / 1000, 3, style="F")
-        pdf.set_x(x + 62)
-        pdf.cell(0, 5, pdf.clean(f"{ratio_words(point.ratio)}{members}{total}{flag}"))
-        pdf.ln()
+        pdf.rect(x, y, 50 * min(point.ratio or 0, 1000) / 1000, 3, style="F")
+        pdf.set_draw_color(80, 80, 80)
+        pdf.line(x + 50 * TARGET / 1000, y - 1, x + 50 * TARGET / 1000, y + 4)  # the 50 % target
+        pdf.set_x(x + 53)
+        pdf.multi_cell(0, 5, pdf.clean(f"{ratio_words(point.ratio)}{members}{total}{flag}"), new_x="LMARGIN",
+                       new_y="NEXT")
 
 
 def _actions(pdf: PdfDocument, results: list[ActionResult]) -> None:
