@@ -9,7 +9,7 @@ from .ratios import TARGET, Figures
 
 WIDTH, LABEL_WIDTH, RIGHT_MARGIN, ROW = 480, 136, 66, 30
 COLOURS = {PUBLIC: "#5c7cfa", PRIVATE: "#2b8a3e", IN_KIND: "#e8a33d"}
-FLAGGED = "#c92a2a"
+FLAGGED, PLAIN = "#c92a2a", "#2b8a3e"
 
 
 def _x(per_mille: int) -> float:
@@ -26,6 +26,10 @@ class Bar:
     @property
     def width(self) -> float:
         return _x(self.value or 0) - LABEL_WIDTH
+
+    @property
+    def colour(self) -> str:
+        return FLAGGED if self.flagged else PLAIN
 
 
 @dataclass(frozen=True)

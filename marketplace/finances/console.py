@@ -19,8 +19,8 @@ from ..core.timeutil import paris_today
 from ..db import get_db, get_owned
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
-from .actions import CATEGORIES, ActionInput, action_results, add_action, delete_action
-from .charts import ratio_chart, resources_chart
+from .actions import ActionInput, action_results, add_action, delete_action
+from .charts import COLOURS, ratio_chart, resources_chart
 from .forms import ActionForm, BudgetForm
 from .models import SCENARIOS, Budget, BudgetAction
 from .origins import GROUPS, ORIGINS, RESOURCE_GROUPS
@@ -77,7 +77,7 @@ def cluster_finances(slug: str):
     view, points = year_view(db, cluster, year), history(db, cluster)
     return render("finances/console/cluster.html", cluster=cluster, view=view, points=points, year=year,
                   results=action_results(db, view.budget, view.ledger), origins=ORIGINS, groups=GROUPS,
-                  resource_groups=RESOURCE_GROUPS, categories=CATEGORIES, action_form=_action_form(cluster),
+                  resource_groups=RESOURCE_GROUPS, colours=COLOURS, action_form=_action_form(cluster),
                   stacks=resources_chart([(_("Prévu"), view.forecast), (_("Réalisé"), view.actual)]),
                   history_chart=ratio_chart([(str(p.year), p.ratio, p.reconciles is False) for p in points]),
                   today_year=paris_today().year)

@@ -19,7 +19,7 @@ MAX_LINE_EUROS = 100_000_000
 LINE_BOUNDS = _l("Montant positif ou nul (100 000 000 € au plus).")
 
 
-def line_field(scenario: str, origin) -> MoneyField:
+def line_field(origin) -> MoneyField:
     return MoneyField(origin.label, validators=[Optional(), between(0, MAX_LINE_EUROS, LINE_BOUNDS)])
 
 
@@ -48,7 +48,7 @@ class BudgetForm(FlaskForm):
 
 for _scenario in SCENARIOS:
     for _origin in ORIGINS:
-        setattr(BudgetForm, f"{_scenario}_{_origin.code}", line_field(_scenario, _origin))
+        setattr(BudgetForm, f"{_scenario}_{_origin.code}", line_field(_origin))
 
 
 class ActionForm(FlaskForm):

@@ -21,7 +21,7 @@ from ..core.spreadsheet import spreadsheet_csv
 from ..core.text import one_line
 from .ledger_feed import ledger_year
 from .models import Budget
-from .origins import BY_CODE, GROUP_WORDS, ORIGINS
+from .origins import GROUP_WORDS, ORIGINS
 from .services import FIRST_YEAR, LAST_YEAR, MAX_CENTS, budget_for, entered_lines, set_lines
 
 MAX_ROWS = 2000
@@ -143,6 +143,6 @@ def export_budget(db: Session, cluster: Cluster, year: int) -> bytes:
             cents = entered[scenario].get(origin.code, 0)
             booked = ledger.get(origin.code, 0) if scenario == "actual" else 0
             if cents or booked:
-                rows.append([year, word, GROUP_WORDS[origin.group], origin.code, BY_CODE[origin.code].words,
+                rows.append([year, word, GROUP_WORDS[origin.group], origin.code, origin.words,
                              decimal_comma(cents), decimal_comma(booked), decimal_comma(cents + booked)])
     return spreadsheet_csv(rows)

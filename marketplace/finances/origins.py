@@ -75,6 +75,3 @@ REVENUE_ACCOUNTS = ("706", "7543")
 def origin_of_kind(kind: str) -> str:
     return ORIGIN_OF_KIND.get(kind, "services")
 
-
-def of_group(group: str) -> list[Origin]:
-    return [origin for origin in ORIGINS if origin.group == group]

@@ -19,7 +19,7 @@ from ..memberships.documents import tier_codes
 from ..memberships.models import Membership, MembershipTier
 from .ledger_feed import LedgerFigures, ledger_year
 from .models import SCENARIOS, Budget, BudgetLine
-from .origins import BY_CODE, ORIGINS
+from .origins import BY_CODE
 from .ratios import Figures, reconciles
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -269,5 +269,3 @@ def federation_rows(db: Session, year: int) -> list[FederationRow]:
                                    actual_figures(entered["actual"], ledger), marketplace, bool(entered["actual"])))
     return rows
 
-
-ORIGIN_CODES = [origin.code for origin in ORIGINS]
