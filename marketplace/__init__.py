@@ -27,8 +27,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from .auth import permissions, signin
-    from .web import errors, extensions, i18n, pagecache, security
+    from .web import errors, extensions, i18n, pagecache, requestlog, security
 
+    requestlog.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
@@ -42,6 +43,9 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     recorder.init_app(app)
 
     register_blueprints(app)
+    from . import ops
+
+    ops.init_app(app)
 
     from .cli import register_commands
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
-import time
+import zlib
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import text
 from sqlmodel import Session
 
 from .db import get_engine
@@ -147,17 +149,24 @@ def register_commands(app: Flask) -> None:
         from .mail.services import transport_from_config
 
         app = current_app._get_current_object()
-        transport = transport_from_config(app.config)
-        while True:
+        transport, stop = transport_from_config(app.config), threading.Event()
+
+        def _stop(signum, _frame):
+            click.echo(f"Arrêt demandé ({signal.Signals(signum).name}) : la tournée en cours se termine.")
+            stop.set()
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, _stop)
+        while not stop.is_set():
             run_jobs(app, transport, click.echo)
             if once:
                 return
-            time.sleep(interval)
+            stop.wait(interval)
+        click.echo("Worker arrêté proprement.")
 
 
 def run_jobs(app: Flask, transport, echo) -> None:
     """One round of the background jobs (see `marketplace worker`); `echo` tells what was done."""
-    from .auth.services import answer_reset_requests, forget_old_sign_in_records
     from .checkout.deadlines import remind_unpaid
     from .checkout.orders import expire_orders
     from .core.timeutil import paris_today, utcnow
@@ -168,24 +177,43 @@ def run_jobs(app: Flask, transport, echo) -> None:
     config = app.config
     with app.test_request_context(), _session() as db:
         done = []
-        for count, singular, plural in (
-                (expire_orders(db), "commande expirée", "commandes expirées"),
-                (send_reminders(db, paris_today(), config["MEMBERSHIP_REMINDER_DAYS"], config),
+        for name, job, singular, plural in (
+                ("expire_orders", lambda: expire_orders(db), "commande expirée", "commandes expirées"),
+                ("membership_reminders", lambda: send_reminders(db, paris_today(), config["MEMBERSHIP_REMINDER_DAYS"],
+                                                                config),
                  "relance de cotisation", "relances de cotisation"),
-                (remind_unpaid(db, utcnow(), config), "rappel de paiement", "rappels de paiement"),
-                (serve_waitlists(db, utcnow(), config["WAITLIST_HOLD_HOURS"]),
-                 "place proposée sur liste d'attente", "places proposées sur liste d'attente")):
-            db.commit()  # each job's work is kept even if a later one fails
+                ("payment_reminders", lambda: remind_unpaid(db, utcnow(), config), "rappel de paiement",
+                 "rappels de paiement"),
+                ("waitlists", lambda: serve_waitlists(db, utcnow(), config["WAITLIST_HOLD_HOURS"]),
+                 "place proposée sur liste d'attente", "places proposées sur liste d'attente"),
+                ("accounts", lambda: _accounts(db), "", "")):
+            count = job() if job_lock(db, name) else 0
+            db.commit()  # each job's work is kept even if a later one fails; its lock ends with it
             if count:
                 done.append(f"{count} {plural if count > 1 else singular}")
-        answer_reset_requests(db)
-        forget_old_sign_in_records(db)
-        db.commit()
-        sent, failed = deliver_pending(db, transport, config["MAIL_FROM"])
+        sent, failed = deliver_pending(db, transport, config["MAIL_FROM"])  # rows claimed with SKIP LOCKED
     for line in done:
         echo(line)
     if sent or failed:
         echo(f"emails : {sent} envoyés, {failed} en échec (réessayés plus tard, sauf refus définitif)")
+
+
+def _accounts(db: Session) -> int:
+    """Answer password reset requests and forget old sign-in records (nothing to tell)."""
+    from .auth.services import answer_reset_requests, forget_old_sign_in_records
+
+    answer_reset_requests(db)
+    forget_old_sign_in_records(db)
+    return 0
+
+
+def job_lock(db: Session, name: str) -> bool:
+    """One worker node at a time runs a scheduled job: on PostgreSQL a transaction-level advisory lock, held
+    until the job commits; a node that finds it taken skips the job this round (SQLite has a single worker)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return True
+    key = zlib.crc32(f"marketplace:job:{name}".encode())
+    return bool(db.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar())
 
 
 def jobs_in_background(app: Flask, interval: float = 5) -> tuple[threading.Event, threading.Thread]:

@@ -46,11 +46,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_RATE_LIMITS", "RATE_LIMITS", "1",
             "1: sign-in, password reset, checkout and the API are rate limited (429 with Retry-After); 0: off"),
     Setting("MARKETPLACE_REDIS_URL", "REDIS_URL", "",
-            "Redis shared by every worker for rate limit counters (redis://host:6379/0); empty: each worker's memory"),
+            "Redis shared by every worker and node for rate limit counters and the public page cache "
+            "(redis://host:6379/0); empty: each worker's memory"),
     Setting("MARKETPLACE_RESET_TOKEN_MAX_AGE", "RESET_TOKEN_MAX_AGE", "3600",
             "seconds a password reset link stays valid"),
     Setting("MARKETPLACE_INVITATION_MAX_AGE", "INVITATION_MAX_AGE", "604800",
             "seconds an invitation link (new staff or member account, contact confirmation) stays valid (7 days)"),
+    Setting("MARKETPLACE_LOG_FORMAT", "LOG_FORMAT", "text",
+            "json: one JSON object per log line with the request id, and an access line per request (production); "
+            "text: readable lines"),
+    Setting("MARKETPLACE_METRICS", "METRICS", "0",
+            "1: Prometheus metrics at /metrics (for MARKETPLACE_METRICS_TOKEN's bearer, or from this machine only)"),
+    Setting("MARKETPLACE_METRICS_TOKEN", "METRICS_TOKEN", "",
+            "bearer token a Prometheus server sends to read /metrics; empty: only requests from the loopback"),
     Setting("MARKETPLACE_PUBLIC_CACHE_SECONDS", "PUBLIC_CACHE_SECONDS", "30",
             "seconds an anonymous visitor's catalogue page may be served from cache (0: never)"),
     Setting("MARKETPLACE_HOLD_MINUTES", "HOLD_MINUTES", "30",
@@ -95,7 +103,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_SMTP_STARTTLS", "SMTP_STARTTLS", "0", "1 to upgrade the SMTP connection with STARTTLS"),
 )
 
-_BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATE_LIMITS"}
+_BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATE_LIMITS", "METRICS"}
 _INTEGER_KEYS = {"RESET_TOKEN_MAX_AGE", "INVITATION_MAX_AGE", "SMTP_PORT", "PUBLIC_CACHE_SECONDS", "HOLD_MINUTES",
                  "PLATFORM_FEE_BPS", "PROXY_COUNT", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS",
                  "MEMBERSHIP_GRACE_DAYS", "WAITLIST_HOLD_HOURS", "TRANSFER_HOLD_DAYS", "PAYMENT_TERM_DAYS",
@@ -155,6 +163,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, object]:
             config[setting.key] = _days(setting.env, str(raw))
         else:
             config[setting.key] = raw
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError("MARKETPLACE_LOG_FORMAT must be json or text")
     instance_path = Path(str(config["INSTANCE_PATH"] or PROJECT_ROOT / "instance")).resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
     config["INSTANCE_PATH"] = str(instance_path)
