@@ -11,9 +11,16 @@ from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
 from ..catalogue.search import get_visible_offer, viewer_for
-from ..checkout.deadlines import set_deadline
-from ..checkout.models import Cart, CartLine, Order
-from ..checkout.orders import Billing, lines_of, notify_order_received, place_order, request_fingerprint
+from ..checkout.deadlines import apply_deadline
+from ..checkout.models import CartLine, Order
+from ..checkout.orders import (
+    Billing,
+    lines_of,
+    notify_order_received,
+    place_order,
+    replayed_order,
+    request_fingerprint,
+)
 from ..checkout.views import can_see_order
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound
 from ..core.kinds import dump_options
@@ -38,7 +45,8 @@ def _token_user():
     return current_user if signed_in and g.get("signed_in_by_token") else None
 
 
-def _order_out(order: Order) -> s.OrderOut:
+def _order_out(order: Order, new: bool = False) -> s.OrderOut:
+    """The order as the API shows it; a new one has no invoice yet, and its lines are those just written."""
     db = get_db()
     config = current_app.config
     card_url = None
@@ -57,7 +65,8 @@ def _order_out(order: Order) -> s.OrderOut:
                                       reference=order.payment_reference, amount_cents=order.total_incl_cents,
                                       due_before=order.hold_expires_at, card_payment_url=card_url),
         url=url_for("checkout.order_page", number=order.number, t=order.access_token, _external=True),
-        access_token=order.access_token, invoices=[invoice.number for invoice in invoices_of(db, order.id)])
+        access_token=order.access_token,
+        invoices=[] if new else [invoice.number for invoice in invoices_of(db, order.id)])
 
 
 def _buyer_fields(buyer: s.BuyerIn) -> Billing:
@@ -90,41 +99,35 @@ def create_order():
         return failure
     user = _token_user()
     db = get_db()
-    viewer = viewer_for(db, user.organization_id if user else None, utcnow().year)
-    billing = _buyer_fields(wanted.buyer)
-    existing = db.exec(select(Order).where(Order.idempotency_key == wanted.idempotency_key)).first()
-    cart, holders = _request_cart(db, wanted, viewer, write=existing is None)
+    user_id = user.id if user else None
     # A replay must be the same request from the same caller (for anonymous callers, the same body).
-    order, created = place_order(db, cart, viewer, user.id if user else None, billing, wanted.idempotency_key,
-                                 current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method,
-                                 fingerprint=request_fingerprint(wanted.model_dump(mode="json")), holders=holders,
-                                 lang=current_language())
-    if created:
-        db.delete(cart)
-        set_deadline(db, order, order.created_at, current_app.config)
-        notify_order_received(db, order, url_for("checkout.order_page", number=order.number,
-                                                  t=order.access_token, _external=True), current_app.config)
+    fingerprint = request_fingerprint(wanted.model_dump(mode="json"))
+    existing = replayed_order(db, wanted.idempotency_key, user_id, fingerprint)
+    if existing is not None:
+        return _json(_order_out(existing), 200)
+    viewer = viewer_for(db, user.organization_id if user else None, utcnow().year)
+    lines, holders, offers = _request_lines(db, wanted, viewer)  # `offers` stay loaded until the response
+    order, _created = place_order(db, None, viewer, user_id, _buyer_fields(wanted.buyer), wanted.idempotency_key,
+                                  current_app.config["HOLD_MINUTES"], payment_method=wanted.payment_method,
+                                  fingerprint=fingerprint, holders=holders, lang=current_language(), lines=lines,
+                                  before_flush=lambda new, written: apply_deadline(db, new, written, new.created_at,
+                                                                                   current_app.config))
+    notify_order_received(db, order, url_for("checkout.order_page", number=order.number,
+                                              t=order.access_token, _external=True), current_app.config)
     db.commit()
-    return _json(_order_out(order), 201 if created else 200)
+    return _json(_order_out(order, new=True), 201)
 
 
-def _request_cart(db, wanted: s.OrderIn, viewer, write: bool) -> tuple[Cart, dict[int, list[dict]]]:
-    """The request's lines as a temporary cart (written unless the order exists), and each line's attendees."""
-    cart = Cart(token=f"api-{wanted.idempotency_key}"[:64], user_id=None)
-    holders: dict[int, list[dict]] = {}
-    if not write:
-        return cart, holders
-    for line in wanted.lines:  # an unknown offer, or one hidden from this caller, is not found (404)
-        get_visible_offer(db, line.offer_id, viewer)
-    db.add(cart)
-    db.flush()
-    for line in wanted.lines:
-        row = CartLine(cart_id=cart.id, offer_id=line.offer_id, quantity=line.quantity,
-                       options_json=dump_options(line.options.model_dump(exclude_none=True)))
-        db.add(row)
-        db.flush()
-        holders[row.id] = [a.model_dump() for a in line.attendees[:line.quantity]]
-    return cart, holders
+def _request_lines(db, wanted: s.OrderIn, viewer) -> tuple[list[CartLine], dict[int, list[dict]], list]:
+    """The request's lines (not stored: numbered from 1), each line's attendees and its (offer, cluster); an
+    unknown offer, or one hidden from this caller, is not found (404)."""
+    lines, holders, offers = [], {}, []
+    for number, line in enumerate(wanted.lines, start=1):
+        offers.append(get_visible_offer(db, line.offer_id, viewer))
+        lines.append(CartLine(id=number, cart_id=0, offer_id=line.offer_id, quantity=line.quantity,
+                              options_json=dump_options(line.options.model_dump(exclude_none=True))))
+        holders[number] = [a.model_dump() for a in line.attendees[:line.quantity]]
+    return lines, holders, offers
 
 
 def _find_order(order_id: int) -> Order:

@@ -46,9 +46,11 @@ class CapacityStock:
 
     def hold(self, db: Session, lines: Sequence[tuple[Any, Offer]]) -> None:
         wanted, offers = _wanted(lines, lambda line, offer: (offer.id,))
+        known = db.info.get("placing", {}).get("stock_rows", set())  # rows read while the order was checked
         for (offer_id,) in sorted(wanted):
-            db.connection().execute(_insert(db)(OfferStock).values(offer_id=offer_id, held_units=0)
-                                    .on_conflict_do_nothing())
+            if offer_id not in known:
+                db.connection().execute(_insert(db)(OfferStock).values(offer_id=offer_id, held_units=0)
+                                        .on_conflict_do_nothing())
         for (offer_id,), units in sorted(wanted.items()):
             offer = offers[offer_id]
             held = db.connection().execute(update(OfferStock).where(
@@ -66,8 +68,11 @@ class CapacityStock:
     def available(self, db: Session, offer: Offer, options: Mapping[str, Any]) -> int | None:
         if offer.capacity is None:
             return None
-        held = db.exec(select(OfferStock.held_units).where(OfferStock.offer_id == offer.id)).first() or 0
-        return max(offer.capacity - held, 0)
+        held = db.exec(select(OfferStock.held_units).where(OfferStock.offer_id == offer.id)).first()
+        placing = db.info.get("placing")
+        if placing is not None and held is not None:
+            placing.setdefault("stock_rows", set()).add(offer.id)  # the hold need not create it
+        return max(offer.capacity - (held or 0), 0)
 
 
 def _day(options: Mapping[str, Any]) -> date | None:

@@ -142,12 +142,20 @@ def price_cart(db: Session, cart: Cart | None, viewer: Viewer, lang: str = "fr")
     """Every line of the cart priced now for this viewer, or the reason it cannot be bought."""
     if cart is None:
         return []
+    return price_lines(db, db.exec(select(CartLine).where(CartLine.cart_id == cart.id).order_by(CartLine.id)).all(),
+                       viewer, lang)
+
+
+def price_lines(db: Session, lines, viewer: Viewer, lang: str = "fr", checked: bool = False) -> list[PricedLine]:
+    """Lines priced now for this viewer, or the reason each cannot be bought: a cart's, or a request's (not
+    stored, numbered from 1) whose offers the caller `checked` visible already."""
     result = []
-    for line in db.exec(select(CartLine).where(CartLine.cart_id == cart.id).order_by(CartLine.id)).all():
+    for line in lines:
         offer = db.get(Offer, line.offer_id)
         cluster = db.get(Cluster, offer.cluster_id)
         try:
-            get_visible_offer(db, offer.id, viewer)
+            if not checked:
+                get_visible_offer(db, offer.id, viewer)
             quote = price_offer(db, offer, cluster, viewer.organization_id, line.quantity,
                                 load_options(line.options_json), lang=lang)
             result.append(PricedLine(line, offer, cluster, quote.lines[0], None))

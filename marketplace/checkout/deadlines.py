@@ -27,7 +27,7 @@ from ..core.timeutil import PARIS
 from ..mail.services import queue_email
 from ..web.i18n import moment
 from .models import Order, OrderLine
-from .orders import holds_stock, order_link
+from .orders import holds_stock, lines_of, order_link
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,17 @@ def payment_deadline(db: Session, lines: list[OrderLine], method: str, now: date
 
 def set_deadline(db: Session, order: Order, now: datetime, config) -> Order:
     """Give an order its payment deadline (at checkout, or when staff approve an order held for review)."""
-    lines = db.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    deadline = payment_deadline(db, list(lines), order.payment_method, now, config)
-    order.hold_expires_at, order.holds_stock = deadline.at, deadline.holds_stock
-    order.reminder_days, order.reminders_sent = deadline.reminder_days, 0
+    apply_deadline(db, order, lines_of(db, order.id), now, config)
     db.add(order)
     db.flush()
     return order
+
+
+def apply_deadline(db: Session, order: Order, lines: list[OrderLine], now: datetime, config) -> None:
+    """Set the order's deadline from its lines (written with the order's next flush)."""
+    deadline = payment_deadline(db, lines, order.payment_method, now, config)
+    order.hold_expires_at, order.holds_stock = deadline.at, deadline.holds_stock
+    order.reminder_days, order.reminders_sent = deadline.reminder_days, 0
 
 
 def remind_unpaid(db: Session, now: datetime, config) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -32,7 +32,7 @@ from ..core.states import HOLDING_STATUSES, ORDER_TRANSITIONS, check_transition
 from ..core.timeutil import utcnow
 from ..mail.services import queue_email
 from ..web.i18n import moment
-from .cart import PricedLine, price_cart
+from .cart import PricedLine, price_cart, price_lines
 from .holders import holders_json
 from .models import Cart, CartLine, Order, OrderLine
 
@@ -142,8 +142,14 @@ def request_fingerprint(*parts) -> str:
 def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, billing: Billing,
                 idempotency_key: str, hold_minutes: int, payment_method: str = "bank_transfer",
                 now: datetime | None = None, fingerprint: str | None = None,
-                holders: Mapping[int, list[dict]] | None = None, lang: str = "fr") -> tuple[Order, bool]:
+                holders: Mapping[int, list[dict]] | None = None, lang: str = "fr",
+                lines: Sequence[CartLine] | None = None,
+                before_flush: Callable[[Order, list[OrderLine]], None] | None = None) -> tuple[Order, bool]:
     """Turn the cart into an order holding its stock; returns (order, created).
+
+    `lines`, instead of a cart, are a request's lines (the API), never stored, whose offers the caller
+    checked visible and whose key it looked up (`replayed_order`): nothing is written before every check
+    has passed, so a refusal (sold out) writes nothing.
 
     The same idempotency key returns the order it created (a double submit makes one order), but only
     to the same caller asking the same thing (`fingerprint`, by default the billing details and payment
@@ -152,15 +158,26 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
     be bought; then nothing is written. `holders` names who each unit is for, by cart line (attendees).
     """
     fingerprint = fingerprint or request_fingerprint(asdict(billing), payment_method)
-    existing = db.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
+    existing = replayed_order(db, idempotency_key, user_id, fingerprint) if lines is None else None
     if existing is not None:
-        if existing.user_id != user_id or not secrets.compare_digest(existing.request_fingerprint or "", fingerprint):
-            raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre demande : "
-                             "envoyez une nouvelle clé pour une nouvelle commande."), field="idempotency_key",
-                           code="key_reused")
         return existing, False
+    db.info["placing"] = {}  # what the stock policies read while checking, reused when holding
+    try:
+        return _place(db, cart, viewer, user_id, billing, idempotency_key, hold_minutes, payment_method, now,
+                      fingerprint, holders, lang, lines, before_flush), True
+    finally:
+        db.info.pop("placing", None)
+
+
+def _place(db: Session, cart, viewer, user_id, billing, idempotency_key, hold_minutes, payment_method, now,
+           fingerprint, holders, lang, lines, before_flush) -> Order:
     now = now or utcnow()
-    priced = price_cart(db, cart, viewer, lang)
+    buyer = Buyer(viewer.organization_id, billing.siret, at_checkout=True)
+    if lines is not None:  # a request: what is no longer free is refused before anything is priced or written
+        _check_available(db, [PricedLine(line, db.get(Offer, line.offer_id), None, None, None) for line in lines],
+                         buyer)
+    priced = price_lines(db, lines, viewer, lang, checked=True) if lines is not None \
+        else price_cart(db, cart, viewer, lang)
     if not priced:
         raise Invalid(_("Votre panier est vide."))
     refused = [p for p in priced if p.problem]
@@ -170,8 +187,8 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
                       code=refused[0].error.code if refused[0].error is not None else None)
     if sum(p.priced.incl_cents for p in priced) > MAX_ORDER_CENTS:
         raise Invalid(TOO_LARGE_EN if lang == "en" else TOO_LARGE_FR, code="too_large")
-    buyer = Buyer(viewer.organization_id, billing.siret, at_checkout=True)
-    _check_available(db, priced, buyer)
+    if lines is None:
+        _check_available(db, priced, buyer)
     if db.get_bind().dialect.name == "postgresql":
         # A buyer waiting behind others for the same stock gives up after a while and is told to retry.
         db.connection().execute(text("SET LOCAL lock_timeout = '5s'"))
@@ -189,18 +206,34 @@ def place_order(db: Session, cart: Cart, viewer: Viewer, user_id: int | None, bi
         billing_postal_code=billing.postal_code, billing_city=billing.city,
         hold_expires_at=now + timedelta(minutes=hold_minutes), holds_stock=holds_stock(p.offer.kind for p in priced))
     number_order(db, order)
-    lines = [_order_line(order, p, (holders or {}).get(p.line.id)) for p in priced]
-    db.add_all(lines)
+    written = [_order_line(order, p, (holders or {}).get(p.line.id)) for p in priced]
+    if before_flush is not None:
+        before_flush(order, written)  # e.g. the payment deadline: written with the order's number, not after
+    db.add_all(written)
     db.flush()
+    db.info.setdefault("order_lines", {})[order.id] = written  # lines_of needs no query for a new order
     try:
-        hold_stock(db, [(line, p.offer) for line, p in zip(lines, priced, strict=True)])
+        hold_stock(db, [(line, p.offer) for line, p in zip(written, priced, strict=True)])
     except OperationalError as exc:  # lock_timeout
         raise Conflict(_("Beaucoup de demandes en même temps sur ces offres : réessayez dans un instant."),
                        code="busy") from exc
-    for line in db.exec(select(CartLine).where(CartLine.cart_id == cart.id)).all():
-        db.delete(line)
+    if lines is None:
+        for line in db.exec(select(CartLine).where(CartLine.cart_id == cart.id)).all():
+            db.delete(line)
     db.flush()
-    return order, True
+    return order
+
+
+def replayed_order(db: Session, idempotency_key: str, user_id: int | None, fingerprint: str) -> Order | None:
+    """The order an earlier request with this key created, if it is the same caller asking the same thing;
+    Conflict when anyone else reuses the key (they learn nothing of that order)."""
+    existing = db.exec(select(Order).where(Order.idempotency_key == idempotency_key)).first()
+    if existing is not None and (existing.user_id != user_id
+                                 or not secrets.compare_digest(existing.request_fingerprint or "", fingerprint)):
+        raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre demande : "
+                         "envoyez une nouvelle clé pour une nouvelle commande."), field="idempotency_key",
+                       code="key_reused")
+    return existing
 
 
 def _order_line(order: Order, p: PricedLine, people: list[dict] | None) -> OrderLine:
@@ -310,6 +343,10 @@ def lines_by_order(db: Session, order_ids: list[int]) -> dict[int, list[OrderLin
 
 
 def lines_of(db: Session, order_id: int) -> list[OrderLine]:
+    """An order's lines (never changed once written: those of an order placed in this session are at hand)."""
+    placed = db.info.get("order_lines", {}).get(order_id)
+    if placed is not None:
+        return list(placed)
     return list(db.exec(select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.id)).all())
 
 

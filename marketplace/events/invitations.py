@@ -5,8 +5,7 @@ with them, so a code never admits more people than it says."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -35,16 +34,24 @@ def read_ticket_options(args: Mapping[str, str]) -> tuple[dict, dict]:
     return options, {}
 
 
-@dataclass(frozen=True)
 class Invitations:
-    """The uses left of each code of a ticket type, as its price reads them."""
+    """The uses left of each code of a ticket type, as its price reads them: read when a code is asked for
+    (most tickets are bought without one, and a catalogue page prices many)."""
 
-    left: Mapping[str, int]
+    def __init__(self, load: Callable[[], Mapping[str, int]]):
+        self._load, self._left = load, None
+
+    @property
+    def left(self) -> Mapping[str, int]:
+        if self._left is None:
+            self._left = self._load()
+        return self._left
 
 
 def ticket_terms(db: Session, offer: Offer, lang: str) -> Invitations:
-    codes = db.exec(select(InvitationCode).where(InvitationCode.offer_id == offer.id)).all()
-    return Invitations({c.code: c.max_uses - c.used_units for c in codes})
+    offer_id = offer.id
+    return Invitations(lambda: {c.code: c.max_uses - c.used_units for c in db.exec(
+        select(InvitationCode).where(InvitationCode.offer_id == offer_id)).all()})
 
 
 def ticket_unit(terms, options: Mapping[str, Any], buyer=None, at=None, quantity: int = 1) -> Unit:

@@ -29,6 +29,10 @@ def quotas_of(db: Session, offer_ids: set[int]) -> dict[int, list[EventQuota]]:
     type its event's capacity (a quota of every ticket)."""
     if not offer_ids:
         return {}
+    placing = db.info.get("placing")  # while an order is placed, its quotas are read once (checked, then held)
+    key = ("quotas", frozenset(offer_ids))
+    if placing is not None and key in placing:
+        return placing[key]
     found: dict[int, dict[int, EventQuota]] = {}
     for link, quota in db.exec(select(EventQuotaOffer, EventQuota)
                                .join(EventQuota, EventQuota.id == EventQuotaOffer.quota_id)
@@ -39,7 +43,10 @@ def quotas_of(db: Session, offer_ids: set[int]) -> dict[int, list[EventQuota]]:
                                    .where(col(Offer.id).in_(offer_ids), col(EventQuota.every_ticket),
                                           Offer.kind == TICKET_KIND)).all():
         found.setdefault(offer_id, {})[quota.id] = quota
-    return {offer_id: [quotas[k] for k in sorted(quotas)] for offer_id, quotas in found.items()}
+    result = {offer_id: [quotas[k] for k in sorted(quotas)] for offer_id, quotas in found.items()}
+    if placing is not None:
+        placing[key] = result
+    return result
 
 
 class QuotaStock:

@@ -95,8 +95,10 @@ def price_offer(db: Session, offer: Offer, cluster: Cluster, organization_id: in
     if offer.max_per_order is not None and quantity > offer.max_per_order:
         raise PricingError("bad_quantity", f"{offer.max_per_order} au plus par commande.",
                            f"{offer.max_per_order} at most per order.", "quantity")
+    # A visitor (no organization) is nobody's member: partnerships cannot change their price.
+    partnerships = partnership_terms(db, cluster.id) if organization_id is not None else ()
     result = quote(offer_terms(db, offer, cluster, lang), buyer_context(db, organization_id), quantity,
-                   options, at or utcnow(), partnership_terms(db, cluster.id))
+                   options, at or utcnow(), partnerships)
     check = get_kind(offer.kind).check_available
     if available and check is not None:
         check(db, offer, options, quantity, Buyer(organization_id))
