@@ -87,6 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MARKETPLACE_FEDERATION_IBAN", "FEDERATION_IBAN", "FR7630004000100000001235490",
             "IBAN buyers pay bank transfers to (the demo's is fictitious)"),
     Setting("MARKETPLACE_FEDERATION_BIC", "FEDERATION_BIC", "BNPAFRPP", "BIC of that account"),
+    Setting("MARKETPLACE_SECRET_KEY_FALLBACKS", "SECRET_KEY_FALLBACKS", "",
+            "former secret keys, comma-separated, still accepted when checking what they signed (sessions, links, "
+            "tickets, calendar feeds) while a new MARKETPLACE_SECRET_KEY signs; empty: none"),
     Setting("MARKETPLACE_STRIPE_SECRET_KEY", "STRIPE_SECRET_KEY", "",
             "Stripe secret key; with the webhook secret, buyers may also pay by card"),
     Setting("MARKETPLACE_STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET", "",
@@ -135,6 +138,12 @@ def _days(name: str, raw: str) -> tuple[int, ...]:
     return days
 
 
+def signing_keys(config) -> list[str]:
+    """Every key that may have signed something still valid, oldest first and the current one last (the order
+    itsdangerous takes: it signs with the last and accepts any)."""
+    return [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
+
+
 def stripe_enabled(config) -> bool:
     """Card payments need both Stripe settings: the API key and the webhook signing secret."""
     return bool(config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET"))
@@ -163,6 +172,8 @@ def load_config(environ: dict[str, str] | None = None) -> dict[str, object]:
             config[setting.key] = _days(setting.env, str(raw))
         else:
             config[setting.key] = raw
+    config["SECRET_KEY_FALLBACKS"] = [key.strip() for key in str(config["SECRET_KEY_FALLBACKS"]).split(",")
+                                      if key.strip()]
     if config["LOG_FORMAT"] not in ("json", "text"):
         raise ConfigError("MARKETPLACE_LOG_FORMAT must be json or text")
     instance_path = Path(str(config["INSTANCE_PATH"] or PROJECT_ROOT / "instance")).resolve()

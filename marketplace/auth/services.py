@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
+from ..config import signing_keys
 from ..core.errors import Conflict, Invalid
 from ..core.timeutil import utcnow
 from ..db import get_db, get_owned
@@ -154,7 +155,7 @@ def grant_staff_role(db: Session, user: User, cluster_id: int, role: str) -> Sta
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt="password-reset")
 
 
 def make_reset_token(user: User, invitation: bool = False) -> str:

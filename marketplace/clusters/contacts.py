@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from ..auth.models import User
 from ..auth.services import create_user, make_reset_token, normalize_email
+from ..config import signing_keys
 from ..core.errors import Conflict, Invalid
 from ..mail.services import queue_email
 from .models import Cluster, Organization
@@ -41,7 +42,7 @@ class ContactRequest:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="organization-contact")
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt="organization-contact")
 
 
 def make_contact_token(request: ContactRequest) -> str:

@@ -14,6 +14,7 @@ from icalendar import Event as CalendarEvent
 from sqlmodel import Session, col, select
 
 from ..checkout.models import Order, OrderLine
+from ..config import signing_keys
 from . import rules
 from .models import RoomBooking
 from .services import closures_of, hours_of, last_bookable_day, rates_of, space_of
@@ -94,9 +95,14 @@ def availability(db: Session, offer, days: list[date], now: datetime, staff: boo
     return table
 
 
-def feed_token(offer_id: int) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
+def feed_token(offer_id: int, key: str | None = None) -> str:
+    key = (key or current_app.config["SECRET_KEY"]).encode()
     return hmac.new(key, f"room-feed:{offer_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def is_feed_token(offer_id: int, token: str) -> bool:
+    """A feed address given before a key rotation keeps working while the former key is a fallback."""
+    return any(hmac.compare_digest(token, feed_token(offer_id, key)) for key in signing_keys(current_app.config))
 
 
 def bookings_ics(db: Session, offer, since: date, now: datetime) -> bytes:

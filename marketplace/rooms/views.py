@@ -21,7 +21,7 @@ from ..web.extensions import RATE_LIMITS, limiter
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from ..web.i18n import current_language
-from .calendar import availability, bookings_ics, days_from, feed_token
+from .calendar import availability, bookings_ics, days_from, is_feed_token
 from .cancellation import cancel_booking, cancel_terms
 from .forms import QuoteRequestForm
 from .models import RoomPhoto, RoomQuote
@@ -76,8 +76,7 @@ def room_photo(photo_id: int):
 @bp.get("/rooms/<int:offer_id>/bookings.ics")
 def bookings_feed(offer_id: int):
     offer = get_db().get(Offer, offer_id)
-    if offer is None or offer.kind != KIND_CODE or not hmac.compare_digest(request.args.get("token", ""),
-                                                                          feed_token(offer.id)):
+    if offer is None or offer.kind != KIND_CODE or not is_feed_token(offer.id, request.args.get("token", "")):
         abort(404)
     response = make_response(bookings_ics(get_db(), offer, paris_today() - timedelta(days=30), utcnow()))
     response.headers.update({"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, no-store"})
