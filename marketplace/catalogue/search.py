@@ -214,12 +214,21 @@ def search_offers(db: Session, filters: Filters, viewer: Viewer, now: datetime |
     """Published, visible offers still on sale that match the filters, sorted and paginated."""
     conditions = _conditions(filters, viewer, now or utcnow())
     joined = Cluster.id == Offer.cluster_id
-    total = db.exec(select(func.count(Offer.id)).join(Cluster, joined).where(*conditions)).one()
+
+    def page_of(page: int):  # the page's rows, each with the count of every match (one statement)
+        return db.exec(select(Offer, Cluster, func.count().over()).join(Cluster, joined).where(*conditions)
+                       .options(*_CARD_ONLY).order_by(*_ORDER[filters.sort])
+                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+
+    page, rows = filters.page, page_of(filters.page)
+    if rows:
+        total = rows[0][2]
+    else:  # nothing on this page: none match, or the page is past the last one (shown instead)
+        total = db.exec(select(func.count(Offer.id)).join(Cluster, joined).where(*conditions)).one()
+        page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+        rows = page_of(page) if total and page != filters.page else []
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    rows = db.exec(select(Offer, Cluster).join(Cluster, joined).where(*conditions).options(*_CARD_ONLY)
-                   .order_by(*_ORDER[filters.sort]).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return SearchResult([(offer, cluster) for offer, cluster in rows], total, page, pages)
+    return SearchResult([(offer, cluster) for offer, cluster, _total in rows], total, page, pages)
 
 
 def get_visible_offer(db: Session, offer_id: int, viewer: Viewer) -> tuple[Offer, Cluster]:
