@@ -14,6 +14,7 @@ PGPORT_=${BENCH_PGPORT:-5432}
 PGUSER_=${BENCH_PGUSER:-postgres}
 OFFERS=${BENCH_OFFERS:-2000}
 WORD=${BENCH_WORD:-robotique}              # a word generate_offers.py puts in titles/summaries
+MEMBER_EMAIL=${BENCH_MEMBER:-contact@usinage-bressan.fr}  # a demo member (Mecabourg)
 DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
@@ -50,6 +51,7 @@ DB=""
 APP_PID=""
 HELLO_PID=""
 WRK_PID=""
+FRESH_PID=""
 
 stop_server() {  # pid: INT (quick shutdown) to the master, then KILL what is left of it and its workers
     local pid=$1 children i
@@ -68,6 +70,7 @@ cleanup() {
     if [ -n "$WRK_PID" ]; then kill -TERM "$WRK_PID" 2>/dev/null || true; wait "$WRK_PID" 2>/dev/null || true; fi
     stop_server "$HELLO_PID"
     stop_server "$APP_PID"
+    stop_server "$FRESH_PID"
     if [ -n "$DB" ]; then
         dropdb --if-exists --force -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" "$DB" \
             || log "warning: could not drop database $DB"
@@ -112,13 +115,21 @@ gunicorn "${GUNICORN_OPTS[@]}" -b "127.0.0.1:$APP_PORT" 'marketplace:create_app(
 APP_PID=$!
 gunicorn "${GUNICORN_OPTS[@]}" -b "127.0.0.1:$HELLO_PORT" --chdir "$HERE" 'hello_app:app' >"$WORKDIR/hello.log" 2>&1 &
 HELLO_PID=$!
+# The same application without the public page cache: what an anonymous visitor costs when the cache is cold,
+# and what a signed-in member always costs (members never get the cache).
+FRESH_PORT=$(free_port)
+while [ "$FRESH_PORT" = "$APP_PORT" ] || [ "$FRESH_PORT" = "$HELLO_PORT" ]; do FRESH_PORT=$(free_port); done
+MARKETPLACE_PUBLIC_CACHE_SECONDS=0 gunicorn "${GUNICORN_OPTS[@]}" -b "127.0.0.1:$FRESH_PORT" 'marketplace:create_app()' \
+    >"$WORKDIR/fresh.log" 2>&1 &
+FRESH_PID=$!
 log "gunicorn ${GUNICORN_OPTS[*]}: app on :$APP_PORT (pid $APP_PID), hello on :$HELLO_PORT (pid $HELLO_PID)"
 
 HELLO_URL="http://127.0.0.1:$HELLO_PORT/"
 CATALOGUE_URL="http://127.0.0.1:$APP_PORT/catalogue"
+UNCACHED_URL="http://127.0.0.1:$FRESH_PORT/catalogue"
 FILTERED_URL="http://127.0.0.1:$APP_PORT/catalogue?q=$WORD&kind=service"
 
-for url in "$HELLO_URL" "$CATALOGUE_URL"; do
+for url in "$HELLO_URL" "$CATALOGUE_URL" "$UNCACHED_URL"; do
     for i in $(seq 150); do
         curl -fsS -o /dev/null "$url" 2>/dev/null && break
         kill -0 "$APP_PID" 2>/dev/null && kill -0 "$HELLO_PID" 2>/dev/null || die "a server died at start-up"
@@ -134,10 +145,22 @@ filtered_count=$(curl -fsS "$FILTERED_URL" | grep -oE '[0-9]+ offres?' | head -n
 case "$filtered_count" in ""|"0 offre"*) die "the filtered catalogue finds nothing for q=$WORD";; esac
 log "/catalogue: $catalogue_count, filtered: $filtered_count (24 per page)"
 
+# a member of Mecabourg, signed in: their own prices on every card
+JAR="$WORKDIR/member.cookies"
+token=$(curl -fsS -c "$JAR" "http://127.0.0.1:$FRESH_PORT/login" \
+        | grep -oE 'name="csrf_token" type="hidden" value="[^"]+"' | head -n1 | sed 's/.*value="//; s/"$//')
+curl -fsS -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "email=$MEMBER_EMAIL" \
+     --data-urlencode "password=demo-clusters-2026" --data-urlencode "csrf_token=$token" "http://127.0.0.1:$FRESH_PORT/login"
+MEMBER_COOKIE=$(awk -F'\t' 'NF == 7 && $1 !~ /^# / {printf "%s=%s; ", $6, $7}' "$JAR")
+curl -fsS -H "Cookie: $MEMBER_COOKIE" "$UNCACHED_URL" | grep -q "Se déconnecter" || die "the member is not signed in"
+log "member $MEMBER_EMAIL signed in"
+
 # ---- 4. load ------------------------------------------------------------------------------------
-run_wrk() {  # name url duration
+run_wrk() {  # name url duration [cookie]
     # in the background + wait, so that a signal reaches the cleanup trap at once
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency "$2" >"$WORKDIR/$1.wrk" 2>&1 &
+    local header=()
+    [ -n "${4:-}" ] && header=(-H "Cookie: $4")
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s --latency "${header[@]}" "$2" >"$WORKDIR/$1.wrk" 2>&1 &
     WRK_PID=$!
     wait "$WRK_PID" || { cat "$WORKDIR/$1.wrk" >&2; die "wrk failed on $2"; }
     WRK_PID=""
@@ -146,14 +169,19 @@ log "warm-up ($WARMUP per endpoint)"
 run_wrk warm-hello "$HELLO_URL" "$WARMUP"
 run_wrk warm-catalogue "$CATALOGUE_URL" "$WARMUP"
 run_wrk warm-filtered "$FILTERED_URL" "$WARMUP"
+run_wrk warm-uncached "$UNCACHED_URL" "$WARMUP"
+run_wrk warm-member "$UNCACHED_URL" "$WARMUP" "$MEMBER_COOKIE"
 python "$HERE/cpu_others.py" snapshot >"$WORKDIR/cpu-before.json"
-for name in hello catalogue filtered; do
-    case $name in hello) url=$HELLO_URL;; catalogue) url=$CATALOGUE_URL;; filtered) url=$FILTERED_URL;; esac
-    log "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION $url"
-    run_wrk "$name" "$url" "$DURATION"
+for name in hello catalogue filtered uncached member; do
+    cookie=""
+    case $name in hello) url=$HELLO_URL;; catalogue) url=$CATALOGUE_URL;; filtered) url=$FILTERED_URL;;
+                  uncached) url=$UNCACHED_URL;; member) url=$UNCACHED_URL; cookie=$MEMBER_COOKIE;; esac
+    log "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION $url${cookie:+ (signed in)}"
+    run_wrk "$name" "$url" "$DURATION" "$cookie"
 done
-kill -0 "$APP_PID" 2>/dev/null && kill -0 "$HELLO_PID" 2>/dev/null || die "a server died under load"
-others=$(python "$HERE/cpu_others.py" report "$WORKDIR/cpu-before.json" "$APP_PID" "$HELLO_PID" || echo "?")
+for pid in "$APP_PID" "$HELLO_PID" "$FRESH_PID"; do kill -0 "$pid" 2>/dev/null || die "a server died under load"; done
+others=$(python "$HERE/cpu_others.py" report "$WORKDIR/cpu-before.json" "$APP_PID" "$HELLO_PID" "$FRESH_PID" \
+         || echo "?")
 
 # ---- 5. report ----------------------------------------------------------------------------------
 echo
@@ -164,5 +192,6 @@ echo "code: $rev"
 echo "noise: load average $LOAD_BEFORE before the servers started; $others"
 echo "data: $catalogue_count on /catalogue, $filtered_count on ?q=$WORD&kind=service"
 echo
-python "$HERE/wrk_report.py" --connections "$CONNECTIONS" \
-    hello="$WORKDIR/hello.wrk" catalogue="$WORKDIR/catalogue.wrk" filtered="$WORKDIR/filtered.wrk"
+python "$HERE/wrk_report.py" --connections "$CONNECTIONS" --goal uncached=10 --goal member=10 \
+    hello="$WORKDIR/hello.wrk" catalogue="$WORKDIR/catalogue.wrk" filtered="$WORKDIR/filtered.wrk" \
+    uncached="$WORKDIR/uncached.wrk" member="$WORKDIR/member.wrk"
