@@ -68,19 +68,24 @@ def partnership_terms(db: Session, cluster_id: int) -> tuple[PartnershipTerms, .
     return partnerships_of(db, [cluster_id])[cluster_id]
 
 
+# Built once: an alias's columns are costly to set up (a catalogue page reads the partnerships on every request).
+_CLUSTER_A, _CLUSTER_B = (Cluster.__table__.alias(name) for name in ("a", "b"))
+
+
 def partnerships_of(db: Session, cluster_ids: list[int]) -> dict[int, tuple[PartnershipTerms, ...]]:
     """Each cluster's partnerships as the engine reads them, for several clusters in one query."""
-    a, b = Cluster.__table__.alias("a"), Cluster.__table__.alias("b")
-    rows = db.exec(select(Partnership, a.c.name, b.c.name)
+    a, b = _CLUSTER_A, _CLUSTER_B
+    # Plain columns, not entities: building model instances costs more than the query.
+    rows = db.exec(select(Partnership.cluster_a_id, Partnership.cluster_b_id, a.c.name, b.c.name,
+                          Partnership.reciprocity_discount_bps)
                    .join(a, a.c.id == Partnership.cluster_a_id).join(b, b.c.id == Partnership.cluster_b_id)
                    .where(col(Partnership.cluster_a_id).in_(cluster_ids)
                           | col(Partnership.cluster_b_id).in_(cluster_ids))
                    .order_by(Partnership.id)).all()
     result: dict[int, list[PartnershipTerms]] = {cluster_id: [] for cluster_id in cluster_ids}
-    for partnership, name_a, name_b in rows:
-        terms = PartnershipTerms(partnership.cluster_a_id, partnership.cluster_b_id, name_a, name_b,
-                                 partnership.reciprocity_discount_bps)
-        for cluster_id in {partnership.cluster_a_id, partnership.cluster_b_id} & set(result):
+    for cluster_a, cluster_b, name_a, name_b, reciprocity_bps in rows:
+        terms = PartnershipTerms(cluster_a, cluster_b, name_a, name_b, reciprocity_bps)
+        for cluster_id in {cluster_a, cluster_b} & set(result):
             result[cluster_id].append(terms)
     return {cluster_id: tuple(terms) for cluster_id, terms in result.items()}
 
