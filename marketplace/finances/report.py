@@ -8,7 +8,7 @@ from ..invoicing.pdf import PdfDocument
 from .actions import CATEGORY_WORDS, ActionResult
 from .origins import GROUP_WORDS, ORIGINS, RESOURCE_GROUPS
 from .ratios import TARGET
-from .services import FederationRow, HistoryPoint, YearView
+from .services import HistoryPoint, YearView
 
 SCENARIO_WORDS = {"forecast": "Prévu", "actual": "Réalisé"}
 
@@ -31,7 +31,7 @@ def history_csv(points: list[HistoryPoint]) -> bytes:
            ratio_cell(p.computed), {True: "oui", False: "non", None: ""}[p.reconciles]] for p in points)])
 
 
-def federation_csv(rows: list[FederationRow], year: int) -> bytes:
+def federation_csv(rows: list[YearView], year: int) -> bytes:
     return spreadsheet_csv([
         ["cluster", "annee", "adherents", "budget_prevu", "autofinancement_brut_prevu_pct", "ressources_realisees",
          "autofinancement_brut_realise_pct", "recettes_place_de_marche"],

@@ -58,14 +58,25 @@ class YearView:
         return actual_figures(self.entered["actual"], self.ledger)
 
     @property
-    def headline(self) -> Figures | None:
-        return headline(self.entered, self.actual)
+    def entered_actual(self) -> bool:
+        return any(self.entered["actual"].values())
 
     @property
     def judged(self) -> list[tuple[str, Figures]]:
-        """The scenarios ratios and alarms are given for: those staff entered (the ledger alone is not a budget)."""
+        """The scenarios ratios and alarms are given for: those staff entered (the ledger alone knows only the
+        marketplace's sales: its ratio would say 100 %)."""
         return [(scenario, figures) for scenario, figures in (("forecast", self.forecast), ("actual", self.actual))
                 if any(self.entered[scenario].values())]
+
+    @property
+    def headline(self) -> Figures | None:
+        """The figures the year is judged on: the voted budget, else what happened. None without a budget."""
+        return self.judged[0][1] if self.judged else None
+
+    @property
+    def marketplace_cents(self) -> int:
+        """Private resources the ledger recorded (sales through the marketplace)."""
+        return sum(cents for code, cents in self.ledger.by_origin.items() if BY_CODE[code].group == "private")
 
     @property
     def declared_ratio(self) -> int | None:
@@ -86,14 +97,6 @@ def actual_figures(entered: Mapping[str, int], ledger: LedgerFigures) -> Figures
     for code, cents in ledger.by_origin.items():
         amounts[code] = amounts.get(code, 0) + cents
     return Figures(amounts)
-
-
-def headline(entered: Mapping[str, Mapping[str, int]], actual: Figures) -> Figures | None:
-    """The figures a year is judged on: the voted budget, else what happened if staff entered any of it (the
-    ledger alone knows only the marketplace's sales: its ratio would say 100 %). None without a budget."""
-    if any(entered["forecast"].values()):
-        return Figures(entered["forecast"])
-    return actual if any(entered["actual"].values()) else None
 
 
 def get_budget(db: Session, cluster_id: int, year: int) -> Budget | None:
@@ -145,8 +148,8 @@ def included_costs(db: Session, cluster_id: int, year: int) -> list[IncludedCost
 def year_view(db: Session, cluster: Cluster, year: int) -> YearView:
     budget = get_budget(db, cluster.id, year)
     entered = entered_lines(db, [budget.id])[budget.id] if budget else {s: {} for s in SCENARIOS}
-    counted = counted_members(db, cluster.id, year)
-    members = budget.members if budget and budget.members is not None else (counted or None)
+    members = budget.members if budget and budget.members is not None else \
+        (counted_members(db, cluster.id, year) or None)
     return YearView(cluster, year, budget, entered, ledger_year(db, cluster.id, year), members,
                     included_costs(db, cluster.id, year))
 
@@ -236,23 +239,8 @@ def save_budget(db: Session, cluster: Cluster, year: int, data: BudgetInput) -> 
     return budget
 
 
-@dataclass(frozen=True)
-class FederationRow:
-    cluster: Cluster
-    members: int | None
-    forecast: Figures
-    actual: Figures
-    marketplace_cents: int  # private resources the ledger recorded
-
-    entered_actual: bool = False
-
-    @property
-    def headline(self) -> Figures | None:
-        return self.forecast if not self.forecast.is_empty else (self.actual if self.entered_actual else None)
-
-
-def federation_rows(db: Session, year: int) -> list[FederationRow]:
-    """Every cluster's year side by side, by name."""
+def federation_rows(db: Session, year: int) -> list[YearView]:
+    """Every cluster's year side by side, by name (without the services memberships include)."""
     clusters = list(db.exec(select(Cluster).order_by(Cluster.name)))
     budgets = {b.cluster_id: b for b in db.exec(select(Budget).where(Budget.year == year))}
     lines = entered_lines(db, [b.id for b in budgets.values()])
@@ -262,10 +250,6 @@ def federation_rows(db: Session, year: int) -> list[FederationRow]:
     for cluster in clusters:
         budget = budgets.get(cluster.id)
         entered = lines[budget.id] if budget else {s: {} for s in SCENARIOS}
-        ledger = ledger_year(db, cluster.id, year)
         members = budget.members if budget and budget.members is not None else counts.get(cluster.id)
-        marketplace = sum(c for code, c in ledger.by_origin.items() if BY_CODE[code].group == "private")
-        rows.append(FederationRow(cluster, members, Figures(entered["forecast"]),
-                                   actual_figures(entered["actual"], ledger), marketplace, bool(entered["actual"])))
+        rows.append(YearView(cluster, year, budget, entered, ledger_year(db, cluster.id, year), members))
     return rows
-
