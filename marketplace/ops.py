@@ -12,12 +12,11 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-import time
 from functools import cache
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Blueprint, Flask, abort, current_app, g, request
+from flask import Blueprint, Flask, abort, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -37,6 +36,7 @@ from .mail.models import OutboxEmail
 from .migrate import alembic_config
 from .payments.models import Payment
 from .settlements.models import Settlement
+from .web.requestlog import request_seconds
 
 bp = Blueprint("ops", __name__)
 
@@ -123,14 +123,10 @@ def init_app(app: Flask) -> None:
     if not app.config.get("METRICS"):
         return
 
-    @app.before_request
-    def _start_clock():
-        g.metrics_started = time.perf_counter()
-
     @app.after_request
     def _count(response):
         endpoint = request.endpoint or "unmatched"
         if endpoint != "ops.metrics":
             REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
-            LATENCY.labels(endpoint).observe(time.perf_counter() - g.get("metrics_started", time.perf_counter()))
+            LATENCY.labels(endpoint).observe(request_seconds())
         return response
