@@ -6,8 +6,10 @@ single list both the code and the documentation test read.
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,6 +144,11 @@ def signing_keys(config) -> list[str]:
     """Every key that may have signed something still valid, oldest first and the current one last (the order
     itsdangerous takes: it signs with the last and accepts any)."""
     return [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
+
+
+def signed_by_a_key(config, given: str, sign: Callable[[str], str]) -> bool:
+    """Whether `given` is what `sign` makes with the current key or a fallback (constant-time comparisons)."""
+    return any(hmac.compare_digest(given, sign(key)) for key in signing_keys(config))
 
 
 def stripe_enabled(config) -> bool:

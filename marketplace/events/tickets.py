@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from ..auth.models import User
 from ..catalogue.models import Offer
 from ..checkout.models import Order, OrderLine
-from ..config import signing_keys
+from ..config import signed_by_a_key
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.timeutil import utcnow
 from .models import Event, Ticket
@@ -123,8 +123,8 @@ def valid_on(offer: Offer, moment: datetime) -> bool:
 
 def _signed(ticket: Ticket) -> bool:
     """The code was signed by the current key or a former one (tickets printed before a key rotation admit)."""
-    return any(hmac.compare_digest(ticket_code(ticket.event_id, ticket.order_line_id, ticket.position, key),
-                                   ticket.code) for key in signing_keys(current_app.config))
+    return signed_by_a_key(current_app.config, ticket.code,
+                           lambda key: ticket_code(ticket.event_id, ticket.order_line_id, ticket.position, key))
 
 
 def tickets_of_buyer(db: Session, user_id: int, organization_id: int | None) -> list[tuple[Ticket, Event, Order]]:

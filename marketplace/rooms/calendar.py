@@ -14,7 +14,7 @@ from icalendar import Event as CalendarEvent
 from sqlmodel import Session, col, select
 
 from ..checkout.models import Order, OrderLine
-from ..config import signing_keys
+from ..config import signed_by_a_key
 from . import rules
 from .models import RoomBooking
 from .services import closures_of, hours_of, last_bookable_day, rates_of, space_of
@@ -102,7 +102,7 @@ def feed_token(offer_id: int, key: str | None = None) -> str:
 
 def is_feed_token(offer_id: int, token: str) -> bool:
     """A feed address given before a key rotation keeps working while the former key is a fallback."""
-    return any(hmac.compare_digest(token, feed_token(offer_id, key)) for key in signing_keys(current_app.config))
+    return signed_by_a_key(current_app.config, token, lambda key: feed_token(offer_id, key))
 
 
 def bookings_ics(db: Session, offer, since: date, now: datetime) -> bytes:
