@@ -28,7 +28,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -39,23 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
-from scaleout import free_port, seed  # noqa: E402  (the same one limited offer)
-
-
-def _serve(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4", "-b",
-                             f"127.0.0.1:{port}", "--log-level", "warning", "--worker-tmp-dir", "/dev/shm", app],
-                            cwd=cwd, env=env, start_new_session=True)
-
-
-def _wait(url: str) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} does not answer")
+from scaleout import bench_database, free_port, gunicorn, seed, wait_for  # noqa: E402  (shared with scaleout)
 
 
 def _member_cookie(base: str) -> str:
@@ -87,45 +70,41 @@ def _figures(output: str) -> tuple[float, str, str, int]:
 
 
 def run(duration: str, hello_duration: str, connections: int, capacity: int) -> bool:
-    name = f"mkt_load_{int(time.time())}_{secrets.token_hex(3)}"
-    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    workdir = Path(tempfile.mkdtemp(prefix="load-"))
-    env = {**os.environ, "MARKETPLACE_DATABASE_URL": url, "MARKETPLACE_SECRET_KEY": secrets.token_hex(32),
-           "MARKETPLACE_INSTANCE_PATH": str(workdir), "MARKETPLACE_RATE_LIMITS": "0"}
-    servers: list[subprocess.Popen] = []
-    try:
-        for command in (["marketplace", "db", "upgrade"], ["marketplace", "load-demo"]):
-            subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, env=env, check=True, capture_output=True)
-        subprocess.run([sys.executable, str(HERE / "generate_offers.py"), "--count", "2000"], env=env, check=True,
-                       capture_output=True)
-        offer_id = seed(env, capacity)
-        with psycopg.connect(url.replace("+psycopg", "")) as db:
-            room = db.execute("SELECT id FROM offer WHERE slug = 'la-cantine-salle'").fetchone()[0]
-        app_port, hello_port = free_port(), free_port()
-        servers += [_serve("marketplace:create_app()", app_port, env, ROOT),
-                    _serve("hello_app:app", hello_port, env, HERE)]
-        base = f"http://127.0.0.1:{app_port}"
-        _wait(f"{base}/catalogue")
-        _wait(f"http://127.0.0.1:{hello_port}/")
-        lua_env = {**os.environ, "LOAD_OFFER": str(offer_id), "LOAD_ROOM": str(room), "LOAD_COOKIE": _member_cookie(base)}
-        _wrk(f"http://127.0.0.1:{hello_port}/", "3s", connections)
-        hello = _figures(_wrk(f"http://127.0.0.1:{hello_port}/", hello_duration, connections))
-        output = _wrk(base, duration, connections, HERE / "load.lua", lua_env)
-        mixed = _figures(output)
-        statuses = json.loads(re.search(r"STATUSES (\{.*\})", output).group(1))
-        with psycopg.connect(url.replace("+psycopg", "")) as db:
-            orders = db.execute("SELECT count(*) FROM \"order\" o JOIN orderline l ON l.order_id = o.id "
-                                "WHERE l.offer_id = %s", (offer_id,)).fetchone()[0]
-            held = db.execute("SELECT coalesce(sum(held_units), 0) FROM offerstock WHERE offer_id = %s",
-                              (offer_id,)).fetchone()[0]
-        return _report(hello, mixed, statuses, orders, held, capacity, duration, connections)
-    finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench_database("mkt_load") as url:
+        env = {**os.environ, "MARKETPLACE_DATABASE_URL": url, "MARKETPLACE_SECRET_KEY": secrets.token_hex(32),
+               "MARKETPLACE_INSTANCE_PATH": tempfile.mkdtemp(prefix="load-"), "MARKETPLACE_RATE_LIMITS": "0"}
+        servers: list[subprocess.Popen] = []
+        try:
+            for command in (["marketplace", "db", "upgrade"], ["marketplace", "load-demo"]):
+                subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, env=env, check=True,
+                               capture_output=True)
+            subprocess.run([sys.executable, str(HERE / "generate_offers.py"), "--count", "2000"], env=env,
+                           check=True, capture_output=True)
+            offer_id = seed(env, capacity)
+            with psycopg.connect(url.replace("+psycopg", "")) as db:
+                room = db.execute("SELECT id FROM offer WHERE slug = 'la-cantine-salle'").fetchone()[0]
+            app_port, hello_port = free_port(), free_port()
+            servers += [gunicorn("marketplace:create_app()", app_port, env),
+                        gunicorn("hello_app:app", hello_port, env, HERE)]
+            base, hello_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{hello_port}/"
+            wait_for(f"{base}/catalogue")
+            wait_for(hello_url)
+            lua_env = {**os.environ, "LOAD_OFFER": str(offer_id), "LOAD_ROOM": str(room),
+                       "LOAD_COOKIE": _member_cookie(base)}
+            _wrk(hello_url, "3s", connections)
+            hello = _figures(_wrk(hello_url, hello_duration, connections))
+            output = _wrk(base, duration, connections, HERE / "load.lua", lua_env)
+            statuses = json.loads(re.search(r"STATUSES (\{.*\})", output).group(1))
+            with psycopg.connect(url.replace("+psycopg", "")) as db:
+                orders = db.execute("SELECT count(*) FROM \"order\" o JOIN orderline l ON l.order_id = o.id "
+                                    "WHERE l.offer_id = %s", (offer_id,)).fetchone()[0]
+                held = db.execute("SELECT coalesce(sum(held_units), 0) FROM offerstock WHERE offer_id = %s",
+                                  (offer_id,)).fetchone()[0]
+            return _report(hello, _figures(output), statuses, orders, held, capacity, duration, connections)
+        finally:
+            for server in servers:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait()
 
 
 def _report(hello, mixed, statuses, orders, held, capacity, duration, connections) -> bool:

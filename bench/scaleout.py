@@ -35,7 +35,9 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -48,6 +50,37 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def bench_database(prefix: str) -> Iterator[str]:
+    """A uniquely named PostgreSQL database for one run (its SQLAlchemy URL), dropped afterwards whatever happens."""
+    name = f"{prefix}_{int(time.time())}_{secrets.token_hex(3)}"
+    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def gunicorn(app: str, port: int, env: dict, cwd: Path = ROOT) -> subprocess.Popen:
+    """`app` under gunicorn as deploy/gunicorn.conf.py runs it (2 gthread workers x 4 threads), in its own group."""
+    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4", "-b",
+                             f"127.0.0.1:{port}", "--log-level", "warning", "--worker-tmp-dir", "/dev/shm", app],
+                            cwd=cwd, env=env, start_new_session=True)
+
+
+def wait_for(url: str) -> None:
+    """Until `url` answers (30 s at most)."""
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} does not answer")
 
 
 def redis_url() -> str:
@@ -89,19 +122,11 @@ class Node:
         self.web = self.worker = None
 
     def start(self) -> None:
-        self.web = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4",
-                                     "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
-                                     "marketplace:create_app()"], cwd=ROOT, env=self.env, start_new_session=True)
+        self.web = gunicorn("marketplace:create_app()", self.port, self.env)
         self.worker = subprocess.Popen([str(BIN / "marketplace"), "worker", "--interval", "1"], cwd=ROOT,
                                        env=self.env, start_new_session=True, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, text=True)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"node {self.name} did not start")
+        wait_for(f"http://127.0.0.1:{self.port}/healthz")
 
     def kill(self) -> None:
         for process in (self.web, self.worker):
@@ -130,26 +155,22 @@ def post_order(port: int, body: dict) -> tuple[int, dict]:
 
 
 def run(orders: int, capacity: int, concurrency: int, quantity: int) -> bool:
-    name = f"mkt_scale_{int(time.time())}_{secrets.token_hex(3)}"
-    admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    workdir = Path(tempfile.mkdtemp(prefix="scaleout-"))
-    env = {**os.environ, "MARKETPLACE_DATABASE_URL": url, "MARKETPLACE_SECRET_KEY": secrets.token_hex(32),
-           "MARKETPLACE_REDIS_URL": redis_url(), "MARKETPLACE_RATE_LIMITS": "0", "PYTHONUNBUFFERED": "1",
-           "MARKETPLACE_INSTANCE_PATH": str(workdir / "setup")}
-    nodes = [Node("a", env, workdir), Node("b", env, workdir)]
-    try:
-        subprocess.run([str(BIN / "marketplace"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-        offer_id = seed(env, capacity)
-        for node in nodes:
-            node.start()
-        return _sale(nodes, offer_id, orders, capacity, concurrency, quantity, url)
-    finally:
-        for node in nodes:
-            node.kill()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench_database("mkt_scale") as url:
+        workdir = Path(tempfile.mkdtemp(prefix="scaleout-"))
+        env = {**os.environ, "MARKETPLACE_DATABASE_URL": url, "MARKETPLACE_SECRET_KEY": secrets.token_hex(32),
+               "MARKETPLACE_REDIS_URL": redis_url(), "MARKETPLACE_RATE_LIMITS": "0", "PYTHONUNBUFFERED": "1",
+               "MARKETPLACE_INSTANCE_PATH": str(workdir / "setup")}
+        nodes = [Node("a", env, workdir), Node("b", env, workdir)]
+        try:
+            subprocess.run([str(BIN / "marketplace"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                           capture_output=True)
+            offer_id = seed(env, capacity)
+            for node in nodes:
+                node.start()
+            return _sale(nodes, offer_id, orders, capacity, concurrency, quantity, url)
+        finally:
+            for node in nodes:
+                node.kill()
 
 
 def _sale(nodes, offer_id, orders, capacity, concurrency, quantity, url) -> bool:
