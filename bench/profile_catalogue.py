@@ -2,10 +2,10 @@
 
 Usage (against a database prepared like bench/catalogue.sh does, MARKETPLACE_DATABASE_URL set):
 
-    python bench/profile_catalogue.py ['/catalogue' ...] [--repeat 30] [--pyinstrument] [--sql]
+    python bench/profile_catalogue.py ['/catalogue' ...] [--repeat 30] [--pyinstrument] [--sql] [--member EMAIL]
 
-Runs each path in-process with Flask's test client (no cookies kept: an anonymous visitor, as wrk
-is), after a warm-up. Prints per request: wall time, Python CPU time (steadier than wall time on a busy machine), number of SQL statements and their time, the
+Runs each path in-process with Flask's test client, after a warm-up: as an anonymous visitor, or signed in
+as a demo member with --member (password demo-clusters-2026), as bench/catalogue.sh's "member" row. Prints per request: wall time, Python CPU time (steadier than wall time on a busy machine), number of SQL statements and their time, the
 time inside render_template, and with --sql the statements grouped by their text. --pyinstrument
 prints a call tree of one request (pip install pyinstrument).
 """
@@ -77,17 +77,30 @@ def measure(client, path: str, repeat: int, show_sql: bool) -> None:
             print(f"    {len(times) / repeat:5.1f} x {sum(times) / repeat * 1000:6.2f} ms  {statement}")
 
 
+def sign_in(app, client, email: str) -> None:
+    """Sign in through the login form, as a browser does (the form's CSRF token included)."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    response = client.post("/login", data={"email": email, "password": "demo-clusters-2026",
+                                           "csrf_token": token.group(1) if token else ""})
+    if response.status_code not in (302, 303):
+        raise SystemExit(f"cannot sign in as {email} (status {response.status_code})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="profile catalogue requests in-process")
     parser.add_argument("paths", nargs="*", default=["/catalogue", "/catalogue?q=robotique&kind=service"])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--sql", action="store_true", help="list the statements of a request")
     parser.add_argument("--pyinstrument", action="store_true", help="call tree of one request")
+    parser.add_argument("--member", metavar="EMAIL", help="sign in as this demo member first")
     args = parser.parse_args()
     app = create_app()
     before_render_template.connect(_render_start, app)
     template_rendered.connect(_render_end, app)
-    client = app.test_client(use_cookies=False)
+    client = app.test_client(use_cookies=bool(args.member))
+    if args.member:
+        sign_in(app, client, args.member)
     for path in args.paths:
         measure(client, path, args.repeat, args.sql)
         if args.pyinstrument:
