@@ -27,7 +27,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from .auth import permissions, signin
-    from .web import errors, extensions, i18n, pagecache, requestlog, security
+    from .web import errors, extensions, fragments, i18n, pagecache, requestlog, security
 
     requestlog.init_app(app)
     extensions.init_app(app)
@@ -36,6 +36,7 @@ def create_app(overrides: dict[str, object] | None = None) -> Flask:
     signin.init_app(app)
     permissions.init_app(app)
     pagecache.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
 
     from .audit import recorder

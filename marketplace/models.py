@@ -11,7 +11,8 @@ from .agreements.models import (
 )
 from .audit.models import AuditEntry
 from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole, User
-from .catalogue.models import Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme, OfferVariant
+from .catalogue.models import (CatalogueVersion, Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme,
+                               OfferVariant)
 from .checkout.models import Cart, CartLine, Order, OrderLine
 from .clusters.models import Cluster, Organization, Partnership
 from .events.models import (
@@ -50,7 +51,7 @@ from .settlements.models import PayoutFile, Settlement
 metadata = SQLModel.metadata
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Budget", "BudgetAction", "BudgetLine", "Cart", "CartLine", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
+    "ApiToken", "AuditEntry", "Budget", "BudgetAction", "BudgetLine", "Cart", "CartLine", "CatalogueVersion", "Cluster", "Event", "EventDay", "EventQuota", "EventQuotaOffer", "Invoice", "InvoiceSequence", "LedgerAccount", "LedgerCalendar",
     "LedgerLine", "LedgerTransaction", "LoginSession", "Membership", "MembershipTier", "Offer", "OfferCoOwner",
     "OfferDayStock", "OfferStock", "OfferTheme", "OfferVariant", "Order", "OrderLine", "Organization", "OutboxEmail",
     "Partnership", "PassBook", "PassDesk", "PassRedemption", "PasswordResetRequest", "ReceiptSequence", "Payment", "PayoutFile", "PoolAllocation", "PoolParticipant",

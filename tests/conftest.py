@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from marketplace import create_app
 from marketplace.db import dispose_engine, get_engine, reader_engine
-from marketplace.models import metadata
+from marketplace.models import CatalogueVersion, metadata
 
 PG_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
 
@@ -64,6 +64,7 @@ def _empty_all_tables(url: str) -> None:
         # Deleting the few rows a test leaves is much faster than TRUNCATE, which rewrites every table's files.
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
+        conn.execute(CatalogueVersion.__table__.insert().values(id=1, version=0))  # the row a new schema has
         if engine.dialect.name == "postgresql":  # ids start at 1 again, as after TRUNCATE ... RESTART IDENTITY
             for (sequence,) in conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")):
                 conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))

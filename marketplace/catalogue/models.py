@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Text, UniqueConstraint
+from sqlalchemy import DDL, CheckConstraint, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from ..core.timeutil import utcnow
@@ -116,3 +116,15 @@ class OfferDayStock(SQLModel, table=True):
     offer_id: int = Field(foreign_key="offer.id", primary_key=True)
     day: date = Field(primary_key=True)
     held_units: int = Field(default=0)
+
+
+class CatalogueVersion(SQLModel, table=True):
+    """One row (id 1): the catalogue's version, moved on by every write to what its pages show (freshness.py)."""
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0)
+
+
+# The row exists from the table's creation on (migration 0029 does the same for migrated databases).
+event.listen(CatalogueVersion.__table__, "after_create",
+             DDL("INSERT INTO catalogueversion (id, version) VALUES (1, 0)"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,7 @@ from sqlmodel import Session, col, select
 from ..clusters.models import Cluster, Partnership
 from ..core.errors import NotFound
 from ..core.kinds import is_kind
-from ..core.members import active_cluster_ids
+from ..core.members import MembershipFact, active_cluster_ids
 from ..core.money import euros_to_cents
 from ..core.text import is_storable
 from ..core.timeutil import utcnow
@@ -41,11 +42,14 @@ class Viewer:
     sees_everything: bool = False
 
 
-def viewer_for(db: Session, organization_id: int | None, year: int, sees_everything: bool = False) -> Viewer:
-    """The viewer of an organization (None: an anonymous visitor) for a membership year."""
+def viewer_for(db: Session, organization_id: int | None, year: int, sees_everything: bool = False,
+               facts: Iterable[MembershipFact] | None = None) -> Viewer:
+    """The viewer of an organization (None: an anonymous visitor) for a membership year; `facts`: its
+    memberships when already read."""
     if organization_id is None:
         return Viewer(sees_everything=sees_everything)
-    member_of = active_cluster_ids(db, organization_id, year)
+    member_of = active_cluster_ids(db, organization_id, year) if facts is None else frozenset(
+        fact.cluster_id for fact in facts if fact.year == year and fact.status == "active")
     partners: set[int] = set()
     if member_of:
         for a, b in db.exec(select(Partnership.cluster_a_id, Partnership.cluster_b_id).where(
@@ -170,6 +174,7 @@ class SearchResult:
     total: int
     page: int
     pages: int
+    first_sale_end: datetime | None = None  # the earliest end of sale among every match: the result holds until then
 
 
 def _conditions(filters: Filters, viewer: Viewer, now: datetime) -> list:
@@ -215,20 +220,23 @@ def search_offers(db: Session, filters: Filters, viewer: Viewer, now: datetime |
     conditions = _conditions(filters, viewer, now or utcnow())
     joined = Cluster.id == Offer.cluster_id
 
-    def page_of(page: int):  # the page's rows, each with the count of every match (one statement)
-        return db.exec(select(Offer, Cluster, func.count().over()).join(Cluster, joined).where(*conditions)
+    def page_of(page: int):  # the page's rows, each with the count and first sale end of every match (one statement)
+        return db.exec(select(Offer, Cluster, func.count().over(), func.min(Offer.sale_ends_at).over())
+                       .join(Cluster, joined).where(*conditions)
                        .options(*_CARD_ONLY).order_by(*_ORDER[filters.sort])
                        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
 
     page, rows = filters.page, page_of(filters.page)
+    first_end = None
     if rows:
-        total = rows[0][2]
+        total, first_end = rows[0][2], rows[0][3]
     else:  # nothing on this page: none match, or the page is past the last one (shown instead)
-        total = db.exec(select(func.count(Offer.id)).join(Cluster, joined).where(*conditions)).one()
+        total, first_end = db.exec(select(func.count(Offer.id), func.min(Offer.sale_ends_at))
+                                   .join(Cluster, joined).where(*conditions)).one()
         page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
         rows = page_of(page) if total and page != filters.page else []
     pages = max(1, -(-total // PAGE_SIZE))
-    return SearchResult([(offer, cluster) for offer, cluster, _total in rows], total, page, pages)
+    return SearchResult([(offer, cluster) for offer, cluster, _total, _end in rows], total, page, pages, first_end)
 
 
 def get_visible_offer(db: Session, offer_id: int, viewer: Viewer) -> tuple[Offer, Cluster]:

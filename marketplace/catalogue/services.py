@@ -199,11 +199,16 @@ def set_themes(db: Session, offer: Offer, themes: list[str]) -> list[str]:
     """Replace the offer's themes (lowercase, 40 characters at most, each once)."""
     themes = list(dict.fromkeys(themes))
     _check_themes(themes)
+    kept = set()
     for row in db.exec(select(OfferTheme).where(OfferTheme.offer_id == offer.id)).all():
-        db.delete(row)
+        if row.theme in themes:
+            kept.add(row.theme)
+        else:
+            db.delete(row)
     db.flush()
-    for theme in themes:
-        db.add(OfferTheme(offer_id=offer.id, theme=theme))
+    for theme in themes:  # only what changed is written (the catalogue's version moves only then)
+        if theme not in kept:
+            db.add(OfferTheme(offer_id=offer.id, theme=theme))
     db.flush()
     return themes
 

@@ -123,10 +123,11 @@ class DisplayPrice:
 
 
 def display_prices(db: Session, rows: list[tuple[Offer, Cluster]], organization_id: int | None,
-                   at: datetime | None = None) -> dict[int, DisplayPrice]:
-    """One price per offer for listing: the first variant or the base price, for quantity 1."""
+                   at: datetime | None = None, buyer: BuyerContext | None = None) -> dict[int, DisplayPrice]:
+    """One price per offer for listing: the first variant or the base price, for quantity 1 (`buyer`: the
+    organization's context when already read)."""
     at = at or utcnow()
-    buyer = buyer_context(db, organization_id)
+    buyer = buyer or buyer_context(db, organization_id)
     variants = _variants(db, [offer.id for offer, _ in rows])
     partnerships = partnerships_of(db, sorted({c.id for _o, c in rows})) if organization_id is not None else {}
     result = {}

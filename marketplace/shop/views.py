@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
 from ..catalogue.models import Offer
-from ..catalogue.search import Filters, all_themes, get_visible_offer, search_offers, themes_of, viewer_for
+from ..catalogue.freshness import catalogue_version
+from ..catalogue.search import (Filters, Viewer, all_themes, get_visible_offer, search_offers, themes_of,
+                               viewer_for)
 from ..catalogue.services import variants_of
 from ..catalogue.themes import theme_label
 from ..clusters.models import Cluster
@@ -23,8 +25,9 @@ from ..core.timeutil import paris_today, utcnow
 from ..db import get_db
 from ..events.services import upcoming_events
 from ..memberships.services import fee_grid, list_clusters_with_counts
-from ..pricing.services import display_prices, price_offer
-from ..web.htmx import render
+from ..pricing.services import buyer_context, display_prices, price_offer
+from ..pricing.terms import BuyerContext
+from ..web.htmx import is_htmx_fragment_request, render
 from ..web.i18n import current_language, localized
 from ..web.pagecache import public_page
 
@@ -44,31 +47,70 @@ def _viewer():
     return viewer_for(get_db(), organization_id, utcnow().year, sees_everything=is_platform_admin())
 
 
-
-def _catalogue_context(filters: Filters) -> dict:
+def _viewer_and_buyer() -> tuple[Viewer, BuyerContext]:
+    """Who is looking, for what they may see and the prices they pay (their memberships read once)."""
     db = get_db()
-    viewer = _viewer()
-    result = search_offers(db, filters, viewer)
-    return dict(filters=filters, result=result, kinds=all_kinds(), themes=all_themes(db),
-                clusters=db.exec(select(Cluster).order_by(Cluster.name)).all(),
-                prices=display_prices(db, result.offers, viewer.organization_id),
-                offer_themes=themes_of(db, [o.id for o, _c in result.offers]))
+    organization_id = current_user.organization_id if current_user.is_authenticated else None
+    buyer = buyer_context(db, organization_id)
+    return viewer_for(db, organization_id, utcnow().year, is_platform_admin(), buyer.memberships), buyer
+
+
+def _results_html(filters: Filters, viewer: Viewer, buyer: BuyerContext) -> tuple[str, datetime | None]:
+    """The result cards as this viewer sees them, and until when they hold: the first end of a sale among the
+    matches, of an early-bird price on the page, or of the year (memberships count per year)."""
+    db, now = get_db(), utcnow()
+    result = search_offers(db, filters, viewer, now)
+    prices = display_prices(db, result.offers, buyer.organization_id, now, buyer)
+    html = render_template("shop/_results.html", filters=filters, result=result, prices=prices,
+                           offer_themes=themes_of(db, [o.id for o, _c in result.offers]))
+    ends = [result.first_sale_end, datetime(now.year + 1, 1, 1, tzinfo=UTC)]
+    ends += [o.early_bird_until for o, _c in result.offers if o.early_bird_until and o.early_bird_until > now]
+    return html, min(end for end in ends if end is not None)
+
+
+def _filters_html(filters: Filters) -> tuple[str, None]:
+    db = get_db()
+    return render_template("shop/_filters.html", filters=filters, kinds=all_kinds(), themes=all_themes(db),
+                           clusters=db.exec(select(Cluster).order_by(Cluster.name)).all()), None
+
+
+def _catalogue_context(filters: Filters, form: bool = True) -> dict:
+    """The filter form and the results, each kept under the catalogue's version and what decides its content
+    (the results also under the viewer's buyer facts: members see their own prices)."""
+    viewer, buyer = _viewer_and_buyer()
+    version, state = catalogue_version(get_db()), (tuple(filters.as_args().items()), tuple(filters.errors.items()),
+                                                   current_language())
+    cache = current_app.extensions["fragments"]
+    results = cache.get_or_render(("results", state, viewer, buyer), lambda: _results_html(filters, viewer, buyer),
+                                  version)
+    if not form:
+        return dict(filters=filters, results_html=results)
+    return dict(filters=filters, results_html=results,
+                filters_html=cache.get_or_render(("filters", state), lambda: _filters_html(filters), version))
+
+
+def _catalogue_page(page: str, filters: Filters, status: int = 200, form: bool = True, **context):
+    """The page, or its results alone for htmx."""
+    parts = _catalogue_context(filters, form)
+    if is_htmx_fragment_request():
+        response = make_response(parts["results_html"], status)
+        response.headers["Vary"] = "HX-Request"
+        return response
+    return render(page, status=status, **parts, **context)
 
 
 @bp.get("/")
 @public_page
 def home():
-    filters = Filters.from_args(request.args)
-    return render("shop/home.html", "shop/_results.html", clusters_summary=list_clusters_with_counts(get_db()),
-                  **_catalogue_context(filters))
+    return _catalogue_page("shop/home.html", Filters.from_args(request.args),
+                           clusters_summary=list_clusters_with_counts(get_db()))
 
 
 @bp.get("/catalogue")
 @public_page
 def catalogue():
     filters = Filters.from_args(request.args)
-    status = 422 if filters.errors else 200
-    return render("shop/catalogue.html", "shop/_results.html", status=status, **_catalogue_context(filters))
+    return _catalogue_page("shop/catalogue.html", filters, 422 if filters.errors else 200)
 
 
 def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
@@ -156,7 +198,5 @@ class AgendaEntry:
 def cluster_page(slug: str):
     db = get_db()
     cluster = get_cluster(db, slug)
-    filters = Filters(cluster=slug)
-    context = _catalogue_context(filters)
-    return render("clusters/page.html", cluster=cluster, tiers=fee_grid(db, cluster.id),
-                  partners=partnerships_of(db, cluster.id), **context)
+    return _catalogue_page("clusters/page.html", Filters(cluster=slug), form=False, cluster=cluster,
+                           tiers=fee_grid(db, cluster.id), partners=partnerships_of(db, cluster.id))

@@ -1,0 +1,63 @@
+"""The catalogue's version: one number moved on by every write to what catalogue pages show.
+
+Offers, their variants and themes, clusters and partnerships are "watched" (a kind adds the tables its prices
+read with `watch`). Any session that inserts, changes or deletes a watched row, or runs an UPDATE or DELETE on a
+watched table, moves the version on in the same transaction, before the change is written: a reader that sees
+the change also sees the new version, whatever worker or node it runs on. Fragments of catalogue pages are kept
+under the version they were read at (`marketplace.web.fragments`), so none outlives a price change.
+
+Writes that bypass the application's sessions (SQL typed by hand) must run `marketplace cache clear`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from ..clusters.models import Cluster, Partnership
+from .models import CatalogueVersion, Offer, OfferTheme, OfferVariant
+
+_watched_tables: set[str] = set()
+_watched_classes: tuple[type, ...] = ()
+_BUMP = update(CatalogueVersion).where(CatalogueVersion.id == 1).values(version=CatalogueVersion.version + 1)
+_READ = select(CatalogueVersion.version).where(CatalogueVersion.id == 1)
+
+
+def watch(*models: type) -> None:
+    """Writes to these models' tables change what catalogue pages show."""
+    global _watched_classes
+    _watched_classes = tuple({*_watched_classes, *models})
+    _watched_tables.update(model.__tablename__ for model in models)
+
+
+watch(Offer, OfferVariant, OfferTheme, Cluster, Partnership)
+
+
+def catalogue_version(db: Session) -> int | None:
+    """The version catalogue fragments are read at; None if its row is missing (then nothing may be kept)."""
+    return db.execute(_READ).scalar()
+
+
+def bump(db: Session) -> None:
+    """Move the version on (inside the caller's transaction)."""
+    db.connection().execute(_BUMP)
+
+
+def _changes_catalogue(session: Session) -> bool:
+    if any(isinstance(obj, _watched_classes) for obj in (*session.new, *session.deleted)):
+        return True
+    return any(isinstance(obj, _watched_classes) and session.is_modified(obj, include_collections=False)
+               for obj in session.dirty)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    if _changes_catalogue(session):
+        bump(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_bulk_write(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is not None \
+            and state.statement.table.name in _watched_tables:
+        bump(state.session)

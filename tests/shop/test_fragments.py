@@ -1,0 +1,157 @@
+"""Catalogue fragments kept per worker under the catalogue's version: never an old price, the same HTML."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from marketplace import create_app
+from marketplace.catalogue.freshness import catalogue_version
+from marketplace.catalogue.models import Offer, OfferTheme
+from marketplace.clusters.models import Cluster
+from marketplace.core.timeutil import utcnow
+from marketplace.demo import DEMO_PASSWORD
+from marketplace.memberships.models import MembershipTier
+from marketplace.web.fragments import MAX_SECONDS, FragmentCache
+from tests.conftest import login
+from tests.factories import PASSWORD
+from tests.shop.test_catalogue import demo, text  # noqa: F401
+
+MEMBER = "rd@lumiere-loire.fr"  # a Cosmetic Valley member: −40 % on its regulatory monitoring (900 € listed)
+
+
+def _without_tokens(response) -> str:
+    """The page with its per-request CSRF tokens blanked (they are signed with the time)."""
+    return re.sub(r'(csrf[-_]token"[^>]*?(?:value|content)=")[^"]+"', r'\1"', response.get_data(as_text=True))
+
+
+def _second_worker(app):
+    """Another worker of the same deployment: same database, its own fragments."""
+    return create_app({key: app.config[key] for key in
+                       ("DATABASE_URL", "INSTANCE_PATH", "MAIL_DIR", "SECRET_KEY", "PUBLIC_CACHE_SECONDS", "TESTING")})
+
+
+def _set_member_discount(db, demo, bps):  # noqa: F811
+    db.rollback()  # a fresh snapshot: the clients wrote since (their sign-in)
+    offer = db.get(Offer, demo["veille-reglementaire"].id)
+    offer.member_discount_bps = bps
+    db.add(offer)
+    db.commit()
+
+
+def test_a_member_sees_their_new_price_at_once_on_every_worker(app, db, demo):  # noqa: F811
+    workers = [app.test_client(), _second_worker(app).test_client()]
+    for client in workers:
+        login(client, MEMBER, DEMO_PASSWORD)
+        assert "540,00 € HT" in text(client.get("/catalogue?q=réglementaire"))
+    _set_member_discount(db, demo, 5000)
+    for client in workers:
+        for path in ("/catalogue?q=réglementaire", "/", "/clusters/cosmetic-valley"):
+            page = text(client.get(path))
+            assert "450,00 € HT" in page and "540,00" not in page, path
+        fragment = client.get("/catalogue?q=réglementaire", headers={"HX-Request": "true"})
+        assert "450,00 € HT" in text(fragment) and "<html" not in fragment.get_data(as_text=True)
+
+
+def test_fragments_give_the_same_html_as_a_fresh_render(app, db, demo):  # noqa: F811
+    for email in (None, MEMBER):
+        first, other = app.test_client(), _second_worker(app).test_client()
+        if email:
+            for client in (first, other):
+                login(client, email, DEMO_PASSWORD)
+                client.get("/account")  # shows the welcome message
+        for path in ("/catalogue", "/catalogue?q=veille&sort=price_asc", "/catalogue?price_min=abc", "/"):
+            fresh, kept = first.get(path), first.get(path)
+            assert fresh.status_code == kept.status_code
+            assert _without_tokens(kept) == _without_tokens(fresh) == _without_tokens(other.get(path)), path
+
+
+def test_a_new_membership_or_tier_shows_its_prices_at_once(client, db, demo, factories):  # noqa: F811
+    valley = db.exec(select(Cluster).where(Cluster.slug == "cosmetic-valley")).one()
+    classic, premium = factories.make_tier(valley), factories.make_tier(valley, code="premium-veille")
+    offer = db.get(Offer, demo["veille-reglementaire"].id)
+    offer.included_in_tiers = "premium-veille"
+    db.add(offer)
+    db.commit()
+    organization = factories.make_organization(name="Nouvelle adhérente")
+    factories.make_user("nouvelle@exemple.fr", organization_id=organization.id)
+    login(client, "nouvelle@exemple.fr", PASSWORD)
+    assert "540,00" not in text(client.get("/catalogue?q=réglementaire"))
+    membership = factories.make_membership(organization, valley, classic, year=utcnow().year)
+    assert "540,00 € HT" in text(client.get("/catalogue?q=réglementaire"))
+    membership.tier_id = premium.id  # what it may see is the same; what it pays is not
+    db.add(membership)
+    db.commit()
+    page = text(client.get("/catalogue?q=réglementaire"))
+    assert "0,00 € HT" in page and "540,00" not in page
+
+
+def test_results_are_kept_until_a_sale_or_an_early_bird_price_ends(app, client, db, demo):  # noqa: F811
+    offer = db.get(Offer, demo["veille-reglementaire"].id)
+    offer.sale_ends_at = utcnow() + timedelta(minutes=8)
+    db.add(offer)
+    db.commit()
+    client.get("/catalogue?page=2")  # the offer ending is on the first page: it still counts
+    entries = app.extensions["fragments"]._entries
+    left = {key[1][0]: expires - time.monotonic() for key, (expires, _html) in entries.items()}
+    assert 470 < left["results"] <= 480 and left["filters"] > MAX_SECONDS - 10
+    offer.early_bird_until, offer.early_bird_discount_bps = utcnow() + timedelta(minutes=3), 1000
+    db.add(offer)
+    db.commit()
+    client.get("/catalogue?q=réglementaire")
+    left = [expires - time.monotonic() for key, (expires, _html) in entries.items()
+            if key[0] == catalogue_version(db) and key[1][0] == "results"]
+    assert len(left) == 1 and 170 < left[0] <= 180
+
+
+def test_every_write_to_the_catalogue_moves_its_version_and_nothing_else_does(db, demo, factories):  # noqa: F811
+    def moved(change) -> bool:
+        before = catalogue_version(db)
+        change()
+        db.commit()
+        return catalogue_version(db) != before
+
+    offer = db.get(Offer, demo["veille-reglementaire"].id)
+
+    def rename():
+        offer.title_fr = "Veille renommée"
+        db.add(offer)
+
+    assert moved(rename)
+    assert moved(lambda: db.add(OfferTheme(offer_id=offer.id, theme="nouveau")))
+    assert moved(lambda: db.exec(update(Offer).where(Offer.id == offer.id).values(list_price_cents=95000)))
+    assert moved(lambda: factories.make_offer(db.get(Cluster, offer.cluster_id)))
+    assert not moved(lambda: factories.make_organization())
+    assert not moved(lambda: db.add(offer))  # nothing changed
+    before = catalogue_version(db)
+    offer.title_fr = "Jamais enregistré"
+    db.add(offer)
+    db.flush()
+    db.rollback()
+    assert catalogue_version(db) == before
+
+
+def test_a_fragment_is_kept_only_while_it_holds():
+    cache, renders = FragmentCache(max_entries=2), []
+
+    def render(valid_until=None):
+        renders.append(1)
+        return f"<p>{len(renders)}</p>", valid_until
+
+    assert cache.get_or_render("a", render, version=1) == cache.get_or_render("a", render, version=1)
+    assert len(renders) == 1
+    cache.get_or_render("a", render, version=2)  # a write since: read again
+    cache.get_or_render("a", render, version=None)  # no version known: never kept
+    cache.get_or_render("a", render, version=None)
+    assert len(renders) == 4
+    past = lambda: render(utcnow() - timedelta(seconds=1))  # noqa: E731
+    cache.get_or_render("b", past, version=1)
+    cache.get_or_render("b", past, version=1)
+    assert len(renders) == 6
+    for key in ("c", "d", "e"):  # the least recently used goes first
+        cache.get_or_render(key, render, version=1)
+    assert len(cache._entries) == 2
