@@ -22,6 +22,7 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 WORKERS=${BENCH_WORKERS:-2}
 WORKER_CLASS=${BENCH_WORKER_CLASS:-gthread}  # as deploy/gunicorn.conf.py; "sync" works too
 THREADS=${BENCH_THREADS:-4}
+WORKER_CONNECTIONS=${BENCH_WORKER_CONNECTIONS:-$((4 * THREADS))}  # as deploy/gunicorn.conf.py
 
 if [ -n "$VENV" ] && [ -d "$VENV/bin" ]; then PATH="$VENV/bin:$PATH"; fi
 export PATH
@@ -109,7 +110,7 @@ APP_PORT=$(free_port)
 HELLO_PORT=$(free_port)
 while [ "$HELLO_PORT" = "$APP_PORT" ]; do HELLO_PORT=$(free_port); done
 GUNICORN_OPTS=(--workers "$WORKERS" --worker-class "$WORKER_CLASS" --threads "$THREADS"
-               --log-level warning --worker-tmp-dir /dev/shm)
+               --worker-connections "$WORKER_CONNECTIONS" --log-level warning --worker-tmp-dir /dev/shm)
 
 gunicorn "${GUNICORN_OPTS[@]}" -b "127.0.0.1:$APP_PORT" 'marketplace:create_app()' >"$WORKDIR/app.log" 2>&1 &
 APP_PID=$!
@@ -185,7 +186,7 @@ others=$(python "$HERE/cpu_others.py" report "$WORKDIR/cpu-before.json" "$APP_PI
 
 # ---- 5. report ----------------------------------------------------------------------------------
 echo
-echo "catalogue benchmark: $(nproc) CPUs, gunicorn ${GUNICORN_OPTS[*]:0:6}, wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION"
+echo "catalogue benchmark: $(nproc) CPUs, gunicorn ${GUNICORN_OPTS[*]:0:8}, wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION"
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
 [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ] && rev="$rev + uncommitted changes"
 echo "code: $rev"

@@ -66,8 +66,10 @@ def bench_database(prefix: str) -> Iterator[str]:
 
 
 def gunicorn(app: str, port: int, env: dict, cwd: Path = ROOT) -> subprocess.Popen:
-    """`app` under gunicorn as deploy/gunicorn.conf.py runs it (2 gthread workers x 4 threads), in its own group."""
-    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4", "-b",
+    """`app` under gunicorn as deploy/gunicorn.conf.py runs it (2 gthread workers x 4 threads, 16 connections
+    each at most), in its own group."""
+    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4",
+                             "--worker-connections", "16", "-b",
                              f"127.0.0.1:{port}", "--log-level", "warning", "--worker-tmp-dir", "/dev/shm", app],
                             cwd=cwd, env=env, start_new_session=True)
 

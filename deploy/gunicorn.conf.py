@@ -22,6 +22,12 @@ workers = int(os.environ.get("GUNICORN_WORKERS") or min(2 * _cpus + 1, 8))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 
+# Open connections one worker holds at most (default 4 per thread). Workers race to accept connections; without a
+# bound, one worker may take nearly every keep-alive connection (nginx's upstream pool, a load balancer's) and queue
+# them behind its few threads while another worker idles: requests wait and the slowest ones (p99) double. Above
+# the bound a connection waits in the listen queue for a worker with room.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 4 * threads)
+
 # Seconds: a worker silent for `timeout` is killed and replaced; on stop or reload workers
 # get `graceful_timeout` to finish their requests; idle keep-alive connections from nginx
 # are held for `keepalive`.
