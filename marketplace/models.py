@@ -11,8 +11,15 @@ from .agreements.models import (
 )
 from .audit.models import AuditEntry
 from .auth.models import ApiToken, LoginSession, PasswordResetRequest, StaffRole, User
-from .catalogue.models import (CatalogueVersion, Offer, OfferCoOwner, OfferDayStock, OfferStock, OfferTheme,
-                               OfferVariant)
+from .catalogue.models import (
+    CatalogueVersion,
+    Offer,
+    OfferCoOwner,
+    OfferDayStock,
+    OfferStock,
+    OfferTheme,
+    OfferVariant,
+)
 from .checkout.models import Cart, CartLine, Order, OrderLine
 from .clusters.models import Cluster, Organization, Partnership
 from .events.models import (

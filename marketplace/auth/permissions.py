@@ -16,10 +16,12 @@ def staff_roles() -> dict[int, str]:
     """The current user's staff roles as {cluster_id: role}, read once per request."""
     if not current_user.is_authenticated:
         return {}
-    if "staff_roles" not in g:
+    user_id, roles = g.get("staff_roles", (None, None))  # the session's loader reads them with the user
+    if user_id != current_user.id:
         rows = get_db().exec(select(StaffRole).where(StaffRole.user_id == current_user.id)).all()
-        g.staff_roles = {row.cluster_id: row.role for row in rows}
-    return g.staff_roles
+        roles = {row.cluster_id: row.role for row in rows}
+        g.staff_roles = current_user.id, roles
+    return roles
 
 
 def is_platform_admin() -> bool:

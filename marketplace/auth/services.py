@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 from zxcvbn import zxcvbn
 
@@ -95,19 +96,26 @@ def end_login_sessions(db: Session, user_id: int, *, token: str | None = None, k
     db.flush()
 
 
+# Built once (every signed-in request runs it); the staff roles come in the same statement, as every page's header
+# asks for them (permissions.staff_roles).
+_SESSION_USER = (select(User, LoginSession.created_at, StaffRole.cluster_id, StaffRole.role)
+                 .join(LoginSession, LoginSession.user_id == User.id)
+                 .outerjoin(StaffRole, StaffRole.user_id == User.id)
+                 .where(LoginSession.token_hash == bindparam("token_hash"), col(LoginSession.ended_at).is_(None)))
+
+
 def load_user_from_session_id(value: str) -> User | None:
     """The active user of an open, unexpired login session named by its cookie token, or None."""
     if not value or len(value) > 100:
         return None
     max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    row = get_db().exec(
-        select(User, LoginSession.created_at).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _token_hash(value), col(LoginSession.ended_at).is_(None))).first()
-    if row is None:
+    rows = get_db().exec(_SESSION_USER, params={"token_hash": _token_hash(value)}).all()
+    if not rows:
         return None
-    user, created_at = row
+    user, created_at = rows[0][:2]
     if not user.is_active or created_at + max_age < utcnow():
         return None
+    g.staff_roles = user.id, {cluster_id: role for _u, _c, cluster_id, role in rows if cluster_id is not None}
     return user
 
 

@@ -7,5 +7,5 @@ search.py   visibility, filters, search; services.py managing offers; console.py
 freshness.py the catalogue's version, moved on by every write to what its pages show
 """
 
-from . import kinds as _kinds  # noqa: F401  (declares the catalogue's kinds)
 from . import freshness as _freshness  # noqa: F401  (moves the catalogue's version on with every write to it)
+from . import kinds as _kinds  # noqa: F401  (declares the catalogue's kinds)

@@ -43,19 +43,28 @@ class Viewer:
 
 
 def viewer_for(db: Session, organization_id: int | None, year: int, sees_everything: bool = False,
-               facts: Iterable[MembershipFact] | None = None) -> Viewer:
-    """The viewer of an organization (None: an anonymous visitor) for a membership year; `facts`: its
-    memberships when already read."""
+               facts: Iterable[MembershipFact] | None = None,
+               pairs: Iterable[tuple[int, int]] | None = None) -> Viewer:
+    """The viewer of an organization (None: an anonymous visitor) for a membership year; `facts` (its memberships)
+    and `pairs` (every partnership) when already read."""
     if organization_id is None:
         return Viewer(sees_everything=sees_everything)
     member_of = active_cluster_ids(db, organization_id, year) if facts is None else frozenset(
         fact.cluster_id for fact in facts if fact.year == year and fact.status == "active")
     partners: set[int] = set()
     if member_of:
-        for a, b in db.exec(select(Partnership.cluster_a_id, Partnership.cluster_b_id).where(
-                or_(col(Partnership.cluster_a_id).in_(member_of), col(Partnership.cluster_b_id).in_(member_of)))):
-            partners.update((a, b))
+        if pairs is None:
+            pairs = db.exec(select(Partnership.cluster_a_id, Partnership.cluster_b_id).where(
+                or_(col(Partnership.cluster_a_id).in_(member_of), col(Partnership.cluster_b_id).in_(member_of))))
+        for a, b in pairs:
+            if a in member_of or b in member_of:
+                partners.update((a, b))
     return Viewer(organization_id, member_of, frozenset(partners - member_of), sees_everything)
+
+
+def partnership_pairs(db: Session) -> tuple[tuple[int, int], ...]:
+    """Every partnership's two clusters."""
+    return tuple(db.exec(select(Partnership.cluster_a_id, Partnership.cluster_b_id)).all())
 
 
 def _visible(viewer: Viewer):

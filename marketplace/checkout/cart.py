@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
@@ -96,10 +96,24 @@ def line_options(db: Session, offer_id: int, args: Mapping[str, str], viewer: Vi
     return options
 
 
-def cart_items(db: Session, cart: Cart | None) -> int:
-    if cart is None:
-        return 0
-    return int(db.exec(select(func.coalesce(func.sum(CartLine.quantity), 0)).where(CartLine.cart_id == cart.id)).one())
+def count_cart_items(db: Session, token: str | None, user_id: int | None) -> int:
+    """How many items the cart `get_cart` finds holds, read in one statement (two for a signed-in user without a
+    cart of their own but a visitor's token)."""
+    def items(*where) -> tuple[int, int]:
+        return db.exec(_CART_ITEMS.where(*where)).one()
+
+    if user_id is not None:
+        carts, count = db.exec(_USER_CART_ITEMS, params={"user_id": user_id}).one()
+        if carts > 1:  # two first additions at once made two carts: the one get_cart finds
+            carts, count = items(Cart.id == get_cart(db, None, user_id).id)
+        if carts:
+            return int(count)
+    return int(items(Cart.token == token, col(Cart.user_id).is_(None))[1]) if token else 0
+
+
+_CART_ITEMS = (select(func.count(col(Cart.id).distinct()), func.coalesce(func.sum(CartLine.quantity), 0))
+               .select_from(Cart).outerjoin(CartLine, CartLine.cart_id == Cart.id))
+_USER_CART_ITEMS = _CART_ITEMS.where(Cart.user_id == bindparam("user_id"))  # built once: every member's page
 
 
 def set_line_quantity(db: Session, cart: Cart, line_id: int, quantity: int, viewer: Viewer) -> CartLine:

@@ -25,7 +25,7 @@ from ..web.pagecache import personal_session_key
 from .cart import (
     add_to_cart,
     adopt_visitor_cart,
-    cart_items,
+    count_cart_items,
     ensure_cart,
     get_cart,
     line_options,
@@ -84,7 +84,7 @@ def cart_count() -> int:
     """How many items the visitor's cart holds, for « Panier (3) » in the header."""
     if not current_user.is_authenticated and not session.get(CART_TOKEN):
         return 0
-    return cart_items(get_db(), current_cart())
+    return count_cart_items(get_db(), session.get(CART_TOKEN), _user_id())
 
 
 @user_logged_in.connect

@@ -32,8 +32,20 @@ class MembershipFact:
         return self.tier_name or self.tier_code.capitalize()
 
 
+@dataclass(frozen=True)
+class OrganizationFacts:
+    """What prices read of an organization besides its memberships."""
+
+    kind: str
+    headcount: int | None
+    turnover_euros: int | None
+
+
 class MemberDirectory(Protocol):
     def memberships_of(self, db, organization_id: int) -> list[MembershipFact]: ...
+
+    def organization_with_memberships(self, db, organization_id: int
+                                      ) -> tuple[OrganizationFacts, list[MembershipFact]] | None: ...
 
     def tier_codes(self, db, cluster_id: int) -> list[str]: ...
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer
@@ -15,7 +15,7 @@ from ..clusters.contacts import propose_contact
 from ..clusters.models import Cluster, Organization
 from ..clusters.services import OrganizationDetails, update_organization
 from ..core.errors import Conflict, Invalid
-from ..core.members import MembershipFact
+from ..core.members import MembershipFact, OrganizationFacts
 from ..core.states import MEMBERSHIP_TRANSITIONS, check_transition
 from ..core.timeutil import paris_today
 from ..web.tables import TableState
@@ -254,18 +254,38 @@ def membership_offer(db: Session, cluster: Cluster) -> Offer:
     return offer
 
 
+_ORGANIZATION_MEMBERSHIPS = (  # built once: a member's every page runs it
+    select(Organization.kind, Organization.headcount, Organization.turnover_euros, Membership.cluster_id, Cluster.name,
+           Membership.year, MembershipTier.code, MembershipTier.category, Membership.status, Membership.grace_until,
+           MembershipTier.name_fr)
+    .select_from(Organization)
+    .outerjoin(Membership, Membership.organization_id == Organization.id)
+    .outerjoin(Cluster, Cluster.id == Membership.cluster_id)
+    .outerjoin(MembershipTier, MembershipTier.id == Membership.tier_id)
+    .where(Organization.id == bindparam("organization_id")))
+
+
 class Directory:
     """Who is a member of which cluster, for the layers below (core.members): a renewal in its grace period
     counts as active, so a member keeps member prices while paying its renewal."""
 
     def memberships_of(self, db: Session, organization_id: int) -> list[MembershipFact]:
+        found = self.organization_with_memberships(db, organization_id)
+        return found[1] if found else []
+
+    def organization_with_memberships(self, db: Session, organization_id: int
+                                      ) -> tuple[OrganizationFacts, list[MembershipFact]] | None:
+        """One statement (a member's every page reads it): plain columns, the organization outer-joined to its
+        memberships."""
         today = paris_today()
-        rows = db.exec(select(Membership, Cluster.name, MembershipTier)
-                       .join(Cluster, Cluster.id == Membership.cluster_id)
-                       .join(MembershipTier, MembershipTier.id == Membership.tier_id)
-                       .where(Membership.organization_id == organization_id)).all()
-        return [MembershipFact(m.cluster_id, name, m.year, t.code, t.category, effective_status(m, today),
-                               t.name_fr) for m, name, t in rows]
+        rows = db.exec(_ORGANIZATION_MEMBERSHIPS, params={"organization_id": organization_id}).all()
+        if not rows:
+            return None
+        facts = [MembershipFact(cluster_id, name, year, code, category, _effective(status, grace_until, today),
+                                tier_name)
+                 for _k, _h, _t, cluster_id, name, year, code, category, status, grace_until, tier_name in rows
+                 if cluster_id is not None]
+        return OrganizationFacts(*rows[0][:3]), facts
 
     def tier_codes(self, db: Session, cluster_id: int) -> list[str]:
         return [tier.code for tier in fee_grid(db, cluster_id)]
@@ -273,6 +293,8 @@ class Directory:
 
 def effective_status(membership: Membership, today: date) -> str:
     """A renewal not paid yet is active until its grace period ends; any other status is as it is."""
-    if membership.status == "pending" and membership.grace_until is not None and today <= membership.grace_until:
-        return "active"
-    return membership.status
+    return _effective(membership.status, membership.grace_until, today)
+
+
+def _effective(status: str, grace_until: date | None, today: date) -> str:
+    return "active" if status == "pending" and grace_until is not None and today <= grace_until else status

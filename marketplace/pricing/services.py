@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from ..catalogue.models import Offer, OfferVariant
-from ..clusters.models import Cluster, Organization, Partnership
+from ..clusters.models import Cluster, Partnership
 from ..core.errors import NotFound, PricingError
 from ..core.kinds import Buyer, get_kind
 from ..core.members import members
@@ -54,13 +54,12 @@ def buyer_context(db: Session, organization_id: int | None) -> BuyerContext:
     """The buyer as the engine sees it: kind, headcount, every membership with its tier."""
     if organization_id is None:
         return BuyerContext()
-    organization = db.get(Organization, organization_id)
-    if organization is None:
+    found = members().organization_with_memberships(db, organization_id)
+    if found is None:
         raise NotFound(_("Organisation introuvable."), field="organization_id")
-    facts = members().memberships_of(db, organization_id)
-    memberships = tuple(facts)
+    organization, facts = found
     had_discovery = frozenset(f.cluster_id for f in facts if f.category == "discovery")
-    return BuyerContext(organization.id, organization.kind, organization.headcount, memberships, had_discovery,
+    return BuyerContext(organization_id, organization.kind, organization.headcount, tuple(facts), had_discovery,
                         organization.turnover_euros)
 
 

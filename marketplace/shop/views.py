@@ -8,13 +8,22 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
-from ..catalogue.models import Offer
 from ..catalogue.freshness import catalogue_version
-from ..catalogue.search import (Filters, Viewer, all_themes, get_visible_offer, search_offers, themes_of,
-                               viewer_for)
+from ..catalogue.models import Offer
+from ..catalogue.search import (
+    Filters,
+    Viewer,
+    all_themes,
+    get_visible_offer,
+    partnership_pairs,
+    search_offers,
+    themes_of,
+    viewer_for,
+)
 from ..catalogue.services import variants_of
 from ..catalogue.themes import theme_label
 from ..clusters.models import Cluster
@@ -22,7 +31,7 @@ from ..clusters.services import get_cluster, partnerships_of
 from ..core.errors import PricingError
 from ..core.kinds import all_kinds, get_kind
 from ..core.timeutil import paris_today, utcnow
-from ..db import get_db
+from ..db import get_db, reads_only
 from ..events.services import upcoming_events
 from ..memberships.services import fee_grid, list_clusters_with_counts
 from ..pricing.services import buyer_context, display_prices, price_offer
@@ -47,15 +56,18 @@ def _viewer():
     return viewer_for(get_db(), organization_id, utcnow().year, sees_everything=is_platform_admin())
 
 
-def _viewer_and_buyer() -> tuple[Viewer, BuyerContext]:
-    """Who is looking, for what they may see and the prices they pay (their memberships read once)."""
+def _viewer_and_buyer(version: int | None) -> tuple[Viewer, BuyerContext]:
+    """Who is looking, for what they may see and the prices they pay (their memberships read once, the
+    partnerships kept under the catalogue's version)."""
     db = get_db()
     organization_id = current_user.organization_id if current_user.is_authenticated else None
     buyer = buyer_context(db, organization_id)
-    return viewer_for(db, organization_id, utcnow().year, is_platform_admin(), buyer.memberships), buyer
+    pairs = current_app.extensions["fragments"].kept(("partnerships",), lambda: (partnership_pairs(db), None),
+                                                      version) if organization_id is not None else ()
+    return viewer_for(db, organization_id, utcnow().year, is_platform_admin(), buyer.memberships, pairs), buyer
 
 
-def _results_html(filters: Filters, viewer: Viewer, buyer: BuyerContext) -> tuple[str, datetime | None]:
+def _results_html(filters: Filters, viewer: Viewer, buyer: BuyerContext) -> tuple[Markup, datetime | None]:
     """The result cards as this viewer sees them, and until when they hold: the first end of a sale among the
     matches, of an early-bird price on the page, or of the year (memberships count per year)."""
     db, now = get_db(), utcnow()
@@ -65,28 +77,27 @@ def _results_html(filters: Filters, viewer: Viewer, buyer: BuyerContext) -> tupl
                            offer_themes=themes_of(db, [o.id for o, _c in result.offers]))
     ends = [result.first_sale_end, datetime(now.year + 1, 1, 1, tzinfo=UTC)]
     ends += [o.early_bird_until for o, _c in result.offers if o.early_bird_until and o.early_bird_until > now]
-    return html, min(end for end in ends if end is not None)
+    return Markup(html), min(end for end in ends if end is not None)
 
 
-def _filters_html(filters: Filters) -> tuple[str, None]:
+def _filters_html(filters: Filters) -> tuple[Markup, None]:
     db = get_db()
-    return render_template("shop/_filters.html", filters=filters, kinds=all_kinds(), themes=all_themes(db),
-                           clusters=db.exec(select(Cluster).order_by(Cluster.name)).all()), None
+    return Markup(render_template("shop/_filters.html", filters=filters, kinds=all_kinds(), themes=all_themes(db),
+                                  clusters=db.exec(select(Cluster).order_by(Cluster.name)).all())), None
 
 
 def _catalogue_context(filters: Filters, form: bool = True) -> dict:
     """The filter form and the results, each kept under the catalogue's version and what decides its content
     (the results also under the viewer's buyer facts: members see their own prices)."""
-    viewer, buyer = _viewer_and_buyer()
-    version, state = catalogue_version(get_db()), (tuple(filters.as_args().items()), tuple(filters.errors.items()),
-                                                   current_language())
+    version = catalogue_version(get_db())
+    viewer, buyer = _viewer_and_buyer(version)
+    state = (tuple(filters.as_args().items()), tuple(filters.errors.items()), current_language())
     cache = current_app.extensions["fragments"]
-    results = cache.get_or_render(("results", state, viewer, buyer), lambda: _results_html(filters, viewer, buyer),
-                                  version)
+    results = cache.kept(("results", state, viewer, buyer), lambda: _results_html(filters, viewer, buyer), version)
     if not form:
         return dict(filters=filters, results_html=results)
     return dict(filters=filters, results_html=results,
-                filters_html=cache.get_or_render(("filters", state), lambda: _filters_html(filters), version))
+                filters_html=cache.kept(("filters", state), lambda: _filters_html(filters), version))
 
 
 def _catalogue_page(page: str, filters: Filters, status: int = 200, form: bool = True, **context):
@@ -100,6 +111,7 @@ def _catalogue_page(page: str, filters: Filters, status: int = 200, form: bool =
 
 
 @bp.get("/")
+@reads_only
 @public_page
 def home():
     return _catalogue_page("shop/home.html", Filters.from_args(request.args),
@@ -107,6 +119,7 @@ def home():
 
 
 @bp.get("/catalogue")
+@reads_only
 @public_page
 def catalogue():
     filters = Filters.from_args(request.args)
@@ -144,6 +157,7 @@ def _quote_context(offer: Offer, cluster: Cluster) -> dict:
 
 
 @bp.get("/offers/<int:offer_id>")
+@reads_only
 @public_page
 def offer_page(offer_id: int):
     db = get_db()
@@ -155,6 +169,7 @@ def offer_page(offer_id: int):
 
 
 @bp.get("/offers/<int:offer_id>/quote")
+@reads_only
 def offer_quote(offer_id: int):
     """The quote widget alone (htmx); without JavaScript the offer page computes the same quote."""
     db = get_db()
@@ -164,6 +179,7 @@ def offer_quote(offer_id: int):
 
 
 @bp.get("/events")
+@reads_only
 @public_page
 def events():
     """The agenda, month by month: events (each once, with its days) and other dated offers sold on their own
@@ -194,6 +210,7 @@ class AgendaEntry:
 
 
 @bp.get("/clusters/<slug>")
+@reads_only
 @public_page
 def cluster_page(slug: str):
     db = get_db()

@@ -1,4 +1,4 @@
-"""Rendered fragments of pages, kept by each worker under everything that decides their content.
+"""Rendered fragments of pages (and the data they share), kept by each worker under everything that decides them.
 
 A key names what the fragment shows (the catalogue's filters, the language, the viewer's prices...) and the
 version of the data it was read at (a number moved on, in the writer's transaction, by every write to that data:
@@ -17,8 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
-
-from markupsafe import Markup
+from typing import Any
 
 from ..core.timeutil import utcnow
 
@@ -27,19 +26,18 @@ MAX_SECONDS = 600  # also bounds what a write outside the application (SQL typed
 
 
 class FragmentCache:
-    """A bounded, thread-safe LRU of (expiry on the monotonic clock, html) by key."""
+    """A bounded, thread-safe LRU of (expiry on the monotonic clock, fragment or data read) by key."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._entries: OrderedDict[Hashable, tuple[float, Markup]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_entries = max_entries
 
-    def get_or_render(self, key: Hashable, render: Callable[[], tuple[str, datetime | None]],
-                      version: int | None) -> Markup:
-        """The fragment kept under `key` and the data's `version`, or `render()`'s (html, valid until: None for no
-        end), kept; without a version (None: unknown) it is rendered and not kept."""
+    def kept(self, key: Hashable, make: Callable[[], tuple[Any, datetime | None]], version: int | None) -> Any:
+        """What is kept under `key` and the data's `version`, else `make()`'s (value, valid until: None for no
+        end), kept; without a version (None: unknown) it is made and not kept."""
         if version is None:
-            return Markup(render()[0])
+            return make()[0]
         key = (version, key)
         now = time.monotonic()
         with self._lock:
@@ -47,16 +45,15 @@ class FragmentCache:
             if entry is not None and entry[0] > now:
                 self._entries.move_to_end(key)
                 return entry[1]
-        html, valid_until = render()
-        html = Markup(html)
+        value, valid_until = make()
         seconds = MAX_SECONDS if valid_until is None else min(MAX_SECONDS, (valid_until - utcnow()).total_seconds())
         if seconds > 0:
             with self._lock:
-                self._entries[key] = (now + seconds, html)
+                self._entries[key] = (now + seconds, value)
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
-        return html
+        return value
 
     def clear(self) -> None:
         with self._lock:

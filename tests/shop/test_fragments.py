@@ -15,7 +15,6 @@ from marketplace.catalogue.models import Offer, OfferTheme
 from marketplace.clusters.models import Cluster
 from marketplace.core.timeutil import utcnow
 from marketplace.demo import DEMO_PASSWORD
-from marketplace.memberships.models import MembershipTier
 from marketplace.web.fragments import MAX_SECONDS, FragmentCache
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -142,16 +141,16 @@ def test_a_fragment_is_kept_only_while_it_holds():
         renders.append(1)
         return f"<p>{len(renders)}</p>", valid_until
 
-    assert cache.get_or_render("a", render, version=1) == cache.get_or_render("a", render, version=1)
+    assert cache.kept("a", render, version=1) == cache.kept("a", render, version=1)
     assert len(renders) == 1
-    cache.get_or_render("a", render, version=2)  # a write since: read again
-    cache.get_or_render("a", render, version=None)  # no version known: never kept
-    cache.get_or_render("a", render, version=None)
+    cache.kept("a", render, version=2)  # a write since: read again
+    cache.kept("a", render, version=None)  # no version known: never kept
+    cache.kept("a", render, version=None)
     assert len(renders) == 4
     past = lambda: render(utcnow() - timedelta(seconds=1))  # noqa: E731
-    cache.get_or_render("b", past, version=1)
-    cache.get_or_render("b", past, version=1)
+    cache.kept("b", past, version=1)
+    cache.kept("b", past, version=1)
     assert len(renders) == 6
     for key in ("c", "d", "e"):  # the least recently used goes first
-        cache.get_or_render(key, render, version=1)
+        cache.kept(key, render, version=1)
     assert len(cache._entries) == 2
