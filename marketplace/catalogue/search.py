@@ -41,6 +41,13 @@ class Viewer:
     partner_cluster_ids: frozenset[int] = frozenset()
     sees_everything: bool = False
 
+    def may_see(self, offer: Offer) -> bool:
+        """What get_visible_offer lets through, for an offer already at hand (the same rule as `_visible`)."""
+        if not offer.is_published:
+            return False
+        return (self.sees_everything or offer.visibility == "public" or offer.cluster_id in self.member_cluster_ids
+                or (offer.visibility == "partners" and offer.cluster_id in self.partner_cluster_ids))
+
 
 def viewer_for(db: Session, organization_id: int | None, year: int, sees_everything: bool = False,
                facts: Iterable[MembershipFact] | None = None,

@@ -82,6 +82,10 @@ class OfferKind:
     read_options: Callable[[Mapping[str, str]], tuple[dict, dict]] | None = None  # -> (options, errors by field)
     page_context: Callable[..., dict] | None = None  # (db, offer, cluster) -> more for the offer page
     page_section: str | None = None  # a section of the public offer page (a rate grid, a fee grid)
+    # The two above are kept with the catalogue's version; what the page shows of this moment is read each time:
+    live_context: Callable[..., dict] | None = None  # (db, offer, args) -> e.g. a room's availability calendar
+    live_section: str | None = None
+    terms_are_live: bool = False  # load_terms reads what sales change (invitations used): never kept
     single_booking: bool = False  # one line is one booking: its quantity is always 1
     named_units: bool = False  # each unit is for a named person (an event ticket): the checkout asks who
     document: str = "invoice"  # what a paid line gets: an invoice, or a tax receipt for a gift ("tax_receipt")

@@ -31,7 +31,7 @@ def check_on_sale(db: Session, offer, options, quantity: int, buyer=None) -> Non
 
 
 EVENT_TICKET = register_kind(OfferKind(TICKET_KIND, _l("Billet d'événement"), "events", stock=QUOTAS,
-                                       price_unit=ticket_unit, load_terms=ticket_terms,
+                                       price_unit=ticket_unit, load_terms=ticket_terms, terms_are_live=True,
                                        read_options=read_ticket_options,
                                        check_available=check_on_sale, named_units=True, on_paid=send_tickets,
                                        on_cancelled=void_line_tickets, documents=ticket_documents))

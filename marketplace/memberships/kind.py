@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..catalogue.freshness import watch
 from ..core.kinds import OfferKind, register_kind
 from .joining import check_can_join, end_unpaid_membership, read_join_options, record_paid_membership
+from .models import MembershipTier
 from .rules import bands_of, fee_unit
 from .services import MEMBERSHIP_KIND, fee_grid
 
@@ -35,3 +37,5 @@ MEMBERSHIP = register_kind(OfferKind(
     check_available=check_can_join, quote_fields="memberships/_quote_fields.html", read_options=read_join_options,
     page_context=_page, page_section="memberships/_fee_grid_section.html", single_booking=True, from_price=True,
     line_key=_year, on_paid=_paid, on_cancelled=end_unpaid_membership))
+# The fee grid a membership offer's page and prices read is kept with the catalogue.
+watch(MembershipTier)

@@ -90,8 +90,12 @@ def partnerships_of(db: Session, cluster_ids: list[int]) -> dict[int, tuple[Part
 
 
 def price_offer(db: Session, offer: Offer, cluster: Cluster, organization_id: int | None, quantity: int,
-                options: dict, at: datetime | None = None, lang: str = "fr", available: bool = False) -> Quote:
-    """Quote `quantity` of an offer for an organization (None: a visitor); raises PricingError.
+                options: dict, at: datetime | None = None, lang: str = "fr", available: bool = False,
+                terms: OfferTerms | None = None, buyer: BuyerContext | None = None,
+                partnerships: tuple[PartnershipTerms, ...] | None = None) -> Quote:
+    """Quote `quantity` of an offer for an organization (None: a visitor); raises PricingError. `terms`, `buyer`
+    and `partnerships`: the offer's terms in `lang`, the organization's context and its cluster's partnerships,
+    when already at hand.
 
     With `available`, also say at once what is no longer free (a room slot taken, the desks of a day);
     checkout relies on holding the stock instead. An offer's maximum per order is always enforced.
@@ -100,9 +104,11 @@ def price_offer(db: Session, offer: Offer, cluster: Cluster, organization_id: in
         raise PricingError("bad_quantity", f"{offer.max_per_order} au plus par commande.",
                            f"{offer.max_per_order} at most per order.", "quantity")
     # A visitor (no organization) is nobody's member: partnerships cannot change their price.
-    partnerships = partnership_terms(db, cluster.id) if organization_id is not None else ()
-    result = quote(offer_terms(db, offer, cluster, lang), buyer_context(db, organization_id), quantity,
-                   options, at or utcnow(), partnerships)
+    if partnerships is None:
+        partnerships = partnership_terms(db, cluster.id) if organization_id is not None else ()
+    terms = offer_terms(db, offer, cluster, lang) if terms is None else terms
+    buyer = buyer_context(db, organization_id) if buyer is None else buyer
+    result = quote(terms, buyer, quantity, options, at or utcnow(), partnerships)
     check = get_kind(offer.kind).check_available
     if available and check is not None:
         check(db, offer, options, quantity, Buyer(organization_id))

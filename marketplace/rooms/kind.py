@@ -9,9 +9,11 @@ from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from ..catalogue.freshness import watch
 from ..core.kinds import OfferKind, register_kind
 from ..web.i18n import current_language
 from .forms import RATES_SECTION, day_type_choices, grid_section
+from .models import RoomHours, RoomPhoto, RoomQuote, RoomRate, RoomSpace
 from .rules import SLOTS, room_unit, same_hours_runs
 from .services import KIND_CODE, ROOM_SLOTS, check_free, hours_of, rates_of, room_terms, space_of
 
@@ -40,22 +42,28 @@ def _documents(db, order) -> list:
 
 
 def _page(db, offer, cluster) -> dict:
-    from flask import request
-
     from .photos import photos_of
-    from .views import calendar_context
 
     lang = current_language()
     names = get_day_names("wide", locale=get_locale())
     hours = [(" – ".join(dict.fromkeys((names[first], names[last]))), opens, closes)
              for first, last, opens, closes in same_hours_runs(hours_of(db, offer.id))]
     return {"rates": rates_of(db, offer.id), "slots": SLOTS, "lang": lang, "day_labels": dict(day_type_choices()),
-            "space": space_of(db, offer.id), "opening_hours": hours, "photos": photos_of(db, offer.id), **calendar_context(offer, request.args)}
+            "space": space_of(db, offer.id), "opening_hours": hours, "photos": photos_of(db, offer.id)}
+
+
+def _calendar(db, offer, args) -> dict:
+    from .views import calendar_context
+
+    return calendar_context(offer, args)
 
 
 ROOM = register_kind(OfferKind(
     KIND_CODE, _l("Location de salle"), "rooms", price_unit=room_unit, load_terms=room_terms,
     check_available=check_free, quote_fields="rooms/_quote_fields.html", read_options=read_booking_options,
-    page_context=_page, page_section="rooms/_rate_grid.html", single_booking=True, from_price=True,
+    page_context=_page, page_section="rooms/_rate_grid.html", live_context=_calendar,
+    live_section="rooms/_calendar.html", single_booking=True, from_price=True,
     member_discount_only=True, stock=ROOM_SLOTS, console_section=RATES_SECTION,
     console_context=grid_section, documents=_documents, quote_request="rooms.quote_request"))
+# What a room's page and prices read (its grid, space, hours, photos, agreed quotes) is kept with the catalogue.
+watch(RoomRate, RoomSpace, RoomHours, RoomPhoto, RoomQuote)

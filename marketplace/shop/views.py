@@ -13,32 +13,29 @@ from sqlmodel import select
 
 from ..auth.permissions import is_platform_admin
 from ..catalogue.freshness import catalogue_version
-from ..catalogue.models import Offer
 from ..catalogue.search import (
     Filters,
     Viewer,
     all_themes,
-    get_visible_offer,
     partnership_pairs,
     search_offers,
     themes_of,
     viewer_for,
 )
-from ..catalogue.services import variants_of
 from ..catalogue.themes import theme_label
 from ..clusters.models import Cluster
 from ..clusters.services import get_cluster, partnerships_of
-from ..core.errors import PricingError
 from ..core.kinds import all_kinds, get_kind
 from ..core.timeutil import paris_today, utcnow
 from ..db import get_db, reads_only
 from ..events.services import upcoming_events
 from ..memberships.services import fee_grid, list_clusters_with_counts
-from ..pricing.services import buyer_context, display_prices, price_offer
+from ..pricing.services import buyer_context, display_prices
 from ..pricing.terms import BuyerContext
 from ..web.htmx import is_htmx_fragment_request, render
 from ..web.i18n import current_language, localized
 from ..web.pagecache import public_page
+from .offer_page import offer_page_parts, quote_context
 
 bp = Blueprint("shop", __name__)
 
@@ -126,56 +123,31 @@ def catalogue():
     return _catalogue_page("shop/catalogue.html", filters, 422 if filters.errors else 200)
 
 
-def _quote_options(offer: Offer, args) -> tuple[int, dict, dict[str, str]]:
-    """Quantity and the kind's options from the query string; errors by field, nothing guessed."""
-    options, errors = get_kind(offer.kind).options_from(args)
-    try:
-        quantity = int(args.get("quantity") or 1)
-    except ValueError:
-        quantity, errors["quantity"] = 1, "quantity"
-    return quantity, options, errors
-
-
-def _quote_context(offer: Offer, cluster: Cluster) -> dict:
-    """The live quote for what the visitor chose (the first pack by default); what is taken is said at once."""
+def _offer_context(offer_id: int) -> dict:
+    """The offer's kept parts, checked against the viewer, and the quote asked."""
     db = get_db()
-    quantity, options, errors = _quote_options(offer, request.args)
-    if "variant" not in options:
-        variants = variants_of(db, offer.id)
-        if variants:
-            options["variant"] = variants[0].code
-    organization_id = current_user.organization_id if current_user.is_authenticated else None
-    quote, error, code = None, None, None
-    if not errors:
-        try:
-            quote = price_offer(db, offer, cluster, organization_id, quantity, options, lang=current_language(), available=True)
-        except PricingError as exc:
-            error = exc.message_in(current_language()) if exc.code != "missing_option" or request.args else None
-            code = exc.code
-    return dict(quote=quote, quote_error=error, quote_error_code=code, input_errors=errors, quantity=quantity,
-                options=options, today=paris_today())
+    version = catalogue_version(db)
+    viewer, buyer = _viewer_and_buyer(version)
+    page = offer_page_parts(db, offer_id, viewer, version)
+    return dict(kept=page, offer=page.offer, cluster=page.cluster, kind=get_kind(page.offer.kind),
+                variants=page.variants, **page.context, **quote_context(db, page, buyer, version))
 
 
 @bp.get("/offers/<int:offer_id>")
 @reads_only
 @public_page
 def offer_page(offer_id: int):
-    db = get_db()
-    offer, cluster = get_visible_offer(db, offer_id, _viewer())
-    kind = get_kind(offer.kind)
-    return render("shop/offer.html", offer=offer, cluster=cluster, kind=kind, variants=variants_of(db, offer.id),
-                  themes=themes_of(db, [offer.id])[offer.id], **_quote_context(offer, cluster),
-                  **(kind.page_context(db, offer, cluster) if kind.page_context else {}))
+    context = _offer_context(offer_id)
+    kind = context["kind"]
+    live = kind.live_context(get_db(), context["offer"], request.args) if kind.live_context else {}
+    return render("shop/offer.html", **context, **live)
 
 
 @bp.get("/offers/<int:offer_id>/quote")
 @reads_only
 def offer_quote(offer_id: int):
     """The quote widget alone (htmx); without JavaScript the offer page computes the same quote."""
-    db = get_db()
-    offer, cluster = get_visible_offer(db, offer_id, _viewer())
-    return render("shop/_quote.html", offer=offer, cluster=cluster, kind=get_kind(offer.kind),
-                  **_quote_context(offer, cluster))
+    return render("shop/_quote.html", **_offer_context(offer_id))
 
 
 @bp.get("/events")

@@ -10,13 +10,17 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from marketplace import create_app
+from marketplace.auth.models import User
 from marketplace.catalogue.freshness import catalogue_version
 from marketplace.catalogue.models import Offer, OfferTheme
+from marketplace.catalogue.search import Viewer, get_visible_offer, viewer_for
 from marketplace.clusters.models import Cluster
+from marketplace.core.errors import NotFound
 from marketplace.core.timeutil import utcnow
 from marketplace.demo import DEMO_PASSWORD
+from marketplace.rooms.models import RoomRate
 from marketplace.web.fragments import MAX_SECONDS, FragmentCache
-from tests.conftest import login
+from tests.conftest import MONDAY, login
 from tests.factories import PASSWORD
 from tests.shop.test_catalogue import demo, text  # noqa: F401
 
@@ -154,3 +158,62 @@ def test_a_fragment_is_kept_only_while_it_holds():
     for key in ("c", "d", "e"):  # the least recently used goes first
         cache.kept(key, render, version=1)
     assert len(cache._entries) == 2
+
+
+def test_a_new_room_rate_is_quoted_at_once_on_every_worker(app, db, demo):  # noqa: F811
+    room = demo["la-cantine-salle"]
+    path = f"/offers/{room.id}?date={MONDAY.isoformat()}&slot=half_day&people=30"
+    workers = [app.test_client(), _second_worker(app).test_client()]
+    for client in workers:
+        assert "Total HT 1 000,00 €" in text(client.get(path))
+    db.rollback()
+    rate = db.exec(select(RoomRate).where(RoomRate.offer_id == room.id, RoomRate.slot == "half_day",
+                                          RoomRate.day_type == "weekday", RoomRate.min_people <= 30,
+                                          RoomRate.max_people >= 30)).one()
+    rate.list_price_cents = 110000
+    db.add(rate)
+    db.commit()
+    for client in workers:
+        page = text(client.get(path))
+        assert "Total HT 1 100,00 €" in page and "1 000,00" not in page
+        assert "Total HT 1 100,00 €" in text(client.get(f"/offers/{room.id}/quote?date={MONDAY.isoformat()}"
+                                                        "&slot=half_day&people=30"))
+
+
+def test_offer_pages_are_the_same_from_kept_parts(app, db, demo):  # noqa: F811
+    paths = [f"/offers/{demo[slug].id}" for slug in ("la-cantine-salle", "veille-reglementaire")]
+    paths += [f"/offers/{demo['la-cantine-salle'].id}?date={MONDAY.isoformat()}&slot=full_day&people=80",
+              f"/offers/{demo['adhesion-' + str(demo['veille-reglementaire'].cluster_id)].id}"]
+    for email in (None, MEMBER):
+        first, other = app.test_client(), _second_worker(app).test_client()
+        if email:
+            for client in (first, other):
+                login(client, email, DEMO_PASSWORD)
+                client.get("/account")
+        for path in paths:
+            fresh, kept = first.get(path), first.get(path)
+            assert fresh.status_code == 200
+            assert _without_tokens(kept) == _without_tokens(fresh) == _without_tokens(other.get(path)), path
+
+
+def test_who_may_see_an_offer_is_the_same_kept_or_read(app, db, demo):  # noqa: F811
+    year = utcnow().year
+    viewers = [Viewer(), Viewer(sees_everything=True)]
+    for email in (MEMBER, "contact@usinage-bressan.fr", "hello@pixel-sentier.fr"):
+        user = db.exec(select(User).where(User.email == email)).one()
+        viewers.append(viewer_for(db, user.organization_id, year))
+    hidden = db.get(Offer, demo["visite-batiment-passif"].id)
+    hidden.is_published = False  # an unpublished offer too
+    db.add(hidden)
+    db.commit()
+    seen = 0
+    for viewer in viewers:
+        for offer in db.exec(select(Offer)).all():
+            try:
+                get_visible_offer(db, offer.id, viewer)
+                visible = True
+            except NotFound:
+                visible = False
+            assert viewer.may_see(offer) == visible, (offer.slug, viewer)
+            seen += visible
+    assert 0 < seen < len(viewers) * len(db.exec(select(Offer)).all())
