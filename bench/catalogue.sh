@@ -129,6 +129,11 @@ HELLO_URL="http://127.0.0.1:$HELLO_PORT/"
 CATALOGUE_URL="http://127.0.0.1:$APP_PORT/catalogue"
 UNCACHED_URL="http://127.0.0.1:$FRESH_PORT/catalogue"
 FILTERED_URL="http://127.0.0.1:$APP_PORT/catalogue?q=$WORD&kind=service"
+# A room's page with its live quote (a half day for 30 people on a Monday past the demo's bookings): never
+# page-cached, as it holds the add-to-cart form.
+ROOM_ID=$(psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -d "$DB" -Atc "SELECT id FROM offer WHERE slug = 'la-cantine-salle'")
+QUOTE_DAY=$(python -c "import datetime as d; t = d.date.today() + d.timedelta(days=42); print(t - d.timedelta(days=t.weekday()))")
+OFFER_URL="http://127.0.0.1:$FRESH_PORT/offers/$ROOM_ID?date=$QUOTE_DAY&slot=half_day&people=30"
 
 for url in "$HELLO_URL" "$CATALOGUE_URL" "$UNCACHED_URL"; do
     for i in $(seq 150); do
@@ -142,6 +147,7 @@ done
 # sanity: the pages are what we think they are
 catalogue_count=$(curl -fsS "$CATALOGUE_URL" | grep -oE '[0-9]+ offres' | head -n1 || true)
 filtered_count=$(curl -fsS "$FILTERED_URL" | grep -oE '[0-9]+ offres?' | head -n1 || true)
+curl -fsS "$OFFER_URL" | grep -q "Total HT" || die "the room's page shows no quote: $OFFER_URL"
 [ -n "$catalogue_count" ] || die "/catalogue does not show an offer count"
 case "$filtered_count" in ""|"0 offre"*) die "the filtered catalogue finds nothing for q=$WORD";; esac
 log "/catalogue: $catalogue_count, filtered: $filtered_count (24 per page)"
@@ -172,11 +178,13 @@ run_wrk warm-catalogue "$CATALOGUE_URL" "$WARMUP"
 run_wrk warm-filtered "$FILTERED_URL" "$WARMUP"
 run_wrk warm-uncached "$UNCACHED_URL" "$WARMUP"
 run_wrk warm-member "$UNCACHED_URL" "$WARMUP" "$MEMBER_COOKIE"
+run_wrk warm-offer "$OFFER_URL" "$WARMUP"
 python "$HERE/cpu_others.py" snapshot >"$WORKDIR/cpu-before.json"
-for name in hello catalogue filtered uncached member; do
+for name in hello catalogue filtered uncached member offer; do
     cookie=""
     case $name in hello) url=$HELLO_URL;; catalogue) url=$CATALOGUE_URL;; filtered) url=$FILTERED_URL;;
-                  uncached) url=$UNCACHED_URL;; member) url=$UNCACHED_URL; cookie=$MEMBER_COOKIE;; esac
+                  uncached) url=$UNCACHED_URL;; member) url=$UNCACHED_URL; cookie=$MEMBER_COOKIE;;
+                  offer) url=$OFFER_URL;; esac
     log "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION $url${cookie:+ (signed in)}"
     run_wrk "$name" "$url" "$DURATION" "$cookie"
 done
@@ -193,6 +201,6 @@ echo "code: $rev"
 echo "noise: load average $LOAD_BEFORE before the servers started; $others"
 echo "data: $catalogue_count on /catalogue, $filtered_count on ?q=$WORD&kind=service"
 echo
-python "$HERE/wrk_report.py" --connections "$CONNECTIONS" --goal uncached=10 --goal member=10 \
+python "$HERE/wrk_report.py" --connections "$CONNECTIONS" --goal uncached=10 --goal member=10 --goal offer=10 \
     hello="$WORKDIR/hello.wrk" catalogue="$WORKDIR/catalogue.wrk" filtered="$WORKDIR/filtered.wrk" \
-    uncached="$WORKDIR/uncached.wrk" member="$WORKDIR/member.wrk"
+    uncached="$WORKDIR/uncached.wrk" member="$WORKDIR/member.wrk" offer="$WORKDIR/offer.wrk"

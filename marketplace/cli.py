@@ -138,6 +138,19 @@ def register_commands(app: Flask) -> None:
             db.commit()
         click.echo(f"{count} commande{_s(count)} expirée{_s(count)}.")
 
+    @app.cli.command("clear-cache")
+    @with_appcontext
+    def clear_cache_command():
+        """After rows were changed by hand in the database: every worker and node reads the catalogue again."""
+        from .catalogue.freshness import bump
+        from .web.pagecache import invalidate_public_pages
+
+        with _session() as db:
+            bump(db)
+            db.commit()
+        invalidate_public_pages()
+        click.echo("Pages et fragments du catalogue : relus partout à la prochaine visite.")
+
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Run one round and exit.")
     @click.option("--interval", default=10, show_default=True, help="Seconds between rounds.")

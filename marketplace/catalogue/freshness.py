@@ -6,7 +6,8 @@ watched table, moves the version on in the same transaction, before the change i
 the change also sees the new version, whatever worker or node it runs on. Fragments of catalogue pages are kept
 under the version they were read at (`marketplace.web.fragments`), so none outlives a price change.
 
-Writes that bypass the application's sessions (SQL typed by hand) must run `marketplace cache clear`.
+Writes that bypass the application's sessions (SQL typed by hand) should be followed by `marketplace clear-cache`
+(fragments are otherwise read again after at most ten minutes).
 """
 
 from __future__ import annotations
@@ -34,12 +35,16 @@ watch(Offer, OfferVariant, OfferTheme, Cluster, Partnership)
 
 
 def catalogue_version(db: Session) -> int | None:
-    """The version catalogue fragments are read at; None if its row is missing (then nothing may be kept)."""
-    return db.execute(_READ).scalar()
+    """The version catalogue fragments are read at (once per session); None if its row is missing (then nothing
+    may be kept)."""
+    if "catalogue_version" not in db.info:
+        db.info["catalogue_version"] = db.execute(_READ).scalar()
+    return db.info["catalogue_version"]
 
 
 def bump(db: Session) -> None:
     """Move the version on (inside the caller's transaction)."""
+    db.info.pop("catalogue_version", None)
     db.connection().execute(_BUMP)
 
 
@@ -48,6 +53,12 @@ def _changes_catalogue(session: Session) -> bool:
         return True
     return any(isinstance(obj, _watched_classes) and session.is_modified(obj, include_collections=False)
                for obj in session.dirty)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_version(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the session's own transaction, not a savepoint
+        session.info.pop("catalogue_version", None)
 
 
 @event.listens_for(Session, "before_flush")

@@ -83,7 +83,7 @@ class OfferKind:
     page_context: Callable[..., dict] | None = None  # (db, offer, cluster) -> more for the offer page
     page_section: str | None = None  # a section of the public offer page (a rate grid, a fee grid)
     # The two above are kept with the catalogue's version; what the page shows of this moment is read each time:
-    live_context: Callable[..., dict] | None = None  # (db, offer, args) -> e.g. a room's availability calendar
+    live_context: Callable[..., dict] | None = None  # (db, offer, args, page_context) -> a room's calendar
     live_section: str | None = None
     terms_are_live: bool = False  # load_terms reads what sales change (invitations used): never kept
     single_booking: bool = False  # one line is one booking: its quantity is always 1

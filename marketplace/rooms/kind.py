@@ -13,7 +13,7 @@ from ..catalogue.freshness import watch
 from ..core.kinds import OfferKind, register_kind
 from ..web.i18n import current_language
 from .forms import RATES_SECTION, day_type_choices, grid_section
-from .models import RoomHours, RoomPhoto, RoomQuote, RoomRate, RoomSpace
+from .models import RoomClosure, RoomHours, RoomPhoto, RoomQuote, RoomRate, RoomSpace
 from .rules import SLOTS, room_unit, same_hours_runs
 from .services import KIND_CODE, ROOM_SLOTS, check_free, hours_of, rates_of, room_terms, space_of
 
@@ -52,18 +52,19 @@ def _page(db, offer, cluster) -> dict:
             "space": space_of(db, offer.id), "opening_hours": hours, "photos": photos_of(db, offer.id)}
 
 
-def _calendar(db, offer, args) -> dict:
-    from .views import calendar_context
+def _calendar(db, offer, args, page_context) -> dict:
+    from .views import kept_calendar
 
-    return calendar_context(offer, args)
+    return kept_calendar(db, offer, args, page_context["rates"])
 
 
 ROOM = register_kind(OfferKind(
     KIND_CODE, _l("Location de salle"), "rooms", price_unit=room_unit, load_terms=room_terms,
     check_available=check_free, quote_fields="rooms/_quote_fields.html", read_options=read_booking_options,
     page_context=_page, page_section="rooms/_rate_grid.html", live_context=_calendar,
-    live_section="rooms/_calendar.html", single_booking=True, from_price=True,
+    live_section="rooms/_kept_calendar.html", single_booking=True, from_price=True,
     member_discount_only=True, stock=ROOM_SLOTS, console_section=RATES_SECTION,
     console_context=grid_section, documents=_documents, quote_request="rooms.quote_request"))
-# What a room's page and prices read (its grid, space, hours, photos, agreed quotes) is kept with the catalogue.
-watch(RoomRate, RoomSpace, RoomHours, RoomPhoto, RoomQuote)
+# What a room's page, calendar and prices read (grid, space, hours, closures, photos, agreed quotes) is kept with
+# the catalogue.
+watch(RoomRate, RoomSpace, RoomHours, RoomClosure, RoomPhoto, RoomQuote)

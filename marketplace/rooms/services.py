@@ -7,12 +7,14 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..catalogue.freshness import catalogue_version
 from ..core.errors import Conflict, Invalid, PricingError
 from ..core.kinds import load_options
 from ..core.timeutil import utcnow
@@ -107,16 +109,41 @@ def last_bookable_day(space: RoomSpace, now=None):
     return today + timedelta(days=space.horizon_days)
 
 
-def refusal(db: Session, offer, booking: rules.Booking) -> PricingError | None:
+@dataclass(frozen=True)
+class RoomRules:
+    """What staff set that decides whether a slot may be booked, bookings aside."""
+
+    space: RoomSpace  # out of any session: only read
+    hours: dict[int, tuple]
+    closures: dict  # day -> reason
+
+
+def room_rules(db: Session, offer_id: int, day=None) -> RoomRules:
+    """The room's rules (its closures on `day` only, when given)."""
+    space = space_of(db, offer_id)
+    if space in db:
+        db.expunge(space)
+    return RoomRules(space, hours_of(db, offer_id), closures_of(db, offer_id, day, day))
+
+
+def kept_room_rules(db: Session, offer_id: int) -> RoomRules:
+    """The room's rules kept by this worker under the catalogue's version (they are watched: see kind.py)."""
+    if not has_app_context():
+        return room_rules(db, offer_id)
+    return current_app.extensions["fragments"].kept(("room-rules", offer_id), lambda: (room_rules(db, offer_id), None),
+                                                    catalogue_version(db))
+
+
+def refusal(db: Session, offer, booking: rules.Booking, kept: RoomRules | None = None) -> PricingError | None:
     """Why this booking cannot be taken now: beyond the room's horizon, the room closed then, the slot or a
-    neighbour too close taken."""
-    space = space_of(db, offer.id)
+    neighbour too close taken. `kept`: the room's rules already at hand (else read)."""
+    room = kept or room_rules(db, offer.id, booking.day)
+    space = room.space
     last = last_bookable_day(space)
     if booking.day > last:
         return PricingError("too_far", f"Cette salle se réserve jusqu'au {last:%d/%m/%Y} au plus tard.",
                             f"This room can be booked up to {last:%Y-%m-%d}.", "date")
-    problem = rules.opening_problem(booking.day, booking.blocks, hours_of(db, offer.id),
-                                    closures_of(db, offer.id, booking.day, booking.day))
+    problem = rules.opening_problem(booking.day, booking.blocks, room.hours, room.closures)
     if problem is not None:
         return PricingError("closed", *problem, "date")
     booked = booked_blocks(db, offer.id, booking.day)
@@ -134,7 +161,7 @@ def refusal(db: Session, offer, booking: rules.Booking) -> PricingError | None:
 
 def check_free(db: Session, offer, options: Mapping[str, Any], quantity: int = 1, buyer=None) -> None:
     """Say at once that the slot asked cannot be booked (checkout's booking is what holds it for good)."""
-    problem = refusal(db, offer, rules.read_booking(options))
+    problem = refusal(db, offer, rules.read_booking(options), kept_room_rules(db, offer.id))
     if problem is not None:
         raise problem
 

@@ -4,12 +4,25 @@ staff calendar apps (a signed address, since a calendar app cannot sign in)."""
 from __future__ import annotations
 
 import hmac
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
+from sqlmodel import col, select
 
+from ..catalogue.freshness import catalogue_version
 from ..catalogue.models import Offer
 from ..catalogue.search import get_visible_offer
 from ..checkout.cart import add_to_cart
@@ -21,10 +34,12 @@ from ..web.extensions import RATE_LIMITS, limiter
 from ..web.forms import Submission, form_status
 from ..web.htmx import render
 from ..web.i18n import current_language
+from . import rules
 from .calendar import availability, bookings_ics, days_from, is_feed_token
 from .cancellation import cancel_booking, cancel_terms
 from .forms import QuoteRequestForm
-from .models import RoomPhoto, RoomQuote
+from .kind import read_booking_options
+from .models import RoomBooking, RoomPhoto, RoomQuote
 from .quotes import answer, booking_options, request_quote
 from .services import KIND_CODE, rates_of
 
@@ -48,6 +63,40 @@ def calendar_context(offer, args) -> dict:
     return dict(calendar=availability(get_db(), offer, days, utcnow()), calendar_view=view, calendar_days=days,
                 calendar_next=step[0], calendar_previous=step[1], calendar_lang=current_language(),
                 default_people=min(DEFAULT_PEOPLE, largest))
+
+
+def kept_calendar(db, offer, args, rates) -> dict:
+    """The public calendar of the offer page, kept per worker under the catalogue's version (grid, hours, space,
+    closures) and the bookings of the days shown (read each time, one statement), until its next cell turns past
+    or the day changes (the booking horizon moves)."""
+    view = "month" if args.get("view") == "month" else "week"
+    try:
+        start = date.fromisoformat(args.get("start", "")) if args.get("start") else paris_today()
+    except ValueError:
+        start = paris_today()
+    days = days_from(start, view)
+    default_people = min(DEFAULT_PEOPLE, max((rate.max_people for rate in rates), default=DEFAULT_PEOPLE))
+    options = {key: value for key, value in read_booking_options(args)[0].items() if key == "people"}
+    booked = tuple(db.exec(select(RoomBooking.day, RoomBooking.block).where(
+        RoomBooking.offer_id == offer.id, col(RoomBooking.day).between(days[0], days[-1]))
+        .order_by(RoomBooking.day, RoomBooking.block)).all())
+    key = ("room-calendar", offer.id, current_language(), days[0], view, options.get("people"), booked)
+
+    def render_it():
+        now = utcnow()
+        calendar = availability(db, offer, days, now)
+        starts = [datetime.combine(cell.day, rules.span(cell.choice.blocks)[0], tzinfo=rules.PARIS)
+                  for row in calendar for cell in row]
+        midnight = datetime.combine(now.astimezone(rules.PARIS).date() + timedelta(days=1), time(0),
+                                    tzinfo=rules.PARIS)
+        html = render_template("rooms/_calendar.html", offer=offer, options=options, calendar=calendar,
+                               calendar_view=view, calendar_days=days, calendar_next=days[-1] + timedelta(days=1),
+                               calendar_previous=days[0] - timedelta(days=1), calendar_lang=current_language(),
+                               default_people=default_people)
+        return Markup(html), min([midnight, *(moment for moment in starts if moment > now)])
+
+    html = current_app.extensions["fragments"].kept(key, render_it, catalogue_version(db))
+    return dict(calendar_html=html, default_people=default_people)
 
 
 @bp.get("/rooms/<int:offer_id>/calendar")

@@ -139,7 +139,8 @@ def _offer_context(offer_id: int) -> dict:
 def offer_page(offer_id: int):
     context = _offer_context(offer_id)
     kind = context["kind"]
-    live = kind.live_context(get_db(), context["offer"], request.args) if kind.live_context else {}
+    live = kind.live_context(get_db(), context["offer"], request.args, context["kept"].context) \
+        if kind.live_context else {}
     return render("shop/offer.html", **context, **live)
 
 

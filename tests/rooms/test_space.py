@@ -4,6 +4,7 @@ staff subscribe to the bookings' .ics feed; twenty parallel requests for one slo
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import time
@@ -161,3 +162,25 @@ def test_the_offer_page_tells_capacity_hours_and_the_cancellation_policy_before_
     assert "50 personnes" in html
     assert "Lundi – vendredi : 09:00 – 22:00" in html and "Samedi : 10:00 – 16:00" in html and "Dimanche" not in html
     assert "Gratuite jusqu'à 14 jours avant la date, puis frais de 50 % du prix." in html.replace("&#39;", "'")
+
+
+def _slots(page: str) -> list[str]:
+    return re.findall(r'class="slot slot-(\w+)"', page)
+
+
+def test_the_offer_page_calendar_shows_a_booking_or_a_closure_at_once(app, client, db, run):
+    offer = run["offer"]
+    day = MONDAY.fromordinal(MONDAY.toordinal() + 1)
+    path = f"/offers/{offer.id}?start={day.isoformat()}"
+    before = _slots(client.get(path).get_data(as_text=True))
+    assert before == _slots(client.get(f"/rooms/{offer.id}/calendar?start={day.isoformat()}").get_data(as_text=True))
+    db.rollback()
+    with app.test_request_context():
+        _book(db, offer, {"date": day, "slot": "full_day", "people": 10}, "full")
+    booked = _slots(client.get(path).get_data(as_text=True))
+    assert booked.count("taken") > before.count("taken")
+    db.add(RoomClosure(offer_id=offer.id, day=day.fromordinal(day.toordinal() + 1), reason="Inventaire"))
+    db.commit()
+    closed = _slots(client.get(path).get_data(as_text=True))
+    assert closed.count("closed") > booked.count("closed")
+    assert closed == _slots(client.get(f"/rooms/{offer.id}/calendar?start={day.isoformat()}").get_data(as_text=True))

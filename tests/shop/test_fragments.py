@@ -6,6 +6,7 @@ import re
 import time
 from datetime import timedelta
 
+from sqlalchemy import text as text_sql
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -217,3 +218,14 @@ def test_who_may_see_an_offer_is_the_same_kept_or_read(app, db, demo):  # noqa: 
             assert viewer.may_see(offer) == visible, (offer.slug, viewer)
             seen += visible
     assert 0 < seen < len(viewers) * len(db.exec(select(Offer)).all())
+
+
+def test_a_change_made_by_hand_is_shown_after_clear_cache(app, client, db, demo):  # noqa: F811
+    assert "900,00 € HT" in text(client.get("/catalogue?q=réglementaire"))
+    db.rollback()
+    with db.get_bind().begin() as connection:  # SQL typed by hand: no session saw it
+        connection.execute(text_sql("UPDATE offer SET list_price_cents = 95000 WHERE slug = 'veille-reglementaire'"))
+    assert "900,00 € HT" in text(client.get("/catalogue?q=réglementaire"))  # kept until told
+    result = app.test_cli_runner().invoke(args=["clear-cache"])
+    assert result.exit_code == 0, result.output
+    assert "950,00 € HT" in text(client.get("/catalogue?q=réglementaire"))
