@@ -50,32 +50,34 @@ DEFAULT_PEOPLE = 20
 bp = Blueprint("rooms", __name__)
 
 
-def calendar_context(offer, args) -> dict:
-    """The calendar asked by ?start=YYYY-MM-DD&view=week|month (this week by default), with its neighbours."""
+def _calendar_days(args) -> tuple[str, list[date]]:
+    """The view asked by ?start=YYYY-MM-DD&view=week|month (this week by default) and its days."""
     view = "month" if args.get("view") == "month" else "week"
     try:
         start = date.fromisoformat(args.get("start", "")) if args.get("start") else paris_today()
     except ValueError:
         start = paris_today()
-    days = days_from(start, view)
-    step = (days[-1] + timedelta(days=1), days[0] - timedelta(days=1))
-    largest = max((rate.max_people for rate in rates_of(get_db(), offer.id)), default=DEFAULT_PEOPLE)
-    return dict(calendar=availability(get_db(), offer, days, utcnow()), calendar_view=view, calendar_days=days,
-                calendar_next=step[0], calendar_previous=step[1], calendar_lang=current_language(),
-                default_people=min(DEFAULT_PEOPLE, largest))
+    return view, days_from(start, view)
+
+
+def _default_people(rates) -> int:
+    return min(DEFAULT_PEOPLE, max((rate.max_people for rate in rates), default=DEFAULT_PEOPLE))
+
+
+def calendar_context(offer, args, now: datetime | None = None) -> dict:
+    """The calendar asked by the query string, with its neighbours."""
+    view, days = _calendar_days(args)
+    return dict(calendar=availability(get_db(), offer, days, now or utcnow()), calendar_view=view,
+                calendar_days=days, calendar_next=days[-1] + timedelta(days=1),
+                calendar_previous=days[0] - timedelta(days=1), calendar_lang=current_language(),
+                default_people=_default_people(rates_of(get_db(), offer.id)))
 
 
 def kept_calendar(db, offer, args, rates) -> dict:
     """The public calendar of the offer page, kept per worker under the catalogue's version (grid, hours, space,
     closures) and the bookings of the days shown (read each time, one statement), until its next cell turns past
     or the day changes (the booking horizon moves)."""
-    view = "month" if args.get("view") == "month" else "week"
-    try:
-        start = date.fromisoformat(args.get("start", "")) if args.get("start") else paris_today()
-    except ValueError:
-        start = paris_today()
-    days = days_from(start, view)
-    default_people = min(DEFAULT_PEOPLE, max((rate.max_people for rate in rates), default=DEFAULT_PEOPLE))
+    view, days = _calendar_days(args)
     options = {key: value for key, value in read_booking_options(args)[0].items() if key == "people"}
     booked = tuple(db.exec(select(RoomBooking.day, RoomBooking.block).where(
         RoomBooking.offer_id == offer.id, col(RoomBooking.day).between(days[0], days[-1]))
@@ -84,19 +86,16 @@ def kept_calendar(db, offer, args, rates) -> dict:
 
     def render_it():
         now = utcnow()
-        calendar = availability(db, offer, days, now)
+        context = calendar_context(offer, args, now)
         starts = [datetime.combine(cell.day, rules.span(cell.choice.blocks)[0], tzinfo=rules.PARIS)
-                  for row in calendar for cell in row]
+                  for row in context["calendar"] for cell in row]
         midnight = datetime.combine(now.astimezone(rules.PARIS).date() + timedelta(days=1), time(0),
                                     tzinfo=rules.PARIS)
-        html = render_template("rooms/_calendar.html", offer=offer, options=options, calendar=calendar,
-                               calendar_view=view, calendar_days=days, calendar_next=days[-1] + timedelta(days=1),
-                               calendar_previous=days[0] - timedelta(days=1), calendar_lang=current_language(),
-                               default_people=default_people)
+        html = render_template("rooms/_calendar.html", offer=offer, options=options, **context)
         return Markup(html), min([midnight, *(moment for moment in starts if moment > now)])
 
     html = current_app.extensions["fragments"].kept(key, render_it, catalogue_version(db))
-    return dict(calendar_html=html, default_people=default_people)
+    return dict(calendar_html=html, default_people=_default_people(rates))
 
 
 @bp.get("/rooms/<int:offer_id>/calendar")
