@@ -147,7 +147,8 @@ done
 # sanity: the pages are what we think they are
 catalogue_count=$(curl -fsS "$CATALOGUE_URL" | grep -oE '[0-9]+ offres' | head -n1 || true)
 filtered_count=$(curl -fsS "$FILTERED_URL" | grep -oE '[0-9]+ offres?' | head -n1 || true)
-curl -fsS "$OFFER_URL" | grep -q "Total HT" || die "the room's page shows no quote: $OFFER_URL"
+# (read whole before grep: `grep -q` leaving early would make curl fail under pipefail)
+offer_page=$(curl -fsS "$OFFER_URL") && grep -q "Total HT" <<<"$offer_page" || die "the room's page shows no quote: $OFFER_URL"
 [ -n "$catalogue_count" ] || die "/catalogue does not show an offer count"
 case "$filtered_count" in ""|"0 offre"*) die "the filtered catalogue finds nothing for q=$WORD";; esac
 log "/catalogue: $catalogue_count, filtered: $filtered_count (24 per page)"
@@ -159,7 +160,8 @@ token=$(curl -fsS -c "$JAR" "http://127.0.0.1:$FRESH_PORT/login" \
 curl -fsS -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "email=$MEMBER_EMAIL" \
      --data-urlencode "password=demo-clusters-2026" --data-urlencode "csrf_token=$token" "http://127.0.0.1:$FRESH_PORT/login"
 MEMBER_COOKIE=$(awk -F'\t' 'NF == 7 && $1 !~ /^# / {printf "%s=%s; ", $6, $7}' "$JAR")
-curl -fsS -H "Cookie: $MEMBER_COOKIE" "$UNCACHED_URL" | grep -q "Se déconnecter" || die "the member is not signed in"
+member_page=$(curl -fsS -H "Cookie: $MEMBER_COOKIE" "$UNCACHED_URL") && grep -q "Se déconnecter" <<<"$member_page" \
+    || die "the member is not signed in"
 log "member $MEMBER_EMAIL signed in"
 
 # ---- 4. load ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.timeutil import utcnow
 
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 1024  # a page of results is about 20 kB: some 20 MB per worker at most
 MAX_SECONDS = 600  # also bounds what a write outside the application (SQL typed by hand) leaves visible
 
 
