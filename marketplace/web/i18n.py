@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.numbers import format_percent as babel_format_percent
-from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_currency, format_date, format_decimal, get_locale, to_user_timezone
+from flask import Flask, current_app, g, request, session
+from flask_babel import (
+    Babel,
+    format_currency,
+    format_date,
+    format_decimal,
+    get_locale,
+    get_translations,
+    to_user_timezone,
+)
 from flask_login import current_user
 
 LANGUAGES = ("fr", "en")
@@ -91,9 +99,35 @@ def month(period: str | None) -> str:
     return format_date(date(year, number, 1), "MMMM y")
 
 
+def _babel_state():
+    """Flask-Babel's state of this request once its locale is known (None before, or outside a request)."""
+    state = g.get("_flask_babel") if g else None
+    return state if getattr(state, "babel_locale", None) is not None else None
+
+
+def _per_locale(name: str, make):
+    """`make()` once per request and locale (a forced locale, as for an email in the recipient's language, is
+    another): Flask-Babel reads the request's state and names the locale again at each call, and a page asks for
+    dozens of labels."""
+    state = _babel_state()
+    kept = getattr(state, name, None)
+    if kept is not None and kept[0] is state.babel_locale:
+        return kept[1]
+    value = make()
+    state = _babel_state()
+    if state is not None:
+        setattr(state, name, (state.babel_locale, value))
+    return value
+
+
 def current_language() -> str:
     """The request's interface language, "fr" or "en"."""
-    return str(get_locale() or "fr")[:2]
+    return _per_locale("mkt_language", lambda: str(get_locale() or "fr")[:2])
+
+
+def translations():
+    """The request's translations (Flask-Babel's, found once per request and locale)."""
+    return _per_locale("mkt_translations", get_translations)
 
 
 def localized(obj, field: str) -> str:
@@ -105,6 +139,12 @@ def localized(obj, field: str) -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["bps"] = bps
     app.jinja_env.filters["euros"] = euros
