@@ -7,9 +7,10 @@ and teardown rolls back whatever did not commit.
 from __future__ import annotations
 
 import threading
+import time
 
 from flask import Flask, current_app, g, request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -40,6 +41,31 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+# A pooled connection that rested longer than this is checked (one round trip) before a request gets it: after a
+# database restart or a network cut while idle, the request gets a new connection instead of an error. One in
+# steady use is not checked at every request (pool_pre_ping's price: a round trip per request).
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_rested_connections(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _rests(_dbapi_connection, record):
+        if record is not None:
+            record.info["rested_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy):
+        rested_since = record.info.get("rested_since")
+        if rested_since is None or time.monotonic() - rested_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error  # the pool drops it and tries another
+            raise
+
+
 def get_engine(url: str) -> Engine:
     """Return the process-wide engine for `url`, creating it once."""
     with _lock:
@@ -49,7 +75,8 @@ def get_engine(url: str) -> Engine:
                 engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
                 _configure_sqlite(engine)
             else:
-                engine = create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+                engine = create_engine(url, pool_size=5, max_overflow=10)
+                _ping_rested_connections(engine)
             _engines[url] = engine
         return engine
 
