@@ -38,7 +38,7 @@ def catalogue_version(db: Session) -> int | None:
     """The version catalogue fragments are read at (once per session); None if its row is missing (then nothing
     may be kept)."""
     if "catalogue_version" not in db.info:
-        db.info["catalogue_version"] = db.execute(_READ).scalar()
+        db.info["catalogue_version"] = db.connection().execute(_READ).scalar()
     return db.info["catalogue_version"]
 
 

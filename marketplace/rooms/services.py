@@ -7,12 +7,12 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..catalogue.freshness import catalogue_version
 from ..core.errors import Conflict, Invalid, PricingError
@@ -103,6 +103,27 @@ def booked_blocks(db: Session, offer_id: int, day) -> list[str]:
     return list(db.exec(select(RoomBooking.block).where(RoomBooking.offer_id == offer_id, RoomBooking.day == day)))
 
 
+def shown_bookings(db: Session, offer_id: int, days: Sequence) -> dict:
+    """The blocks booked on each of `days` (day -> blocks in order), read in one statement for a page that shows
+    them (a room's calendar) and remembered until the request ends, so that its quote asks for its day again
+    (see `check_free`). Never for holding a slot: checkout reads under the day's lock."""
+    known: dict = g.setdefault("room_bookings", {}).setdefault(offer_id, {}) if has_request_context() else {}
+    missing = sorted(set(days) - known.keys())
+    if missing:
+        known.update((day, []) for day in missing)
+        for day, block in db.connection().execute(
+                select(RoomBooking.day, RoomBooking.block)
+                .where(RoomBooking.offer_id == offer_id, col(RoomBooking.day).in_(missing))
+                .order_by(RoomBooking.day, RoomBooking.block)):
+            known[day].append(block)
+    return {day: known[day] for day in days}
+
+
+def _shown_on(offer_id: int, day) -> list[str] | None:
+    """The day's booked blocks if this request's page read them already (else None: read them)."""
+    return g.get("room_bookings", {}).get(offer_id, {}).get(day) if has_request_context() else None
+
+
 def last_bookable_day(space: RoomSpace, now=None):
     """The last day the room takes bookings for: its horizon from today (Paris)."""
     today = (now or utcnow()).astimezone(rules.PARIS).date()
@@ -134,9 +155,11 @@ def kept_room_rules(db: Session, offer_id: int) -> RoomRules:
                                                     catalogue_version(db))
 
 
-def refusal(db: Session, offer, booking: rules.Booking, kept: RoomRules | None = None) -> PricingError | None:
+def refusal(db: Session, offer, booking: rules.Booking, kept: RoomRules | None = None,
+            booked: list[str] | None = None) -> PricingError | None:
     """Why this booking cannot be taken now: beyond the room's horizon, the room closed then, the slot or a
-    neighbour too close taken. `kept`: the room's rules already at hand (else read)."""
+    neighbour too close taken. `kept`, `booked`: the room's rules and the day's booked blocks already at hand
+    (else read)."""
     room = kept or room_rules(db, offer.id, booking.day)
     space = room.space
     last = last_bookable_day(space)
@@ -146,7 +169,7 @@ def refusal(db: Session, offer, booking: rules.Booking, kept: RoomRules | None =
     problem = rules.opening_problem(booking.day, booking.blocks, room.hours, room.closures)
     if problem is not None:
         return PricingError("closed", *problem, "date")
-    booked = booked_blocks(db, offer.id, booking.day)
+    booked = booked_blocks(db, offer.id, booking.day) if booked is None else booked
     if set(booking.blocks) & set(booked):
         return PricingError("taken", f"Ce créneau est déjà réservé le {booking.day:%d/%m/%Y} : choisissez un autre "
                             "créneau ou une autre date.", f"This slot is already booked on {booking.day:%Y-%m-%d}: "
@@ -161,7 +184,8 @@ def refusal(db: Session, offer, booking: rules.Booking, kept: RoomRules | None =
 
 def check_free(db: Session, offer, options: Mapping[str, Any], quantity: int = 1, buyer=None) -> None:
     """Say at once that the slot asked cannot be booked (checkout's booking is what holds it for good)."""
-    problem = refusal(db, offer, rules.read_booking(options), kept_room_rules(db, offer.id))
+    booking = rules.read_booking(options)
+    problem = refusal(db, offer, booking, kept_room_rules(db, offer.id), _shown_on(offer.id, booking.day))
     if problem is not None:
         raise problem
 

@@ -20,7 +20,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import col, select
 
 from ..catalogue.freshness import catalogue_version
 from ..catalogue.models import Offer
@@ -39,9 +38,9 @@ from .calendar import availability, bookings_ics, days_from, is_feed_token
 from .cancellation import cancel_booking, cancel_terms
 from .forms import QuoteRequestForm
 from .kind import read_booking_options
-from .models import RoomBooking, RoomPhoto, RoomQuote
+from .models import RoomPhoto, RoomQuote
 from .quotes import answer, booking_options, request_quote
-from .services import KIND_CODE, rates_of
+from .services import KIND_CODE, rates_of, shown_bookings
 
 # The number of people a slot picked in the calendar is quoted for until the visitor says (the room's largest
 # band when smaller).
@@ -78,10 +77,11 @@ def kept_calendar(db, offer, args, rates) -> dict:
     closures) and the bookings of the days shown (read each time, one statement), until its next cell turns past
     or the day changes (the booking horizon moves)."""
     view, days = _calendar_days(args)
-    options = {key: value for key, value in read_booking_options(args)[0].items() if key == "people"}
-    booked = tuple(db.exec(select(RoomBooking.day, RoomBooking.block).where(
-        RoomBooking.offer_id == offer.id, col(RoomBooking.day).between(days[0], days[-1]))
-        .order_by(RoomBooking.day, RoomBooking.block)).all())
+    asked = read_booking_options(args)[0]
+    options = {key: value for key, value in asked.items() if key == "people"}
+    # the quote's day read with the calendar's (the quote asks for it next)
+    bookings = shown_bookings(db, offer.id, days + ([asked["date"]] if "date" in asked else []))
+    booked = tuple((day, block) for day in days for block in bookings[day])
     key = ("room-calendar", offer.id, current_language(), days[0], view, options.get("people"), booked)
 
     def render_it():
