@@ -3,11 +3,13 @@ cluster, packs, pricing terms and the rendered description and grids), and the q
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect
 from sqlmodel import Session, select
@@ -22,6 +24,7 @@ from ..core.timeutil import paris_today
 from ..pricing.services import offer_terms, partnership_terms, price_offer
 from ..pricing.terms import BuyerContext, OfferTerms
 from ..web.i18n import current_language
+from ..web.pagecache import csrf_token_for_templates
 
 
 @dataclass(frozen=True)
@@ -96,3 +99,21 @@ def quote_context(db: Session, page: OfferPage, buyer: BuyerContext, version: in
             code = exc.code
     return dict(quote=quote, quote_error=error, quote_error_code=code, input_errors=errors, quantity=quantity,
                 options=options, today=paris_today())
+
+
+# Stands for the visitor's form token in kept HTML (unguessable: what a visitor types is never taken for it).
+_TOKEN_MARK = f"token-{secrets.token_hex(16)}"
+
+
+def quote_html(template: str, context: dict, version: int | None) -> Markup:
+    """The quote's form and box rendered once per what they show, kept under the catalogue's version; the
+    visitor's own form token put in afterwards. The key holds every input of the templates that is not already
+    decided by the offer and the version (its packs, the kind's page context): the options and quantity asked,
+    the quote or the refusal computed live, the day, the room's default people, and whether one is signed in."""
+    key = ("quote-html", template, context["offer"].id, current_language(), context.get("default_people"),
+           context["quantity"], tuple(context["options"].items()), tuple(context["input_errors"].items()),
+           context["quote"], context["quote_error"], context["quote_error_code"], context["today"],
+           current_user.is_authenticated)
+    html = current_app.extensions["fragments"].kept(
+        key, lambda: (Markup(render_template(template, **context, csrf_token=lambda: _TOKEN_MARK)), None), version)
+    return Markup(html.replace(_TOKEN_MARK, csrf_token_for_templates())) if _TOKEN_MARK in html else html

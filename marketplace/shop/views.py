@@ -35,7 +35,7 @@ from ..pricing.terms import BuyerContext
 from ..web.htmx import is_htmx_fragment_request, render
 from ..web.i18n import current_language, localized
 from ..web.pagecache import public_page
-from .offer_page import offer_page_parts, quote_context
+from .offer_page import offer_page_parts, quote_context, quote_html
 
 bp = Blueprint("shop", __name__)
 
@@ -123,32 +123,37 @@ def catalogue():
     return _catalogue_page("shop/catalogue.html", filters, 422 if filters.errors else 200)
 
 
-def _offer_context(offer_id: int) -> dict:
-    """The offer's kept parts, checked against the viewer, and the quote asked."""
+def _offer_context(offer_id: int, live: bool) -> tuple[dict, int | None]:
+    """The offer's kept parts, checked against the viewer, what its kind shows live on its page (with `live`: a
+    room's calendar, read before the quote so that both take the room's bookings from one read), the quote asked;
+    and the catalogue's version."""
     db = get_db()
     version = catalogue_version(db)
     viewer, buyer = _viewer_and_buyer(version)
     page = offer_page_parts(db, offer_id, viewer, version)
-    return dict(kept=page, offer=page.offer, cluster=page.cluster, kind=get_kind(page.offer.kind),
-                variants=page.variants, **page.context, **quote_context(db, page, buyer, version))
+    kind = get_kind(page.offer.kind)
+    shown = kind.live_context(db, page.offer, request.args, page.context) if live and kind.live_context else {}
+    context = dict(kept=page, offer=page.offer, cluster=page.cluster, kind=kind, variants=page.variants,
+                   **page.context, **shown)
+    return context | quote_context(db, page, buyer, version), version
 
 
 @bp.get("/offers/<int:offer_id>")
 @reads_only
 @public_page
 def offer_page(offer_id: int):
-    context = _offer_context(offer_id)
-    kind = context["kind"]
-    live = kind.live_context(get_db(), context["offer"], request.args, context["kept"].context) \
-        if kind.live_context else {}
-    return render("shop/offer.html", **context, **live)
+    context, version = _offer_context(offer_id, live=True)
+    return render("shop/offer.html", aside=quote_html("shop/_offer_aside.html", context, version), **context)
 
 
 @bp.get("/offers/<int:offer_id>/quote")
 @reads_only
 def offer_quote(offer_id: int):
     """The quote widget alone (htmx); without JavaScript the offer page computes the same quote."""
-    return render("shop/_quote.html", **_offer_context(offer_id))
+    context, version = _offer_context(offer_id, live=False)
+    response = make_response(quote_html("shop/_quote.html", context, version))
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 @bp.get("/events")

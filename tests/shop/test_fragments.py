@@ -229,3 +229,34 @@ def test_a_change_made_by_hand_is_shown_after_clear_cache(app, client, db, demo)
     result = app.test_cli_runner().invoke(args=["clear-cache"])
     assert result.exit_code == 0, result.output
     assert "950,00 € HT" in text(client.get("/catalogue?q=réglementaire"))
+
+
+def test_a_kept_quote_box_follows_the_bookings_and_the_visitor(app, db, demo, factories):  # noqa: F811
+    """The quote box is kept per what it shows: a slot booked since is refused at once (page and htmx quote),
+    and a signed-in member is not shown the visitor's sign-in invitation."""
+    from marketplace.checkout.cart import add_to_cart, ensure_cart
+    from marketplace.checkout.orders import place_order
+    from tests.rooms.test_space import BILLING
+
+    room = demo["la-cantine-salle"]
+    query = f"?date={MONDAY.isoformat()}&slot=half_day&people=30"
+    visitor = app.test_client()
+    for path in (f"/offers/{room.id}{query}", f"/offers/{room.id}/quote{query}"):
+        page = text(visitor.get(path))
+        assert "Total HT 1 000,00 €" in page and "pour voir votre tarif adhérent" in page
+        login_link = re.search(r'href="(/login\?next=[^"]+)"', visitor.get(path).get_data(as_text=True)).group(1)
+        assert login_link == f"/login?next=/offers/{room.id}"  # back to the page, not to the bare quote
+    db.rollback()
+    with app.test_request_context():
+        cart = ensure_cart(db, "taken", None)
+        add_to_cart(db, cart, room.id, 1, {"date": MONDAY, "slot": "half_day", "people": 30}, Viewer())
+        place_order(db, cart, Viewer(), None, BILLING, "taken", 30)
+        db.commit()
+    for path in (f"/offers/{room.id}{query}", f"/offers/{room.id}/quote{query}"):
+        page = text(visitor.get(path))
+        assert "déjà réservé" in page and "Total HT" not in page, path
+    member = app.test_client()
+    login(member, MEMBER, DEMO_PASSWORD)
+    page = text(member.get(f"/offers/{room.id}?date={(MONDAY + timedelta(days=7)).isoformat()}"
+                           "&slot=half_day&people=30"))
+    assert "Total HT" in page and "pour voir votre tarif adhérent" not in page

@@ -87,3 +87,29 @@ def test_cache_is_bounded():
     for i in range(5):
         cache.put((i,), str(i).encode(), {}, ttl=60)
     assert cache.get((0,)) is None and cache.get((4,)) == (b"4", {})
+
+
+def test_an_offer_page_with_its_quote_gives_each_visitor_their_own_token(app, demo, cached):  # noqa: F811
+    """The quote box is kept rendered per what it shows; the add-to-cart form's token is each visitor's own, the
+    page is never page-cached, and the token works."""
+    import re
+
+    from marketplace.web.pagecache import _cache
+    from tests.conftest import MONDAY
+
+    room = demo["la-cantine-salle"]
+    path = f"/offers/{room.id}?date={MONDAY.isoformat()}&slot=half_day&people=30"
+    tokens = []
+    for _ in range(2):
+        visitor = app.test_client()
+        for quote_path in (path, path.replace("?", "/quote?")):
+            response = visitor.get(quote_path)
+            assert "Set-Cookie" in response.headers  # a session for the token
+            token = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+            tokens.append(token)
+        added = visitor.post("/cart", data={"csrf_token": token, "offer_id": room.id, "quantity": 1,
+                                            "date": MONDAY.isoformat(), "slot": "half_day", "people": 30})
+        assert added.status_code == 303 and added.headers["Location"].endswith("/cart")
+        assert f"{MONDAY:%d/%m/%Y}, 30 pers." in visitor.get("/cart").get_data(as_text=True)  # the line, in the cart
+    assert tokens[0] != tokens[2] and "token-" not in "".join(tokens)
+    assert _cache.get((path, "fr", False)) is None
