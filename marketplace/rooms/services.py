@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -103,20 +104,28 @@ def booked_blocks(db: Session, offer_id: int, day) -> list[str]:
     return list(db.exec(select(RoomBooking.block).where(RoomBooking.offer_id == offer_id, RoomBooking.day == day)))
 
 
-def shown_bookings(db: Session, offer_id: int, days: Sequence) -> dict:
-    """The blocks booked on each of `days` (day -> blocks in order), read in one statement for a page that shows
-    them (a room's calendar) and remembered until the request ends, so that its quote asks for its day again
-    (see `check_free`). Never for holding a slot: checkout reads under the day's lock."""
+# The bookings of a run of days and maybe one more (a calendar and its quote's day): built once, so that a page
+# does not compile it again.
+_SHOWN = (select(RoomBooking.day, RoomBooking.block)
+          .where(RoomBooking.offer_id == bindparam("offer"),
+                 or_(col(RoomBooking.day).between(bindparam("first"), bindparam("last")),
+                     RoomBooking.day == bindparam("also")))
+          .order_by(RoomBooking.day, RoomBooking.block))
+
+
+def shown_bookings(db: Session, offer_id: int, days: Sequence, also=None) -> dict:
+    """The blocks booked on each of `days` (consecutive) and on `also` (day -> blocks in order), read in one
+    statement for a page that shows them (a room's calendar) and remembered until the request ends, so that its
+    quote does not ask for its day again (see `check_free`). Never for holding a slot: checkout reads under the
+    day's lock."""
     known: dict = g.setdefault("room_bookings", {}).setdefault(offer_id, {}) if has_request_context() else {}
-    missing = sorted(set(days) - known.keys())
-    if missing:
-        known.update((day, []) for day in missing)
+    wanted = [*days, also] if also is not None else list(days)
+    if any(day not in known for day in wanted):
+        known.update((day, []) for day in wanted)
         for day, block in db.connection().execute(
-                select(RoomBooking.day, RoomBooking.block)
-                .where(RoomBooking.offer_id == offer_id, col(RoomBooking.day).in_(missing))
-                .order_by(RoomBooking.day, RoomBooking.block)):
+                _SHOWN, {"offer": offer_id, "first": days[0], "last": days[-1], "also": also}):
             known[day].append(block)
-    return {day: known[day] for day in days}
+    return {day: known[day] for day in wanted}
 
 
 def _shown_on(offer_id: int, day) -> list[str] | None:

@@ -80,7 +80,7 @@ def kept_calendar(db, offer, args, rates) -> dict:
     asked = read_booking_options(args)[0]
     options = {key: value for key, value in asked.items() if key == "people"}
     # the quote's day read with the calendar's (the quote asks for it next)
-    bookings = shown_bookings(db, offer.id, days + ([asked["date"]] if "date" in asked else []))
+    bookings = shown_bookings(db, offer.id, days, asked.get("date"))
     booked = tuple((day, block) for day in days for block in bookings[day])
     key = ("room-calendar", offer.id, current_language(), days[0], view, options.get("people"), booked)
 

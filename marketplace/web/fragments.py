@@ -19,6 +19,10 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any
 
+from flask import has_request_context, request
+from jinja2 import nodes
+from jinja2.ext import Extension
+
 from ..core.timeutil import utcnow
 
 MAX_ENTRIES = 1024  # a page of results is about 20 kB: some 20 MB per worker at most
@@ -60,6 +64,41 @@ class FragmentCache:
             self._entries.clear()
 
 
+class KeepExtension(Extension):
+    """`{% keep "name", arg, ... %}…{% endkeep %}` in a template: a part of the pages' chrome rendered once per
+    worker for each value of its arguments (the language, who is signed in, ...), then copied. Only for what
+    depends on nothing else (labels, links to the application's pages): no data, no form token. Rendered each
+    time while templates reload (development)."""
+
+    tags = {"keep"}
+    MAX_ENTRIES = 256  # keys are a few languages and kinds of visitor: more is a template keyed by mistake
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        self._kept: dict[Hashable, Any] = {}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        key = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endkeep",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_keep", [nodes.Tuple(key, "load")]), [], [], body)\
+            .set_lineno(lineno)
+
+    def _keep(self, key: tuple, caller: Callable[[], Any]) -> Any:
+        if self.environment.auto_reload:
+            return caller()
+        key = (request.script_root if has_request_context() else "", *key)  # links hold the mount point
+        html = self._kept.get(key)
+        if html is None:
+            if len(self._kept) >= self.MAX_ENTRIES:
+                self._kept.clear()
+            html = self._kept[key] = caller()
+        return html
+
+
 def init_app(app) -> None:
     """Each application (each worker) keeps its own fragments."""
     app.extensions["fragments"] = FragmentCache()
+    app.jinja_env.add_extension(KeepExtension)

@@ -101,7 +101,10 @@ def month(period: str | None) -> str:
 
 def _babel_state():
     """Flask-Babel's state of this request once its locale is known (None before, or outside a request)."""
-    state = g.get("_flask_babel") if g else None
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # not made yet; no application context
+        return None
     return state if getattr(state, "babel_locale", None) is not None else None
 
 

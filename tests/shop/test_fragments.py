@@ -260,3 +260,38 @@ def test_a_kept_quote_box_follows_the_bookings_and_the_visitor(app, db, demo, fa
     page = text(member.get(f"/offers/{room.id}?date={(MONDAY + timedelta(days=7)).isoformat()}"
                            "&slot=half_day&people=30"))
     assert "Total HT" in page and "pour voir votre tarif adhérent" not in page
+
+
+def test_the_kept_page_chrome_follows_the_language_and_the_visitor(app, db, demo, factories):  # noqa: F811
+    """The header and footer parts a worker keeps give, for each language and kind of visitor, what a fresh render
+    gives (a worker whose templates reload renders them each time), one after the other on the same worker."""
+    from marketplace.demo import ADMIN_EMAIL
+    from marketplace.web.fragments import KeepExtension
+
+    fresh_worker = create_app({**{key: app.config[key] for key in ("DATABASE_URL", "INSTANCE_PATH", "MAIL_DIR",
+                                                                   "SECRET_KEY", "PUBLIC_CACHE_SECONDS", "TESTING")},
+                               "TEMPLATES_AUTO_RELOAD": True})
+    lone = factories.make_user("lone@example.fr").email  # signed in, no organisation, not staff
+    db.commit()
+    seen = {}
+    for who, language in ((None, "fr"), (None, "en"), (MEMBER, "fr"), (ADMIN_EMAIL, "fr"), (lone, "fr"),
+                          (None, "fr")):
+        kept, fresh = app.test_client(), fresh_worker.test_client()
+        if who:
+            for client in (kept, fresh):
+                login(client, who, PASSWORD if who == lone else DEMO_PASSWORD)
+        for path in ("/", "/catalogue?q=veille"):
+            headers = {"Accept-Language": language}
+            page = _without_tokens(kept.get(path, headers=headers))
+            assert page == _without_tokens(fresh.get(path, headers=headers)), (who, language, path)
+        seen[who, language] = page
+    assert "Se connecter" in seen[None, "fr"] and "Console" not in seen[None, "fr"]
+    assert "Sign in" in seen[None, "en"] and 'lang="en"' in seen[None, "en"]
+    assert "Mon organisation" in seen[MEMBER, "fr"] and "Console" not in seen[MEMBER, "fr"]
+    assert "Console" in seen[ADMIN_EMAIL, "fr"] and "Se connecter" not in seen[ADMIN_EMAIL, "fr"]
+    assert "Mes commandes" in seen[lone, "fr"] and "Console" not in seen[lone, "fr"]
+
+    def kept_parts(worker):
+        return next(ext for ext in worker.jinja_env.extensions.values() if isinstance(ext, KeepExtension))._kept
+
+    assert len(kept_parts(app)) >= 5 and not kept_parts(fresh_worker)
