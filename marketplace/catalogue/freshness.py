@@ -42,6 +42,26 @@ def catalogue_version(db: Session) -> int | None:
     return db.info["catalogue_version"]
 
 
+def version_is_read(db: Session) -> bool:
+    return "catalogue_version" in db.info
+
+
+def with_version(*columns):
+    """A select of the catalogue's version and `columns`, from the version's row: outer join what the columns come
+    from, and `read_with_version` reads them and the version in one round trip."""
+    return select(CatalogueVersion.version, *columns).select_from(CatalogueVersion).where(CatalogueVersion.id == 1)
+
+
+def read_with_version(db: Session, statement, params: dict) -> list | None:
+    """The rows of a `with_version` statement without their version, which becomes the session's (what
+    `catalogue_version` then gives, unless it was read already); None if the version's row is missing."""
+    rows = db.connection().execute(statement, params).all()
+    if not rows:
+        return None
+    db.info.setdefault("catalogue_version", rows[0][0])
+    return [tuple(row)[1:] for row in rows]
+
+
 def bump(db: Session) -> None:
     """Move the version on (inside the caller's transaction)."""
     db.info.pop("catalogue_version", None)

@@ -85,6 +85,9 @@ class OfferKind:
     # The two above are kept with the catalogue's version; what the page shows of this moment is read each time:
     live_context: Callable[..., dict] | None = None  # (db, offer, args, page_context) -> a room's calendar
     live_section: str | None = None
+    # Reads ahead what live_context shows, with the catalogue's version (one round trip), when the page knows the
+    # offer's kind before reading anything (it saw the offer before).
+    live_reads: Callable[..., None] | None = None  # (db, offer_id, args)
     terms_are_live: bool = False  # load_terms reads what sales change (invitations used): never kept
     single_booking: bool = False  # one line is one booking: its quantity is always 1
     named_units: bool = False  # each unit is for a named person (an event ticket): the checkout asks who

@@ -58,11 +58,17 @@ def _calendar(db, offer, args, page_context) -> dict:
     return kept_calendar(db, offer, args, page_context["rates"])
 
 
+def _calendar_ahead(db, offer_id, args) -> None:
+    from .views import read_calendar_ahead
+
+    read_calendar_ahead(db, offer_id, args)
+
+
 ROOM = register_kind(OfferKind(
     KIND_CODE, _l("Location de salle"), "rooms", price_unit=room_unit, load_terms=room_terms,
     check_available=check_free, quote_fields="rooms/_quote_fields.html", read_options=read_booking_options,
     page_context=_page, page_section="rooms/_rate_grid.html", live_context=_calendar,
-    live_section="rooms/_kept_calendar.html", single_booking=True, from_price=True,
+    live_section="rooms/_kept_calendar.html", live_reads=_calendar_ahead, single_booking=True, from_price=True,
     member_discount_only=True, stock=ROOM_SLOTS, console_section=RATES_SECTION,
     console_context=grid_section, documents=_documents, quote_request="rooms.quote_request"))
 # What a room's page, calendar and prices read (grid, space, hours, closures, photos, agreed quotes) is kept with

@@ -9,13 +9,13 @@ from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from ..catalogue.freshness import catalogue_version
+from ..catalogue.freshness import catalogue_version, read_with_version, version_is_read, with_version
 from ..core.errors import Conflict, Invalid, PricingError
 from ..core.kinds import load_options
 from ..core.timeutil import utcnow
@@ -104,27 +104,33 @@ def booked_blocks(db: Session, offer_id: int, day) -> list[str]:
     return list(db.exec(select(RoomBooking.block).where(RoomBooking.offer_id == offer_id, RoomBooking.day == day)))
 
 
-# The bookings of a run of days and maybe one more (a calendar and its quote's day): built once, so that a page
-# does not compile it again.
-_SHOWN = (select(RoomBooking.day, RoomBooking.block)
-          .where(RoomBooking.offer_id == bindparam("offer"),
-                 or_(col(RoomBooking.day).between(bindparam("first"), bindparam("last")),
-                     RoomBooking.day == bindparam("also")))
-          .order_by(RoomBooking.day, RoomBooking.block))
+# The bookings of a run of days and maybe one more (a calendar and its quote's day), alone or with the catalogue's
+# version: built once, so that a page does not compile them again.
+_SHOWN_DAYS = and_(RoomBooking.offer_id == bindparam("offer"),
+                   or_(col(RoomBooking.day).between(bindparam("first"), bindparam("last")),
+                       RoomBooking.day == bindparam("also")))
+_SHOWN = select(RoomBooking.day, RoomBooking.block).where(_SHOWN_DAYS).order_by(RoomBooking.day, RoomBooking.block)
+_SHOWN_WITH_VERSION = with_version(RoomBooking.day, RoomBooking.block).outerjoin(RoomBooking, _SHOWN_DAYS)\
+    .order_by(RoomBooking.day, RoomBooking.block)
 
 
-def shown_bookings(db: Session, offer_id: int, days: Sequence, also=None) -> dict:
+def shown_bookings(db: Session, offer_id: int, days: Sequence, also=None, with_version: bool = False) -> dict:
     """The blocks booked on each of `days` (consecutive) and on `also` (day -> blocks in order), read in one
     statement for a page that shows them (a room's calendar) and remembered until the request ends, so that its
-    quote does not ask for its day again (see `check_free`). Never for holding a slot: checkout reads under the
-    day's lock."""
+    quote does not ask for its day again (see `check_free`); `with_version`: the catalogue's version read in the
+    same statement, if not read yet. Never for holding a slot: checkout reads under the day's lock."""
     known: dict = g.setdefault("room_bookings", {}).setdefault(offer_id, {}) if has_request_context() else {}
     wanted = [*days, also] if also is not None else list(days)
     if any(day not in known for day in wanted):
+        params = {"offer": offer_id, "first": days[0], "last": days[-1], "also": also}
+        rows = read_with_version(db, _SHOWN_WITH_VERSION, params) if with_version and not version_is_read(db) \
+            else None
+        if rows is None:  # asked alone, or the version's row is missing (then it is read on its own)
+            rows = db.connection().execute(_SHOWN, params).all()
         known.update((day, []) for day in wanted)
-        for day, block in db.connection().execute(
-                _SHOWN, {"offer": offer_id, "first": days[0], "last": days[-1], "also": also}):
-            known[day].append(block)
+        for day, block in rows:
+            if day is not None:  # the version's row with no booking
+                known[day].append(block)
     return {day: known[day] for day in wanted}
 
 

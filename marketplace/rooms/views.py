@@ -72,6 +72,12 @@ def calendar_context(offer, args, now: datetime | None = None) -> dict:
                 default_people=_default_people(rates_of(get_db(), offer.id)))
 
 
+def read_calendar_ahead(db, offer_id: int, args) -> None:
+    """The bookings `kept_calendar` shows and its quote checks, read with the catalogue's version."""
+    shown_bookings(db, offer_id, _calendar_days(args)[1], read_booking_options(args)[0].get("date"),
+                   with_version=True)
+
+
 def kept_calendar(db, offer, args, rates) -> dict:
     """The public calendar of the offer page, kept per worker under the catalogue's version (grid, hours, space,
     closures) and the bookings of the days shown (read each time, one statement), until its next cell turns past

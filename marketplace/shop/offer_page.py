@@ -62,10 +62,21 @@ def _read(db: Session, offer_id: int) -> OfferPage | None:
     return page
 
 
+# The kind of each offer this worker showed (an offer's kind never changes): its page can read ahead what the
+# kind shows live before it reads the offer (see OfferKind.live_reads).
+_kinds_seen: dict[int, str] = {}
+
+
+def kind_seen(offer_id: int) -> str | None:
+    return _kinds_seen.get(offer_id)
+
+
 def offer_page_parts(db: Session, offer_id: int, viewer: Viewer, version: int | None) -> OfferPage:
     """The offer's kept parts if the viewer may see it; NotFound otherwise (missing, unpublished or hidden alike)."""
     key = ("offer", offer_id, current_language())
     page = current_app.extensions["fragments"].kept(key, lambda: (_read(db, offer_id), None), version)
+    if page is not None:
+        _kinds_seen[offer_id] = page.offer.kind
     if page is None or not viewer.may_see(page.offer):
         raise NotFound(_("Offre introuvable."))
     return page

@@ -25,7 +25,7 @@ from ..catalogue.search import (
 from ..catalogue.themes import theme_label
 from ..clusters.models import Cluster
 from ..clusters.services import get_cluster, partnerships_of
-from ..core.kinds import all_kinds, get_kind
+from ..core.kinds import all_kinds, get_kind, is_kind
 from ..core.timeutil import paris_today, utcnow
 from ..db import get_db, reads_only
 from ..events.services import upcoming_events
@@ -35,7 +35,7 @@ from ..pricing.terms import BuyerContext
 from ..web.htmx import is_htmx_fragment_request, render
 from ..web.i18n import current_language, localized
 from ..web.pagecache import public_page
-from .offer_page import offer_page_parts, quote_context, quote_html
+from .offer_page import kind_seen, offer_page_parts, quote_context, quote_html
 
 bp = Blueprint("shop", __name__)
 
@@ -128,6 +128,9 @@ def _offer_context(offer_id: int, live: bool) -> tuple[dict, int | None]:
     room's calendar, read before the quote so that both take the room's bookings from one read), the quote asked;
     and the catalogue's version."""
     db = get_db()
+    seen = kind_seen(offer_id) if live else None
+    if seen is not None and is_kind(seen) and get_kind(seen).live_reads:
+        get_kind(seen).live_reads(db, offer_id, request.args)
     version = catalogue_version(db)
     viewer, buyer = _viewer_and_buyer(version)
     page = offer_page_parts(db, offer_id, viewer, version)

@@ -295,3 +295,28 @@ def test_the_kept_page_chrome_follows_the_language_and_the_visitor(app, db, demo
         return next(ext for ext in worker.jinja_env.extensions.values() if isinstance(ext, KeepExtension))._kept
 
     assert len(kept_parts(app)) >= 5 and not kept_parts(fresh_worker)
+
+
+def test_a_room_page_seen_before_reads_its_bookings_with_the_catalogue_version(app, db, demo):  # noqa: F811
+    """Once a worker showed a room, its page reads the version and the bookings it shows in one statement; a slot
+    booked since is shown taken at once."""
+    from marketplace.checkout.cart import add_to_cart, ensure_cart
+    from marketplace.checkout.orders import place_order
+    from tests.api.test_order_statements import _data, statements
+    from tests.rooms.test_space import BILLING
+
+    room = demo["la-cantine-salle"]
+    path = f"/offers/{room.id}?date={MONDAY.isoformat()}&slot=half_day&people=30"
+    visitor = app.test_client()
+    assert "Total HT 1 000,00 €" in text(visitor.get(path))  # the worker learns the offer is a room
+    with statements(app) as seen:
+        assert "Total HT 1 000,00 €" in text(visitor.get(path))
+    reads = _data(seen)
+    assert len(reads) == 1 and "catalogueversion" in reads[0] and "roombooking" in reads[0], reads
+    db.rollback()
+    with app.test_request_context():
+        cart = ensure_cart(db, "taken", None)
+        add_to_cart(db, cart, room.id, 1, {"date": MONDAY, "slot": "half_day", "people": 30}, Viewer())
+        place_order(db, cart, Viewer(), None, BILLING, "taken", 30)
+        db.commit()
+    assert "déjà réservé" in text(visitor.get(path))
