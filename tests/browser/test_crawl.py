@@ -102,3 +102,21 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(serv
         browser.close()
     assert len(seen) >= len(seeds)
     assert problems == [], "\n".join(problems)
+
+
+def test_on_a_phone_a_visitor_sees_how_to_sign_in_and_a_room_s_prices_without_scrolling_sideways(server, db):  # noqa: F811
+    """Scrolling boxes keep the page itself from scrolling sideways; what a visitor needs first must not hide in one:
+    the header's « Se connecter » and language switch, and the price column of a room's rate grid."""
+    cantine = db.exec(select(Offer).where(Offer.slug == "la-cantine-salle")).one()
+    right_edge = "el => Math.round(el.getBoundingClientRect().right)"
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
+        for path in ("/", "/catalogue", f"/offers/{cantine.id}"):
+            page.goto(server + path)
+            for control in (".site-header a[href^='/login']", ".site-header a[href^='/lang/']"):
+                assert page.eval_on_selector(control, right_edge) <= PHONE["width"], (path, control)
+        grid = page.locator(".overflow-auto table").filter(has_text="Prix public HT")
+        box = grid.locator("xpath=..")
+        assert grid.evaluate(right_edge) <= box.evaluate(right_edge)
+        browser.close()
