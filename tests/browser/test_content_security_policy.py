@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.demo import DEMO_PASSWORD
-from tests.browser.test_live_pages import CHROMIUM, page, playwright_api, server  # noqa: F401
+from tests.browser.test_live_pages import CHROMIUM, open_first_result, page, playwright_api, server  # noqa: F401
 from tests.conftest import SATURDAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason="Chromium not installed")]
@@ -43,16 +43,14 @@ def test_main_pages_and_htmx_work_under_the_policy(server, watched):  # noqa: F8
     playwright_api.expect(tab.locator("#results h3")).to_have_count(2, timeout=5000)
 
     _open(tab, f"{server}/catalogue?kind=room")
-    with tab.expect_navigation(wait_until="load"):  # htmx listens to the quote form once the page has loaded
-        tab.click("#results h3 a")
+    open_first_result(tab)
     tab.fill("input[name=date]", SATURDAY.isoformat())
     tab.select_option("select[name=slot]", "full_day")
     tab.fill("input[name=people]", "80")
     playwright_api.expect(tab.locator("#quote")).to_contain_text("3 000,00", timeout=5000)
 
     _open(tab, f"{server}/catalogue?q=coworking")
-    with tab.expect_navigation(wait_until="load"):
-        tab.click("#results h3 a")
+    open_first_result(tab)
     tab.select_option("select[name=variant]", "book10_day")
     playwright_api.expect(tab.locator("#quote")).to_contain_text("90,00", timeout=5000)
     tab.click("#quote button[type=submit]")

@@ -13,7 +13,15 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from marketplace.catalogue.models import Offer
-from tests.browser.test_live_pages import CHROMIUM, fill_billing, playwright_api, pytestmark, server, sign_in  # noqa: F401
+from tests.browser.test_live_pages import (  # noqa: F401
+    CHROMIUM,
+    fill_billing,
+    open_first_result,
+    playwright_api,
+    pytestmark,
+    server,
+    sign_in,
+)
 
 PHONE = {"width": 390, "height": 844}
 # (who signs in, where the crawl starts, which paths it follows): staff follow the console only, the public pages
@@ -55,7 +63,7 @@ def _pattern(path: str) -> str:
 
 def _pending_order(page, server: str) -> str:  # noqa: F811
     page.goto(f"{server}/catalogue?kind=service")
-    page.click("#results h3 a")
+    open_first_result(page)
     page.click("#quote .add-to-cart button")
     page.wait_for_url("**/cart")
     page.goto(f"{server}/checkout")

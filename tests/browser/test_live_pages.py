@@ -45,6 +45,13 @@ def fill_billing(page, name: str, email: str, address: str = "12 rue Réaumur", 
         page.fill(f"#billing_{field}", value)
 
 
+def open_first_result(page) -> None:
+    """Open the catalogue's first result and wait until its page has loaded: htmx wires its form on load, and a
+    choice made before then would send no request."""
+    with page.expect_navigation(url="**/offers/*"):
+        page.click("#results h3 a")
+
+
 @pytest.fixture
 def page():
     with playwright_api.sync_playwright() as p:
@@ -72,7 +79,7 @@ def test_live_search_keeps_filters_in_the_url_and_back_works(server, page):
 
 def test_quote_widget_reprices_live(server, page):
     page.goto(f"{server}/catalogue?kind=room")
-    page.click("#results h3 a")
+    open_first_result(page)
     page.fill("input[name=date]", SATURDAY.isoformat())
     page.select_option("select[name=slot]", "full_day")
     page.fill("input[name=people]", "80")
@@ -83,7 +90,7 @@ def test_quote_widget_reprices_live(server, page):
 
 def test_a_quote_is_never_added_stale_nor_kept_when_refused(server, page):
     page.goto(f"{server}/catalogue?kind=room")
-    page.click("#results h3 a")
+    open_first_result(page)
     page.fill("input[name=date]", SATURDAY.isoformat())
     page.select_option("select[name=slot]", "full_day")
     page.fill("input[type=number][name=people]", "80")
@@ -104,7 +111,7 @@ def test_catalogue_to_cart_to_checkout_to_order_page(server, page):
     page.goto(f"{server}/catalogue")
     page.fill("input[name=q]", "coworking")
     playwright_api.expect(page.locator("#results h3")).to_have_count(1, timeout=5000)
-    page.click("#results h3 a")
+    open_first_result(page)
     page.select_option("select[name=variant]", "book10_day")
     playwright_api.expect(page.locator("#quote")).to_contain_text("90,00", timeout=5000)
     page.click("#quote button[type=submit]")
@@ -127,7 +134,7 @@ def test_a_room_refuses_a_past_or_taken_slot_at_once_and_shows_bands_that_follow
     from marketplace.core.timeutil import paris_today
 
     page.goto(f"{server}/catalogue?kind=room")
-    page.click("#results h3 a")
+    open_first_result(page)
     playwright_api.expect(page.locator("main")).to_contain_text("21 à 50")
     page.fill("input[name=date]", (paris_today() - timedelta(days=1)).isoformat())
     page.select_option("select[name=slot]", "evening")
@@ -140,7 +147,7 @@ def test_a_room_refuses_a_past_or_taken_slot_at_once_and_shows_bands_that_follow
     page.wait_for_url("**/cart")
     other = page.context.browser.new_context(locale="fr-FR").new_page()
     other.goto(page.url.replace("/cart", "/catalogue?kind=room"))
-    other.click("#results h3 a")
+    open_first_result(other)
     other.fill("input[name=date]", SATURDAY.isoformat())
     other.select_option("select[name=slot]", "evening")
     other.fill("input[name=people]", "30")
@@ -158,7 +165,7 @@ def test_a_coworking_day_pass_is_for_a_day_and_a_book_for_none(server, page):
     page.goto(f"{server}/catalogue")
     page.fill("input[name=q]", "coworking")
     playwright_api.expect(page.locator("#results h3")).to_have_count(1, timeout=5000)
-    page.click("#results h3 a")
+    open_first_result(page)
     playwright_api.expect(page.locator("#quote")).to_contain_text("7,00", timeout=5000)  # a half day, today
     page.select_option("select[name=variant]", "day")
     page.fill("input[name=date]", SATURDAY.isoformat())
