@@ -75,56 +75,57 @@ def _pending_order(page, server: str) -> str:  # noqa: F811
     return urlparse(page.url).path
 
 
+@pytest.fixture
+def phone():
+    """A page in a French-speaking Chromium the size of a phone."""
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
+        browser.close()
+
+
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(server, db, role):  # noqa: F811
+def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(server, db, phone, role):  # noqa: F811
     email, seeds, prefix = ROLES[role]
     if prefix == "/":  # one offer page of each kind (the crawl sees offers as one kind of page)
         seeds = seeds + [f"/offers/{offer_id}" for offer_id in db.exec(
             select(func.min(Offer.id)).where(Offer.is_published, Offer.visibility == "public").group_by(Offer.kind))]
     axe, problems, seen, shapes = Axe.from_file(AXE_CORE), [], set(), set()
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
-        if email:
-            sign_in(page, server, email)
-        if role == "member":  # an order waiting for a transfer shows the payment block
-            seeds = [*seeds, _pending_order(page, server)]
-        queue = deque(seeds)
-        while queue and len(seen) < MAX_PAGES:
-            path = queue.popleft()
-            if path in seen or (_pattern(path) in shapes and path not in seeds):
-                continue
-            seen.add(path)
-            shapes.add(_pattern(path))
-            response = page.goto(server + path)
-            if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
-                continue
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"]:
-                problems.append(f"{path}: {width} px wide")
-            for violation in axe.run(page).response["violations"]:
-                if violation["impact"] in SERIOUS:
-                    targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
-                    problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
-            queue.extend(link for link in _links(page, server) if link not in seen and link.startswith(prefix))
-        browser.close()
+    if email:
+        sign_in(phone, server, email)
+    if role == "member":  # an order waiting for a transfer shows the payment block
+        seeds = [*seeds, _pending_order(phone, server)]
+    queue = deque(seeds)
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen or (_pattern(path) in shapes and path not in seeds):
+            continue
+        seen.add(path)
+        shapes.add(_pattern(path))
+        response = phone.goto(server + path)
+        if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{path}: {width} px wide")
+        for violation in axe.run(phone).response["violations"]:
+            if violation["impact"] in SERIOUS:
+                targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+                problems.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+        queue.extend(link for link in _links(phone, server) if link not in seen and link.startswith(prefix))
     assert len(seen) >= len(seeds)
     assert problems == [], "\n".join(problems)
 
 
-def test_on_a_phone_a_visitor_sees_how_to_sign_in_and_a_room_s_prices_without_scrolling_sideways(server, db):  # noqa: F811
+def test_on_a_phone_a_visitor_sees_how_to_sign_in_and_a_room_s_prices_without_scrolling_sideways(server, db, phone):  # noqa: F811
     """Scrolling boxes keep the page itself from scrolling sideways; what a visitor needs first must not hide in one:
     the header's « Se connecter » and language switch, and the price column of a room's rate grid."""
     cantine = db.exec(select(Offer).where(Offer.slug == "la-cantine-salle")).one()
     right_edge = "el => Math.round(el.getBoundingClientRect().right)"
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
-        for path in ("/", "/catalogue", f"/offers/{cantine.id}"):
-            page.goto(server + path)
-            for control in (".site-header a[href^='/login']", ".site-header a[href^='/lang/']"):
-                assert page.eval_on_selector(control, right_edge) <= PHONE["width"], (path, control)
-        grid = page.locator(".overflow-auto table").filter(has_text="Prix public HT")
-        box = grid.locator("xpath=..")
-        assert grid.evaluate(right_edge) <= box.evaluate(right_edge)
-        browser.close()
+    for path in ("/", "/catalogue", f"/offers/{cantine.id}"):
+        phone.goto(server + path)
+        for control in (".site-header a[href^='/login']", ".site-header a[href^='/lang/']"):
+            assert phone.eval_on_selector(control, right_edge) <= PHONE["width"], (path, control)
+    grid = phone.locator(".overflow-auto table").filter(has_text="Prix public HT")
+    box = grid.locator("xpath=..")
+    assert grid.evaluate(right_edge) <= box.evaluate(right_edge)
